@@ -1,0 +1,157 @@
+namespace NetDetect.Core.Data;
+
+/// <summary>
+/// The columnar in-memory form of a dataset, the input of every later stage. Accounts and posts are dense
+/// ints; list columns are CSR arrays of interned ids; strings are kept only where a later stage reads them.
+/// </summary>
+public sealed class Dataset
+{
+    public required AccountTable Accounts { get; init; }
+    public required PostTable Posts { get; init; }
+
+    /// <summary>Observed timestamp resolution of the posts in microseconds (60,000,000 for whole minutes).</summary>
+    public long TimeResolutionMicros { get; init; } = 1;
+
+    /// <summary>Non-fatal findings from ingest (unknown columns, authors missing from accounts, ...).</summary>
+    public IReadOnlyList<DataProblem> Warnings { get; init; } = [];
+
+    /// <summary>Approximate bytes of the in-memory columns, used to report memory overhead in benchmarks.</summary>
+    public long EstimatedBytes => Accounts.EstimatedBytes + Posts.EstimatedBytes;
+}
+
+/// <summary>Accounts: index i in 0..Count-1 is the dense id used everywhere else.</summary>
+public sealed class AccountTable
+{
+    public required int Count { get; init; }
+    /// <summary>Account id strings; <c>Ids[i]</c> is the id of account i.</summary>
+    public required StringInterner Ids { get; init; }
+    public required StringArena ScreenName { get; init; }
+    public required StringArena DisplayName { get; init; }
+    public required StringArena Description { get; init; }
+    public required StringArena ReportedLocation { get; init; }
+    public required StringArena ProfileUrl { get; init; }
+    /// <summary>Creation time, µs since epoch, or <see cref="Time.Null"/>.</summary>
+    public required long[] CreatedAt { get; init; }
+    /// <summary>Follower count or -1 when unknown.</summary>
+    public required long[] FollowerCount { get; init; }
+    /// <summary>Following count or -1 when unknown.</summary>
+    public required long[] FollowingCount { get; init; }
+    public required StringArena Language { get; init; }
+    public required StringArena Label { get; init; }
+    /// <summary>False for accounts created because a post named them as author but the accounts file did not.</summary>
+    public required bool[] InAccountsFile { get; init; }
+
+    /// <summary>True when account i carries an operation label (not empty and not <c>organic</c>).</summary>
+    public bool IsOperation(int i)
+    {
+        var label = Label.GetSpan(i);
+        return !label.IsEmpty && !label.SequenceEqual("organic");
+    }
+
+    /// <summary>Account i as a boundary record.</summary>
+    public AccountRecord ToRecord(int i) => new()
+    {
+        AccountId = Ids[i],
+        ScreenName = ScreenName[i],
+        DisplayName = DisplayName[i],
+        Description = Description[i],
+        ReportedLocation = ReportedLocation[i],
+        ProfileUrl = ProfileUrl[i],
+        CreatedAt = CreatedAt[i] == Time.Null ? null : CreatedAt[i],
+        FollowerCount = FollowerCount[i] < 0 ? null : FollowerCount[i],
+        FollowingCount = FollowingCount[i] < 0 ? null : FollowingCount[i],
+        Language = Language[i],
+        Label = Label[i],
+    };
+
+    public long EstimatedBytes => Ids.EstimatedBytes + ScreenName.EstimatedBytes + DisplayName.EstimatedBytes
+        + Description.EstimatedBytes + ReportedLocation.EstimatedBytes + ProfileUrl.EstimatedBytes
+        + Language.EstimatedBytes + Label.EstimatedBytes + (long)Count * (8 * 3 + 1);
+}
+
+/// <summary>Posts: index j in 0..Count-1. Reference columns hold ids into <see cref="PostRefs"/> or
+/// <see cref="AccountRefs"/> (-1 when absent), so a repost target need not be in the dataset.</summary>
+public sealed class PostTable
+{
+    public required int Count { get; init; }
+    public required StringInterner Ids { get; init; }
+    /// <summary>Author account index.</summary>
+    public required int[] Account { get; init; }
+    /// <summary>µs since epoch.</summary>
+    public required long[] CreatedAt { get; init; }
+    public required StringArena Text { get; init; }
+    /// <summary>Language id into <see cref="Languages"/>, -1 when null.</summary>
+    public required int[] Language { get; init; }
+    public required StringInterner Languages { get; init; }
+    /// <summary>Client id into <see cref="Clients"/>, -1 when null.</summary>
+    public required int[] Client { get; init; }
+    public required StringInterner Clients { get; init; }
+
+    /// <summary>Post ids that posts refer to (repost, reply, quote targets), whether or not they are in the dataset.</summary>
+    public required StringInterner PostRefs { get; init; }
+    /// <summary>Account ids that posts refer to (repost and reply targets).</summary>
+    public required StringInterner AccountRefs { get; init; }
+    public required int[] RepostOfPost { get; init; }
+    public required int[] RepostOfAccount { get; init; }
+    public required int[] ReplyToPost { get; init; }
+    public required int[] ReplyToAccount { get; init; }
+    public required int[] QuoteOfPost { get; init; }
+
+    public required ListColumn Hashtags { get; init; }
+    public required ListColumn Urls { get; init; }
+    public required ListColumn Domains { get; init; }
+    public required ListColumn Mentions { get; init; }
+    public required ListColumn Media { get; init; }
+
+    /// <summary>True when the domains were derived from the URLs because the input had no domains.</summary>
+    public bool DomainsDerived { get; init; }
+
+    /// <summary>Post j as a boundary record.</summary>
+    public PostRecord ToRecord(int j, AccountTable accounts) => new()
+    {
+        PostId = Ids[j],
+        AccountId = accounts.Ids[Account[j]],
+        CreatedAt = CreatedAt[j],
+        Text = Text[j],
+        Language = Language[j] < 0 ? null : Languages[Language[j]],
+        Client = Client[j] < 0 ? null : Clients[Client[j]],
+        RepostOfPostId = RepostOfPost[j] < 0 ? null : PostRefs[RepostOfPost[j]],
+        RepostOfAccountId = RepostOfAccount[j] < 0 ? null : AccountRefs[RepostOfAccount[j]],
+        ReplyToPostId = ReplyToPost[j] < 0 ? null : PostRefs[ReplyToPost[j]],
+        ReplyToAccountId = ReplyToAccount[j] < 0 ? null : AccountRefs[ReplyToAccount[j]],
+        QuoteOfPostId = QuoteOfPost[j] < 0 ? null : PostRefs[QuoteOfPost[j]],
+        Hashtags = Hashtags.RowStrings(j),
+        Urls = Urls.RowStrings(j),
+        Domains = Domains.RowStrings(j),
+        Mentions = Mentions.RowStrings(j),
+        Media = Media.RowStrings(j),
+    };
+
+    public long EstimatedBytes => Ids.EstimatedBytes + Text.EstimatedBytes + Languages.EstimatedBytes
+        + Clients.EstimatedBytes + PostRefs.EstimatedBytes + AccountRefs.EstimatedBytes
+        + (long)Count * (4 + 8 + 4 + 4 + 4 * 5)
+        + Hashtags.EstimatedBytes + Urls.EstimatedBytes + Domains.EstimatedBytes + Mentions.EstimatedBytes + Media.EstimatedBytes;
+}
+
+/// <summary>A list column as CSR: row j's values are <c>Values[Offsets[j]..Offsets[j+1]]</c>, ids into <see cref="Dictionary"/>.</summary>
+public sealed class ListColumn
+{
+    public required int[] Offsets { get; init; }
+    public required int[] Values { get; init; }
+    public required StringInterner Dictionary { get; init; }
+
+    public ReadOnlySpan<int> Row(int row) => Values.AsSpan(Offsets[row], Offsets[row + 1] - Offsets[row]);
+
+    /// <summary>Row values as strings (an empty array for an empty row).</summary>
+    public string[] RowStrings(int row)
+    {
+        var ids = Row(row);
+        var result = new string[ids.Length];
+        for (int k = 0; k < ids.Length; k++) result[k] = Dictionary[ids[k]];
+        return result;
+    }
+
+    public int RowLength(int row) => Offsets[row + 1] - Offsets[row];
+
+    public long EstimatedBytes => (long)Offsets.Length * 4 + (long)Values.Length * 4 + Dictionary.EstimatedBytes;
+}

@@ -1,0 +1,31 @@
+namespace NetDetect.Core.Data;
+
+/// <summary>A minimal growable array that hands out its buffer without a copy when the size is exact.</summary>
+internal sealed class GrowArray<T>(int capacity = 16)
+{
+    private T[] _items = new T[Math.Max(capacity, 4)];
+
+    public int Count { get; private set; }
+
+    public void EnsureCapacity(int capacity)
+    {
+        if (capacity > _items.Length) Array.Resize(ref _items, capacity);
+    }
+
+    public void Add(T item)
+    {
+        if (Count == _items.Length) Array.Resize(ref _items, _items.Length * 2);
+        _items[Count++] = item;
+    }
+
+    public ref T this[int index] => ref _items[index];
+
+    public Span<T> AsSpan() => _items.AsSpan(0, Count);
+
+    /// <summary>The contents as an exact-length array (no copy when the capacity was exact).</summary>
+    public T[] ToArray()
+    {
+        if (_items.Length != Count) Array.Resize(ref _items, Count);
+        return _items;
+    }
+}
