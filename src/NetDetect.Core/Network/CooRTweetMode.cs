@@ -98,16 +98,21 @@ public static class CooRTweetMode
         }, cancellationToken: cancellationToken);
         if (options.MinParticipation < 1) return network;
 
-        // C: every post on some pair (a match entry whose post's owner differs from the matching account)
+        // C: the content of every post on some pair (a match entry whose post's owner differs from the matching
+        // account); a content id imported on several rows (X, X#2, ...) is one content, as in CooRTweet
+        var content = shares.PostContent;
         var inPair = new bool[shares.PostAccount.Length];
         foreach (ulong m in network.Matches)
         {
             int p = (int)(m >> 32) - 1;
-            if (shares.PostAccount[p] != (int)(m & 0xFFFFFFFFUL)) inPair[p] = true;
+            if (shares.PostAccount[p] != (int)(m & 0xFFFFFFFFUL)) inPair[content is null ? p : content[p]] = true;
         }
         var rows = new int[shares.AccountCount];
         for (int i = 0; i < shares.Count; i++)
-            if (inPair[shares.Post[i]]) rows[shares.Account[i]]++;
+        {
+            int p = shares.Post[i];
+            if (inPair[content is null ? p : content[p]]) rows[shares.Account[i]]++;
+        }
         var keep = new bool[network.EdgeCount];
         for (int e = 0; e < keep.Length; e++)
             keep[e] = rows[network.AccountA[e]] >= options.MinParticipation || rows[network.AccountB[e]] >= options.MinParticipation;

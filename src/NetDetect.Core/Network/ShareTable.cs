@@ -19,6 +19,11 @@ public sealed class ShareTable
     public required int AccountCount { get; init; }
     /// <summary>Author of every post of the dataset (indexed by post, not by share).</summary>
     public required int[] PostAccount { get; init; }
+    /// <summary>
+    /// Optional: for every post, the post carrying its original content id, when a peer table put one content id
+    /// on several rows (imported as <c>X</c>, <c>X#2</c>, ...); CooRTweet's refinement counts rows by content id.
+    /// </summary>
+    public int[]? PostContent { get; init; }
     /// <summary>Timestamp resolution of the source data in µs.</summary>
     public long TimeResolutionMicros { get; init; } = 1;
     /// <summary>Readable object id (a post id, a hashtag, a normalised URL, ...).</summary>
@@ -56,6 +61,20 @@ public static class ShareExtractor
     /// repeated inside one post's list is one share; CooRTweet mode passes false because that tool counts rows.
     /// </summary>
     public static ShareTable Extract(Dataset dataset, Modality modality, bool distinctPerPost = true)
+    {
+        var table = ExtractCore(dataset, modality, distinctPerPost);
+        if (distinctPerPost) return table;
+        // peer-compatible extraction: rows of one content id are one content (see ShareIds)
+        return new ShareTable
+        {
+            Modality = table.Modality, Object = table.Object, Account = table.Account, Time = table.Time, Post = table.Post,
+            ObjectCount = table.ObjectCount, AccountCount = table.AccountCount, PostAccount = table.PostAccount,
+            PostContent = Import.ShareIds.ContentOf(dataset.Posts), TimeResolutionMicros = table.TimeResolutionMicros,
+            ObjectName = table.ObjectName, AccountName = table.AccountName, PostName = table.PostName,
+        };
+    }
+
+    private static ShareTable ExtractCore(Dataset dataset, Modality modality, bool distinctPerPost)
     {
         var posts = dataset.Posts;
         var accounts = dataset.Accounts;
