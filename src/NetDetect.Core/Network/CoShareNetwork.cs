@@ -77,6 +77,8 @@ public sealed class CoShareNetwork
     public required SharedObjectEvidence[][] TopObjects { get; init; }
     /// <summary>Per account: its distinct posts matched by another of its own posts (only with <see cref="CoShareOptions.SelfLoops"/>).</summary>
     public required int[] SelfLoopPosts { get; init; }
+    /// <summary>Cosine similarity of the two accounts' activity (the <c>sync</c> modality only; null for co-share joins).</summary>
+    public double[]? Similarity { get; init; }
     /// <summary>Sorted distinct (post + 1) &lt;&lt; 32 | other account entries: post matched by other.</summary>
     internal ulong[] Matches { get; init; } = [];
 
@@ -149,6 +151,7 @@ public sealed class CoShareNetwork
             FirstTime = Pick(FirstTime, idx),
             LastTime = Pick(LastTime, idx),
             TopObjects = Pick(TopObjects, idx),
+            Similarity = Similarity is null ? null : Pick(Similarity, idx),
             SelfLoopPosts = SelfLoopPosts,
             Matches = Matches,
         };

@@ -10,7 +10,7 @@ public sealed record EvidenceItem(string Modality, string ObjectId, string PostA
 /// <summary>The spec's weights of one modality on one edge.</summary>
 public sealed record LayerWeights(
     string Modality, long Pairs, int Objects, int PostsA, int PostsB, double MeanDeltaSeconds, double Evidence,
-    DateTime FirstShare, DateTime LastShare, IReadOnlyList<EvidenceItem> TopObjects);
+    DateTime FirstShare, DateTime LastShare, IReadOnlyList<EvidenceItem> TopObjects, double? Similarity = null);
 
 /// <summary>An edge of the projected network: the account pair, the weight it was thresholded on, and every modality's weights.</summary>
 public sealed class NetworkEdge(int source, int target, string sourceId, string targetId, double weight, IReadOnlyList<LayerWeights> layers) : IEdge<int>
@@ -68,7 +68,7 @@ public static class NetworkProjection
                 items[k] = new EvidenceItem(modality, s.ObjectName(top[k].Object), s.PostName(top[k].PostA), s.PostName(top[k].PostB),
                     top[k].DeltaMicros / (double)Time.MicrosPerSecond, top[k].Idf);
             result.Add(new LayerWeights(modality, n.Pairs[le], n.Objects[le], n.PostsA[le], n.PostsB[le], n.MeanDeltaSeconds(le), n.Evidence[le],
-                Time.ToDateTime(n.FirstTime[le]), Time.ToDateTime(n.LastTime[le]), items));
+                Time.ToDateTime(n.FirstTime[le]), Time.ToDateTime(n.LastTime[le]), items, n.Similarity?[le]));
         }
         return result.ToArray();
     }
