@@ -30,7 +30,13 @@ public static class ImportCommand
             Description = "Input layout; auto recognises it from the header",
             DefaultValueFactory = _ => "auto",
         };
-        format.AcceptOnlyFromAmong([.. Formats.Keys]);
+        format.Validators.Add(result =>
+        {
+            var value = result.GetValueOrDefault<string>();
+            if (!Formats.ContainsKey(value))
+                result.AddError($"--format: '{value}' is not one of {string.Join(", ", Formats.Keys)}");
+        });
+        format.CompletionSources.Add([.. Formats.Keys]);
         var label = new Option<string?>("--label") { Description = "Label every imported account with this operation name (e.g. china_082019)" };
         var command = new Command("import", "Import takedown-archive, CooRTweet or QUT files into a canonical dataset directory.")
         {

@@ -128,65 +128,299 @@ internal static class CanonicalFields
         _ => throw new ArgumentOutOfRangeException(nameof(spec)),
     };
 
-    public static ParquetSchema Schema(IReadOnlyList<ColumnSpec> columns) => new(columns.Select(For).ToArray());
-
-    public static async Task WriteStrings(ParquetRowGroupWriter rg, Field field, IReadOnlyList<string?> values)
+    public static ParquetSchema Schema(IReadOnlyList<ColumnSpec> columns)
     {
-        await rg.WriteAsync((DataField)field, values.ToArray(), null);
+        var fields = new Field[columns.Count];
+        for (int i = 0; i < fields.Length; i++) fields[i] = For(columns[i]);
+        return new ParquetSchema(fields);
+    }
+}
+
+/// <summary>
+/// Reusable buffers that turn column arrays into the value, definition and repetition arrays Parquet.Net takes,
+/// so a writer allocates per row group only what Parquet.Net itself keeps.
+/// </summary>
+internal sealed class ColumnScratch
+{
+    private ReadOnlyMemory<char>[] _values = [];
+    private int[] _def = [];
+    private int[] _rep = [];
+    private DateTime[] _times = [];
+    private DateTime?[] _nullableTimes = [];
+    private long?[] _longs = [];
+
+    public Task WriteStrings(ParquetRowGroupWriter rg, Field field, string?[] values, int count, CancellationToken ct)
+    {
+        // Parquet.Net takes whole collections: hand it the exact-length array, copying only when the buffer is longer
+        string?[] exact = values.Length == count ? values : values.AsSpan(0, count).ToArray();
+        return rg.WriteAsync((DataField)field, exact!, null);
     }
 
-    public static async Task WriteList(ParquetRowGroupWriter rg, Field field, IReadOnlyList<string[]?> rows, CancellationToken ct)
+    public async Task WriteList(ParquetRowGroupWriter rg, Field field, string[]?[] rows, int count, CancellationToken ct)
     {
-        var list = (ListField)field;
-        var values = new List<ReadOnlyMemory<char>>();
-        var def = new List<int>();
-        var rep = new List<int>();
-        foreach (var row in rows)
+        int slots = 0, values = 0;
+        for (int r = 0; r < count; r++)
         {
+            var row = rows[r];
+            if (row is null || row.Length == 0) slots++;
+            else
+            {
+                slots += row.Length;
+                values += row.Length;
+            }
+        }
+        Ensure(ref _values, values);
+        Ensure(ref _def, slots);
+        Ensure(ref _rep, slots);
+        int s = 0, v = 0;
+        for (int r = 0; r < count; r++)
+        {
+            var row = rows[r];
             if (row is null || row.Length == 0)
             {
-                def.Add(row is null ? 0 : 1);
-                rep.Add(0);
+                _def[s] = row is null ? 0 : 1;
+                _rep[s++] = 0;
                 continue;
             }
             for (int k = 0; k < row.Length; k++)
             {
-                rep.Add(k == 0 ? 0 : 1);
-                if (row[k] is null)
-                {
-                    def.Add(2);
-                }
+                _rep[s] = k == 0 ? 0 : 1;
+                if (row[k] is null) _def[s++] = 2;
                 else
                 {
-                    def.Add(3);
-                    values.Add(row[k].AsMemory());
+                    _def[s++] = 3;
+                    _values[v++] = row[k].AsMemory();
                 }
             }
         }
-        await rg.WriteAllPartsAsync<ReadOnlyMemory<char>>((DataField)list.Item, values.ToArray(), def.ToArray(), rep.ToArray(), ct);
+        var list = (ListField)field;
+        await rg.WriteAllPartsAsync<ReadOnlyMemory<char>>((DataField)list.Item, _values.AsMemory(0, v), _def.AsMemory(0, s), _rep.AsMemory(0, s), ct);
     }
 
-    public static async Task WriteTimestamps(ParquetRowGroupWriter rg, Field field, IReadOnlyList<long?> micros, bool nullable, CancellationToken ct)
+    public async Task WriteTimestamps(ParquetRowGroupWriter rg, Field field, long[] micros, int count, CancellationToken ct)
     {
-        if (nullable)
-        {
-            var values = micros.Select(m => m is { } v ? Time.ToDateTime(v) : (DateTime?)null).ToArray();
-            await rg.WriteAsync<DateTime>((DataField)field, values, null, null, ct);
-        }
-        else
-        {
-            var values = micros.Select(m => Time.ToDateTime(m!.Value)).ToArray();
-            await rg.WriteAsync<DateTime>((DataField)field, values, null, null, ct);
-        }
+        Ensure(ref _times, count);
+        for (int i = 0; i < count; i++) _times[i] = Time.ToDateTime(micros[i]);
+        await rg.WriteAsync<DateTime>((DataField)field, _times.AsMemory(0, count), null, null, ct);
+    }
+
+    public async Task WriteNullableTimestamps(ParquetRowGroupWriter rg, Field field, long?[] micros, int count, CancellationToken ct)
+    {
+        Ensure(ref _nullableTimes, count);
+        for (int i = 0; i < count; i++) _nullableTimes[i] = micros[i] is { } m ? Time.ToDateTime(m) : null;
+        await rg.WriteAsync<DateTime>((DataField)field, _nullableTimes.AsMemory(0, count), null, null, ct);
+    }
+
+    public async Task WriteInt64(ParquetRowGroupWriter rg, Field field, long?[] values, int count, CancellationToken ct)
+    {
+        Ensure(ref _longs, count);
+        Array.Copy(values, _longs, count);
+        await rg.WriteAsync<long>((DataField)field, _longs.AsMemory(0, count), null, null, ct);
+    }
+
+    private static void Ensure<T>(ref T[] buffer, int length)
+    {
+        if (buffer.Length < length) buffer = new T[Math.Max(length, buffer.Length * 3 / 2)];
     }
 }
 
-/// <summary>Streams <see cref="AccountRecord"/> batches into a canonical <c>accounts.parquet</c>, one row group per batch.</summary>
+/// <summary>A batch of accounts as columns, the fast way into <see cref="AccountsParquetWriter"/>; arrays may be longer than <see cref="Count"/>.</summary>
+public sealed class AccountColumns(int capacity)
+{
+    public int Count { get; private set; }
+    public int Capacity => AccountId.Length;
+    public string[] AccountId { get; private set; } = new string[capacity];
+    public string?[] ScreenName { get; private set; } = new string?[capacity];
+    public string?[] DisplayName { get; private set; } = new string?[capacity];
+    public string?[] Description { get; private set; } = new string?[capacity];
+    public string?[] ReportedLocation { get; private set; } = new string?[capacity];
+    public string?[] ProfileUrl { get; private set; } = new string?[capacity];
+    /// <summary>Microseconds since the Unix epoch, or null.</summary>
+    public long?[] CreatedAt { get; private set; } = new long?[capacity];
+    public long?[] FollowerCount { get; private set; } = new long?[capacity];
+    public long?[] FollowingCount { get; private set; } = new long?[capacity];
+    public string?[] Language { get; private set; } = new string?[capacity];
+    public string?[] Label { get; private set; } = new string?[capacity];
+
+    /// <summary>Reserves the next row (every column null) and returns its index.</summary>
+    public int Add()
+    {
+        if (Count == Capacity) Grow();
+        int i = Count++;
+        AccountId[i] = "";
+        ScreenName[i] = DisplayName[i] = Description[i] = ReportedLocation[i] = ProfileUrl[i] = Language[i] = Label[i] = null;
+        CreatedAt[i] = FollowerCount[i] = FollowingCount[i] = null;
+        return i;
+    }
+
+    public void Clear() => Count = 0;
+
+    public void Add(AccountRecord r)
+    {
+        int i = Add();
+        AccountId[i] = r.AccountId;
+        ScreenName[i] = r.ScreenName;
+        DisplayName[i] = r.DisplayName;
+        Description[i] = r.Description;
+        ReportedLocation[i] = r.ReportedLocation;
+        ProfileUrl[i] = r.ProfileUrl;
+        CreatedAt[i] = r.CreatedAt;
+        FollowerCount[i] = r.FollowerCount;
+        FollowingCount[i] = r.FollowingCount;
+        Language[i] = r.Language;
+        Label[i] = r.Label;
+    }
+
+    private void Grow()
+    {
+        int n = Math.Max(16, Capacity * 2);
+        AccountId = Resize(AccountId, n);
+        ScreenName = Resize(ScreenName, n);
+        DisplayName = Resize(DisplayName, n);
+        Description = Resize(Description, n);
+        ReportedLocation = Resize(ReportedLocation, n);
+        ProfileUrl = Resize(ProfileUrl, n);
+        CreatedAt = Resize(CreatedAt, n);
+        FollowerCount = Resize(FollowerCount, n);
+        FollowingCount = Resize(FollowingCount, n);
+        Language = Resize(Language, n);
+        Label = Resize(Label, n);
+    }
+
+    internal static T[] Resize<T>(T[] a, int n)
+    {
+        Array.Resize(ref a, n);
+        return a;
+    }
+}
+
+/// <summary>A batch of posts as columns, the fast way into <see cref="PostsParquetWriter"/>; arrays may be longer than <see cref="Count"/>.</summary>
+public sealed class PostColumns(int capacity)
+{
+    public int Count { get; private set; }
+    public int Capacity => PostId.Length;
+    public string[] PostId { get; private set; } = new string[capacity];
+    public string[] AccountId { get; private set; } = new string[capacity];
+    /// <summary>Microseconds since the Unix epoch (UTC).</summary>
+    public long[] CreatedAt { get; private set; } = new long[capacity];
+    public string?[] Text { get; private set; } = new string?[capacity];
+    public string?[] Language { get; private set; } = new string?[capacity];
+    public string?[] Client { get; private set; } = new string?[capacity];
+    public string?[] RepostOfPostId { get; private set; } = new string?[capacity];
+    public string?[] RepostOfAccountId { get; private set; } = new string?[capacity];
+    public string?[] ReplyToPostId { get; private set; } = new string?[capacity];
+    public string?[] ReplyToAccountId { get; private set; } = new string?[capacity];
+    public string?[] QuoteOfPostId { get; private set; } = new string?[capacity];
+    public string[]?[] Hashtags { get; private set; } = new string[]?[capacity];
+    public string[]?[] Urls { get; private set; } = new string[]?[capacity];
+    public string[]?[] Domains { get; private set; } = new string[]?[capacity];
+    public string[]?[] Mentions { get; private set; } = new string[]?[capacity];
+    public string[]?[] Media { get; private set; } = new string[]?[capacity];
+
+    /// <summary>Reserves the next row (optional columns null) and returns its index.</summary>
+    public int Add(string postId, string accountId, long createdAt)
+    {
+        if (Count == Capacity) Grow(Math.Max(16, Capacity * 2));
+        int i = Count++;
+        PostId[i] = postId;
+        AccountId[i] = accountId;
+        CreatedAt[i] = createdAt;
+        Text[i] = Language[i] = Client[i] = RepostOfPostId[i] = RepostOfAccountId[i] = ReplyToPostId[i] = ReplyToAccountId[i] = QuoteOfPostId[i] = null;
+        Hashtags[i] = Urls[i] = Domains[i] = Mentions[i] = Media[i] = null;
+        return i;
+    }
+
+    public void Add(PostRecord r)
+    {
+        int i = Add(r.PostId, r.AccountId, r.CreatedAt);
+        Text[i] = r.Text;
+        Language[i] = r.Language;
+        Client[i] = r.Client;
+        RepostOfPostId[i] = r.RepostOfPostId;
+        RepostOfAccountId[i] = r.RepostOfAccountId;
+        ReplyToPostId[i] = r.ReplyToPostId;
+        ReplyToAccountId[i] = r.ReplyToAccountId;
+        QuoteOfPostId[i] = r.QuoteOfPostId;
+        Hashtags[i] = r.Hashtags;
+        Urls[i] = r.Urls;
+        Domains[i] = r.Domains;
+        Mentions[i] = r.Mentions;
+        Media[i] = r.Media;
+    }
+
+    /// <summary>Appends every row of <paramref name="other"/> (references only; strings are not copied).</summary>
+    public void Append(PostColumns other)
+    {
+        int n = other.Count;
+        if (Count + n > Capacity) Grow(Math.Max(Count + n, Capacity * 2));
+        Array.Copy(other.PostId, 0, PostId, Count, n);
+        Array.Copy(other.AccountId, 0, AccountId, Count, n);
+        Array.Copy(other.CreatedAt, 0, CreatedAt, Count, n);
+        Array.Copy(other.Text, 0, Text, Count, n);
+        Array.Copy(other.Language, 0, Language, Count, n);
+        Array.Copy(other.Client, 0, Client, Count, n);
+        Array.Copy(other.RepostOfPostId, 0, RepostOfPostId, Count, n);
+        Array.Copy(other.RepostOfAccountId, 0, RepostOfAccountId, Count, n);
+        Array.Copy(other.ReplyToPostId, 0, ReplyToPostId, Count, n);
+        Array.Copy(other.ReplyToAccountId, 0, ReplyToAccountId, Count, n);
+        Array.Copy(other.QuoteOfPostId, 0, QuoteOfPostId, Count, n);
+        Array.Copy(other.Hashtags, 0, Hashtags, Count, n);
+        Array.Copy(other.Urls, 0, Urls, Count, n);
+        Array.Copy(other.Domains, 0, Domains, Count, n);
+        Array.Copy(other.Mentions, 0, Mentions, Count, n);
+        Array.Copy(other.Media, 0, Media, Count, n);
+        Count += n;
+    }
+
+    /// <summary>Forgets the rows and drops references so a reused batch does not keep old strings alive.</summary>
+    public void Clear()
+    {
+        Array.Clear(PostId, 0, Count);
+        Array.Clear(AccountId, 0, Count);
+        Array.Clear(Text, 0, Count);
+        Array.Clear(Language, 0, Count);
+        Array.Clear(Client, 0, Count);
+        Array.Clear(RepostOfPostId, 0, Count);
+        Array.Clear(RepostOfAccountId, 0, Count);
+        Array.Clear(ReplyToPostId, 0, Count);
+        Array.Clear(ReplyToAccountId, 0, Count);
+        Array.Clear(QuoteOfPostId, 0, Count);
+        Array.Clear(Hashtags, 0, Count);
+        Array.Clear(Urls, 0, Count);
+        Array.Clear(Domains, 0, Count);
+        Array.Clear(Mentions, 0, Count);
+        Array.Clear(Media, 0, Count);
+        Count = 0;
+    }
+
+    private void Grow(int n)
+    {
+        PostId = AccountColumns.Resize(PostId, n);
+        AccountId = AccountColumns.Resize(AccountId, n);
+        CreatedAt = AccountColumns.Resize(CreatedAt, n);
+        Text = AccountColumns.Resize(Text, n);
+        Language = AccountColumns.Resize(Language, n);
+        Client = AccountColumns.Resize(Client, n);
+        RepostOfPostId = AccountColumns.Resize(RepostOfPostId, n);
+        RepostOfAccountId = AccountColumns.Resize(RepostOfAccountId, n);
+        ReplyToPostId = AccountColumns.Resize(ReplyToPostId, n);
+        ReplyToAccountId = AccountColumns.Resize(ReplyToAccountId, n);
+        QuoteOfPostId = AccountColumns.Resize(QuoteOfPostId, n);
+        Hashtags = AccountColumns.Resize(Hashtags, n);
+        Urls = AccountColumns.Resize(Urls, n);
+        Domains = AccountColumns.Resize(Domains, n);
+        Mentions = AccountColumns.Resize(Mentions, n);
+        Media = AccountColumns.Resize(Media, n);
+    }
+}
+
+/// <summary>Streams account batches into a canonical <c>accounts.parquet</c>, one row group per batch.</summary>
 public sealed class AccountsParquetWriter : IAsyncDisposable
 {
     private readonly Stream _stream;
     private readonly ParquetWriter _writer;
     private readonly ParquetSchema _schema;
+    private readonly ColumnScratch _scratch = new();
 
     private AccountsParquetWriter(Stream stream, ParquetWriter writer, ParquetSchema schema)
     {
@@ -203,21 +437,32 @@ public sealed class AccountsParquetWriter : IAsyncDisposable
         return new AccountsParquetWriter(stream, writer, schema);
     }
 
-    public async Task WriteRowGroupAsync(IReadOnlyList<AccountRecord> rows, CancellationToken cancellationToken = default)
+    public Task WriteRowGroupAsync(IReadOnlyList<AccountRecord> rows, CancellationToken cancellationToken = default)
+    {
+        var batch = new AccountColumns(Math.Max(1, rows.Count));
+        for (int i = 0; i < rows.Count; i++) batch.Add(rows[i]);
+        return WriteRowGroupAsync(batch, cancellationToken);
+    }
+
+    /// <summary>Writes the first <see cref="AccountColumns.Count"/> rows of <paramref name="batch"/> as one row group.</summary>
+    public async Task WriteRowGroupAsync(AccountColumns batch, CancellationToken cancellationToken = default)
     {
         var f = _schema.Fields;
+        int n = batch.Count;
+        var s = _scratch;
+        var ct = cancellationToken;
         using var rg = _writer.CreateRowGroup();
-        await CanonicalFields.WriteStrings(rg, f[0], rows.Select(r => (string?)r.AccountId).ToList());
-        await CanonicalFields.WriteStrings(rg, f[1], rows.Select(r => r.ScreenName).ToList());
-        await CanonicalFields.WriteStrings(rg, f[2], rows.Select(r => r.DisplayName).ToList());
-        await CanonicalFields.WriteStrings(rg, f[3], rows.Select(r => r.Description).ToList());
-        await CanonicalFields.WriteStrings(rg, f[4], rows.Select(r => r.ReportedLocation).ToList());
-        await CanonicalFields.WriteStrings(rg, f[5], rows.Select(r => r.ProfileUrl).ToList());
-        await CanonicalFields.WriteTimestamps(rg, f[6], rows.Select(r => r.CreatedAt).ToList(), true, cancellationToken);
-        await rg.WriteAsync<long>((DataField)f[7], rows.Select(r => r.FollowerCount).ToArray(), null, null, cancellationToken);
-        await rg.WriteAsync<long>((DataField)f[8], rows.Select(r => r.FollowingCount).ToArray(), null, null, cancellationToken);
-        await CanonicalFields.WriteStrings(rg, f[9], rows.Select(r => r.Language).ToList());
-        await CanonicalFields.WriteStrings(rg, f[10], rows.Select(r => r.Label).ToList());
+        await s.WriteStrings(rg, f[0], batch.AccountId, n, ct);
+        await s.WriteStrings(rg, f[1], batch.ScreenName, n, ct);
+        await s.WriteStrings(rg, f[2], batch.DisplayName, n, ct);
+        await s.WriteStrings(rg, f[3], batch.Description, n, ct);
+        await s.WriteStrings(rg, f[4], batch.ReportedLocation, n, ct);
+        await s.WriteStrings(rg, f[5], batch.ProfileUrl, n, ct);
+        await s.WriteNullableTimestamps(rg, f[6], batch.CreatedAt, n, ct);
+        await s.WriteInt64(rg, f[7], batch.FollowerCount, n, ct);
+        await s.WriteInt64(rg, f[8], batch.FollowingCount, n, ct);
+        await s.WriteStrings(rg, f[9], batch.Language, n, ct);
+        await s.WriteStrings(rg, f[10], batch.Label, n, ct);
     }
 
     public async ValueTask DisposeAsync()
@@ -227,12 +472,13 @@ public sealed class AccountsParquetWriter : IAsyncDisposable
     }
 }
 
-/// <summary>Streams <see cref="PostRecord"/> batches into a canonical <c>posts.parquet</c>, one row group per batch.</summary>
+/// <summary>Streams post batches into a canonical <c>posts.parquet</c>, one row group per batch.</summary>
 public sealed class PostsParquetWriter : IAsyncDisposable
 {
     private readonly Stream _stream;
     private readonly ParquetWriter _writer;
     private readonly ParquetSchema _schema;
+    private readonly ColumnScratch _scratch = new();
 
     private PostsParquetWriter(Stream stream, ParquetWriter writer, ParquetSchema schema)
     {
@@ -249,26 +495,37 @@ public sealed class PostsParquetWriter : IAsyncDisposable
         return new PostsParquetWriter(stream, writer, schema);
     }
 
-    public async Task WriteRowGroupAsync(IReadOnlyList<PostRecord> rows, CancellationToken cancellationToken = default)
+    public Task WriteRowGroupAsync(IReadOnlyList<PostRecord> rows, CancellationToken cancellationToken = default)
+    {
+        var batch = new PostColumns(Math.Max(1, rows.Count));
+        for (int i = 0; i < rows.Count; i++) batch.Add(rows[i]);
+        return WriteRowGroupAsync(batch, cancellationToken);
+    }
+
+    /// <summary>Writes the first <see cref="PostColumns.Count"/> rows of <paramref name="batch"/> as one row group.</summary>
+    public async Task WriteRowGroupAsync(PostColumns batch, CancellationToken cancellationToken = default)
     {
         var f = _schema.Fields;
+        int n = batch.Count;
+        var s = _scratch;
+        var ct = cancellationToken;
         using var rg = _writer.CreateRowGroup();
-        await CanonicalFields.WriteStrings(rg, f[0], rows.Select(r => (string?)r.PostId).ToList());
-        await CanonicalFields.WriteStrings(rg, f[1], rows.Select(r => (string?)r.AccountId).ToList());
-        await CanonicalFields.WriteTimestamps(rg, f[2], rows.Select(r => (long?)r.CreatedAt).ToList(), false, cancellationToken);
-        await CanonicalFields.WriteStrings(rg, f[3], rows.Select(r => r.Text).ToList());
-        await CanonicalFields.WriteStrings(rg, f[4], rows.Select(r => r.Language).ToList());
-        await CanonicalFields.WriteStrings(rg, f[5], rows.Select(r => r.Client).ToList());
-        await CanonicalFields.WriteStrings(rg, f[6], rows.Select(r => r.RepostOfPostId).ToList());
-        await CanonicalFields.WriteStrings(rg, f[7], rows.Select(r => r.RepostOfAccountId).ToList());
-        await CanonicalFields.WriteStrings(rg, f[8], rows.Select(r => r.ReplyToPostId).ToList());
-        await CanonicalFields.WriteStrings(rg, f[9], rows.Select(r => r.ReplyToAccountId).ToList());
-        await CanonicalFields.WriteStrings(rg, f[10], rows.Select(r => r.QuoteOfPostId).ToList());
-        await CanonicalFields.WriteList(rg, f[11], rows.Select(r => r.Hashtags).ToList(), cancellationToken);
-        await CanonicalFields.WriteList(rg, f[12], rows.Select(r => r.Urls).ToList(), cancellationToken);
-        await CanonicalFields.WriteList(rg, f[13], rows.Select(r => r.Domains).ToList(), cancellationToken);
-        await CanonicalFields.WriteList(rg, f[14], rows.Select(r => r.Mentions).ToList(), cancellationToken);
-        await CanonicalFields.WriteList(rg, f[15], rows.Select(r => r.Media).ToList(), cancellationToken);
+        await s.WriteStrings(rg, f[0], batch.PostId, n, ct);
+        await s.WriteStrings(rg, f[1], batch.AccountId, n, ct);
+        await s.WriteTimestamps(rg, f[2], batch.CreatedAt, n, ct);
+        await s.WriteStrings(rg, f[3], batch.Text, n, ct);
+        await s.WriteStrings(rg, f[4], batch.Language, n, ct);
+        await s.WriteStrings(rg, f[5], batch.Client, n, ct);
+        await s.WriteStrings(rg, f[6], batch.RepostOfPostId, n, ct);
+        await s.WriteStrings(rg, f[7], batch.RepostOfAccountId, n, ct);
+        await s.WriteStrings(rg, f[8], batch.ReplyToPostId, n, ct);
+        await s.WriteStrings(rg, f[9], batch.ReplyToAccountId, n, ct);
+        await s.WriteStrings(rg, f[10], batch.QuoteOfPostId, n, ct);
+        await s.WriteList(rg, f[11], batch.Hashtags, n, ct);
+        await s.WriteList(rg, f[12], batch.Urls, n, ct);
+        await s.WriteList(rg, f[13], batch.Domains, n, ct);
+        await s.WriteList(rg, f[14], batch.Mentions, n, ct);
+        await s.WriteList(rg, f[15], batch.Media, n, ct);
     }
 
     public async ValueTask DisposeAsync()

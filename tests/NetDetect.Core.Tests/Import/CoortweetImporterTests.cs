@@ -77,18 +77,18 @@ public class CoortweetImporterTests
         // per modality, the (object, account, post, time) rows CooRTweet's recipe keeps after unique() are the list entries
         (int Column, ListColumn List)[] modalities =
             [(2, ds.Posts.Urls), (3, ds.Posts.Hashtags), (4, ds.Posts.Domains), (5, ds.Posts.Media)];
-        var content = ShareIds.ContentOf(ds.Posts);
+        var contentIds = ShareIds.ContentOf(ds.Posts).Select(c => ds.Posts.Ids[c]).ToArray();
         foreach (var (column, list) in modalities)
         {
-            var expected = raw.Where(r => r[column].Length > 0).Select(r => $"{r[column]}|{r[0]}|{r[1]}|{r[6]}").Distinct().Order(StringComparer.Ordinal).ToList();
+            var expected = raw.Where(r => r[column].Length > 0).Select(r => $"{r[column]}|{r[0]}|{r[1]}|{r[6]}").ToHashSet(StringComparer.Ordinal);
             var actual = new List<string>();
             for (int j = 0; j < ds.Posts.Count; j++)
             {
-                foreach (var v in list.RowStrings(j))
-                    actual.Add($"{v}|{ds.Accounts.Ids[ds.Posts.Account[j]]}|{ShareIds.ContentId(ds.Posts, j)}|{ds.Posts.CreatedAt[j] / Time.MicrosPerSecond}");
+                string suffix = $"|{ds.Accounts.Ids[ds.Posts.Account[j]]}|{contentIds[j]}|{ds.Posts.CreatedAt[j] / Time.MicrosPerSecond}";
+                foreach (int v in list.Row(j)) actual.Add(list.Dictionary[v] + suffix);
             }
-            actual.Sort(StringComparer.Ordinal);
-            Assert.Equal(expected, actual);
+            Assert.Equal(expected.Count, actual.Count);
+            Assert.True(expected.SetEquals(actual), $"column {column}: objects differ from the CSV's");
         }
         Assert.False(ds.Posts.DomainsDerived);
     }
