@@ -11,5 +11,8 @@ public static class CliApp
     {
         ImportCommand.Create(),
         ValidateCommand.Create(),
+        DetectCommand.Create(),
+        TrainCommand.Create(),
+        EvaluateCommand.Create(),
     };
 }
