@@ -14,5 +14,6 @@ public static class CliApp
         DetectCommand.Create(),
         TrainCommand.Create(),
         EvaluateCommand.Create(),
+        InjectCommand.Create(),
     };
 }
