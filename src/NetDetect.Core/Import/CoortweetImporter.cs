@@ -6,7 +6,8 @@ namespace NetDetect.Core.Import;
 /// Reads CooRTweet's long co-share table (<c>object_id, account_id, content_id, timestamp_share</c>, epoch seconds):
 /// every row becomes a post by <c>account_id</c> at <c>timestamp_share</c> whose <c>repost_of_post_id</c> is the
 /// object. Every row is kept: a content id on several rows gives posts <c>content_id</c>, <c>content_id#2</c>, ...
-/// (<see cref="ShareIds"/>), because CooRTweet counts participation in rows.
+/// (<see cref="ShareIds"/>), because CooRTweet counts participation in rows. Tables written from R are read as
+/// R wrote them: <c>NA</c> is a missing value and times may be date-time text instead of epoch seconds.
 /// </summary>
 internal static class CoortweetImporter
 {
@@ -21,21 +22,21 @@ internal static class CoortweetImporter
         {
             session.Tick(input);
             bool ok = true;
-            var account = r[accountCol].Trim();
+            var account = Value(r, accountCol);
             if (account.IsEmpty)
             {
                 session.Error(input, "account_id", "account_id is empty");
                 ok = false;
             }
-            if (!FieldParsers.TryParseEpochSeconds(r[timeCol], out long time))
+            if (!TryParseTime(r[timeCol], out long time))
             {
-                session.Error(input, "timestamp_share", $"expected epoch seconds (a whole or decimal number), found '{r[timeCol].ToString()}'");
+                session.Error(input, "timestamp_share", $"expected epoch seconds (a whole or decimal number) or a UTC time 'YYYY-MM-DD HH:MM:SS', found '{r[timeCol].ToString()}'");
                 ok = false;
             }
             if (!ok) continue;
-            var obj = r[objectCol].Trim();
+            var obj = Value(r, objectCol);
             if (obj.IsEmpty) session.Warning(input, "object_id", "object_id is empty; the row is kept as a post that shares no object");
-            var content = r[contentCol].Trim();
+            var content = Value(r, contentCol);
             var post = new PostRecord
             {
                 PostId = content.IsEmpty ? session.EmptyId(input, "content_id") : content.ToString(),
@@ -46,6 +47,19 @@ internal static class CoortweetImporter
             session.AddShare(input, "content_id", post);
         }
     }
+
+    /// <summary>A field of a table R wrote: trimmed, and R's <c>NA</c> (write.csv's missing value) read as empty.</summary>
+    internal static ReadOnlySpan<char> Value(CsvFieldReader r, int column)
+    {
+        var value = r[column].Trim();
+        return value.SequenceEqual("NA") ? ReadOnlySpan<char>.Empty : value;
+    }
+
+    /// <summary>
+    /// Epoch seconds, or a UTC date-time as R writes a POSIXct column (CooRTweet's <c>prep_data</c> accepts both).
+    /// </summary>
+    internal static bool TryParseTime(ReadOnlySpan<char> text, out long micros) =>
+        FieldParsers.TryParseEpochSeconds(text, out micros) || FieldParsers.TryParseDateTime(text, out micros, out _);
 }
 
 /// <summary>
@@ -88,19 +102,19 @@ internal static class CoortweetMultimodalImporter
         {
             session.Tick(input);
             bool ok = true;
-            var account = r[accountCol].Trim();
+            var account = CoortweetImporter.Value(r, accountCol);
             if (account.IsEmpty)
             {
                 session.Error(input, "account_id", "account_id is empty");
                 ok = false;
             }
-            if (!FieldParsers.TryParseEpochSeconds(r[timeCol], out long time))
+            if (!CoortweetImporter.TryParseTime(r[timeCol], out long time))
             {
-                session.Error(input, "timestamp", $"expected epoch seconds (a whole or decimal number), found '{r[timeCol].ToString()}'");
+                session.Error(input, "timestamp", $"expected epoch seconds (a whole or decimal number) or a UTC time 'YYYY-MM-DD HH:MM:SS', found '{r[timeCol].ToString()}'");
                 ok = false;
             }
             if (!ok) continue;
-            var pending = Find(input, session, state, r[postCol].Trim(), account, time);
+            var pending = Find(input, session, state, CoortweetImporter.Value(r, postCol), account, time);
             Add(ref pending.Urls, r, urlCol);
             Add(ref pending.Hashtags, r, hashtagCol);
             Add(ref pending.Domains, r, domainCol);
@@ -146,7 +160,7 @@ internal static class CoortweetMultimodalImporter
     private static void Add(ref List<string>? list, CsvFieldReader r, int column)
     {
         if (column < 0) return;
-        var value = r[column].Trim();
+        var value = CoortweetImporter.Value(r, column);
         if (value.IsEmpty) return;
         list ??= new List<string>(2);
         foreach (var existing in list)
