@@ -63,15 +63,25 @@ public static class DatasetImporter
             {
                 session.Start(input);
                 WarnUnknownColumns(input, kind, problems);
-                switch (kind)
+                try
                 {
-                    case FileKind.ArchiveUsers: ArchiveImporter.ReadUsers(input, session); break;
-                    case FileKind.ArchiveTweets: ArchiveImporter.ReadTweets(input, session); break;
-                    case FileKind.Coortweet: CoortweetImporter.Read(input, session); break;
-                    case FileKind.CoortweetMultimodal: CoortweetMultimodalImporter.Read(input, session, multimodal); break;
-                    case FileKind.Qut: QutImporter.Read(input, session); break;
+                    switch (kind)
+                    {
+                        case FileKind.ArchiveUsers: ArchiveImporter.ReadUsers(input, session); break;
+                        case FileKind.ArchiveTweets: ArchiveImporter.ReadTweets(input, session); break;
+                        case FileKind.Coortweet: CoortweetImporter.Read(input, session); break;
+                        case FileKind.CoortweetMultimodal: CoortweetMultimodalImporter.Read(input, session, multimodal); break;
+                        case FileKind.Qut: QutImporter.Read(input, session); break;
+                    }
                 }
-                session.Report(input);
+                catch (DataFormatException e)
+                {
+                    // a file that cannot be read on (an unterminated quote, corrupt gzip) ends here; the other
+                    // files are still read so that one run lists every problem
+                    foreach (var p in e.Problems) problems.Error(p);
+                    continue;
+                }
+                session.Finish(input);
             }
             CoortweetMultimodalImporter.Flush(session, multimodal);
             problems.ThrowIfErrors();

@@ -9,7 +9,7 @@ internal sealed class ImportSession(DatasetBuilder builder, ProblemCollector pro
 
     private readonly Dictionary<string, int> _repeats = new(StringComparer.Ordinal);
     private readonly List<(string File, string Column, long Row, long Line, string Id)> _suffixedIds = [];
-    private long _rowsSinceTick;
+    private long _rows, _rowsSinceTick;
     private int _emptyIds;
 
     public DatasetBuilder Builder { get; } = builder;
@@ -24,20 +24,29 @@ internal sealed class ImportSession(DatasetBuilder builder, ProblemCollector pro
     /// <summary>Reports progress and honours cancellation every few thousand rows.</summary>
     public void Tick(CsvInput input)
     {
+        _rows++;
         if (++_rowsSinceTick < TickRows) return;
         _rowsSinceTick = 0;
         cancellationToken.ThrowIfCancellationRequested();
-        Report(input);
+        // rows are what a person wants to read; the total is estimated from the bytes consumed so far, which
+        // makes the bar's fraction the share of the file read (compressed bytes for .gz)
+        long position = Math.Max(1, input.Position);
+        long estimate = Math.Max(_rows, (long)((double)_rows * input.Length / position));
+        progress?.Report(new StageProgress(StageName(input), _rows, estimate));
     }
 
-    public void Report(CsvInput input) =>
-        progress?.Report(new StageProgress($"import {Path.GetFileName(input.Path)}", input.Position, input.Length));
+    /// <summary>Reports the file done, with its exact row count.</summary>
+    public void Finish(CsvInput input) => progress?.Report(new StageProgress(StageName(input), _rows, _rows));
 
     public void Start(CsvInput input)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        progress?.Report(new StageProgress($"import {Path.GetFileName(input.Path)}", 0, input.Length));
+        _rows = 0;
+        _rowsSinceTick = 0;
+        progress?.Report(new StageProgress(StageName(input), 0, 1));
     }
+
+    private static string StageName(CsvInput input) => $"import {Path.GetFileName(input.Path)}";
 
     /// <summary>A row-level error at the current row of <paramref name="input"/>, with the physical line in the message.</summary>
     public void Error(CsvInput input, string column, string message) =>
