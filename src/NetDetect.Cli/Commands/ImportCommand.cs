@@ -21,7 +21,7 @@ public static class ImportCommand
     {
         var files = new Argument<string[]>("FILE")
         {
-            Description = "Input files: CSV or gzip-compressed CSV (.csv.gz). For the archive, a tweets file and/or its users file",
+            Description = "Input files: CSV, gzip-compressed CSV (.csv.gz) or Parquet, recognised by content. For the archive, a tweets file and/or its users file",
             Arity = ArgumentArity.OneOrMore,
         };
         var output = new Option<string>("--out") { Description = "Output dataset directory (gets accounts.parquet and posts.parquet)", Required = true };
