@@ -77,18 +77,18 @@ public class CoortweetImporterTests
         // per modality, the (object, account, post, time) rows CooRTweet's recipe keeps after unique() are the list entries
         (int Column, ListColumn List)[] modalities =
             [(2, ds.Posts.Urls), (3, ds.Posts.Hashtags), (4, ds.Posts.Domains), (5, ds.Posts.Media)];
-        var content = ShareIds.ContentOf(ds.Posts);
+        var contentIds = ShareIds.ContentOf(ds.Posts).Select(c => ds.Posts.Ids[c]).ToArray();
         foreach (var (column, list) in modalities)
         {
-            var expected = raw.Where(r => r[column].Length > 0).Select(r => $"{r[column]}|{r[0]}|{r[1]}|{r[6]}").Distinct().Order(StringComparer.Ordinal).ToList();
+            var expected = raw.Where(r => r[column].Length > 0).Select(r => $"{r[column]}|{r[0]}|{r[1]}|{r[6]}").ToHashSet(StringComparer.Ordinal);
             var actual = new List<string>();
             for (int j = 0; j < ds.Posts.Count; j++)
             {
-                foreach (var v in list.RowStrings(j))
-                    actual.Add($"{v}|{ds.Accounts.Ids[ds.Posts.Account[j]]}|{ShareIds.ContentId(ds.Posts, j)}|{ds.Posts.CreatedAt[j] / Time.MicrosPerSecond}");
+                string suffix = $"|{ds.Accounts.Ids[ds.Posts.Account[j]]}|{contentIds[j]}|{ds.Posts.CreatedAt[j] / Time.MicrosPerSecond}";
+                foreach (int v in list.Row(j)) actual.Add(list.Dictionary[v] + suffix);
             }
-            actual.Sort(StringComparer.Ordinal);
-            Assert.Equal(expected, actual);
+            Assert.Equal(expected.Count, actual.Count);
+            Assert.True(expected.SetEquals(actual), $"column {column}: objects differ from the CSV's");
         }
         Assert.False(ds.Posts.DomainsDerived);
     }
@@ -116,6 +116,33 @@ public class CoortweetImporterTests
         Assert.Equal("b", ds.Accounts.Ids[ds.Posts.Account[1]]);
         Assert.Equal(160 * Time.MicrosPerSecond, ds.Posts.CreatedAt[1]);
         Assert.Equal([0, 0, 2], ShareIds.ContentOf(ds.Posts));
+    }
+
+    [Fact]
+    public async Task Tables_written_by_R_write_csv_read_NA_as_missing_and_date_time_text_as_UTC()
+    {
+        using var dir = new TempDir();
+        var path = dir.Sub("r.csv");
+        await File.WriteAllTextAsync(path,
+            "\"\",\"account_id\",\"post_id\",\"url_id\",\"hashtag_id\",\"domain_id\",\"phash_id\",\"timestamp\"\n" +
+            "\"1\",\"fb_1\",\"10\",\"u7\",NA,\"d3\",NA,\"2021-08-21 23:50:36\"\n" +
+            "\"2\",\"tw_2\",NA,NA,\"h1\",NA,NA,1629589836\n");
+        var ds = await DatasetImporter.ImportAsync([path]);
+
+        Assert.Equal(2, ds.Posts.Count);
+        var first = ds.Posts.ToRecord(0, ds.Accounts);
+        Assert.Equal(("10", "fb_1"), (first.PostId, first.AccountId));
+        Assert.Equal(["u7"], first.Urls!);
+        Assert.Empty(first.Hashtags!);
+        Assert.Equal(["d3"], first.Domains!);
+        Assert.Empty(first.Media!);
+        Assert.Equal(1629589836L * Time.MicrosPerSecond, first.CreatedAt);
+        var second = ds.Posts.ToRecord(1, ds.Accounts);
+        Assert.Equal("#empty1", second.PostId);
+        Assert.Equal(["h1"], second.Hashtags!);
+        Assert.Equal(first.CreatedAt, second.CreatedAt);
+        // R's unnamed row-number column is reported once, not mistaken for data
+        Assert.Contains(ds.Warnings, w => w.Column == "" && w.Message == "unknown column ignored");
     }
 
     [Fact]
