@@ -11,6 +11,7 @@ public static class CliApp
     {
         ImportCommand.Create(),
         ValidateCommand.Create(),
+        NetworkCommand.Create(),
         DetectCommand.Create(),
         TrainCommand.Create(),
         EvaluateCommand.Create(),

@@ -69,8 +69,8 @@ internal static class MultilevelRunner
             {
                 if ((uint)initial[v] >= (uint)n)
                     throw new ArgumentOutOfRangeException(nameof(initial), $"node {v} has community {initial[v]} outside 0..{n - 1}.");
-                membership[v] = initial[v];
             }
+            initial.CopyTo(membership);
         }
 
         double gamma = options.Resolution;
@@ -97,7 +97,9 @@ internal static class MultilevelRunner
         double quality = options.Quality == QualityFunction.Modularity
             ? Modularity.Compute(graph, membership, options.Resolution)
             : Modularity.ComputeCpm(graph, membership, options.Resolution);
-        double modularity = Modularity.Compute(graph, membership);
+        double modularity = options.Quality == QualityFunction.Modularity && options.Resolution == 1.0
+            ? quality
+            : Modularity.Compute(graph, membership);
         return new CommunityResult(membership, count, sizes, quality, modularity, iterations, options);
     }
 

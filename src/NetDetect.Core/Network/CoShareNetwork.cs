@@ -44,6 +44,8 @@ public sealed record CoShareOptions
     public bool ForceWindow { get; init; }
     /// <summary>Count posts_a/posts_b (and QUT weights); costs a set insert per pair side.</summary>
     public bool CountPosts { get; init; } = true;
+    /// <summary>Keep the (post, matching account) entries on the result (CooRTweet's refinement reads them).</summary>
+    internal bool KeepMatches { get; init; }
 }
 
 /// <summary>A window finer than the data's timestamp resolution, refused unless forced.</summary>
@@ -74,12 +76,27 @@ public sealed class CoShareNetwork
     /// <summary>Earliest and latest share time in the pair's co-shares (µs).</summary>
     public required long[] FirstTime { get; init; }
     public required long[] LastTime { get; init; }
-    public required SharedObjectEvidence[][] TopObjects { get; init; }
+    /// <summary>Edge e's evidence is <c>TopItems[TopOffsets[e]..TopOffsets[e+1]]</c>, strongest first (flat: no array per edge).</summary>
+    public required int[] TopOffsets { get; init; }
+    public required SharedObjectEvidence[] TopItems { get; init; }
+
+    /// <summary>The strongest shared objects of edge e, strongest first.</summary>
+    public ReadOnlySpan<SharedObjectEvidence> TopObjects(int e) => TopItems.AsSpan(TopOffsets[e], TopOffsets[e + 1] - TopOffsets[e]);
+
+    /// <summary>Flat evidence columns from one list per edge.</summary>
+    public static (int[] Offsets, SharedObjectEvidence[] Items) FlattenTop(IReadOnlyList<SharedObjectEvidence[]> perEdge)
+    {
+        var offsets = new int[perEdge.Count + 1];
+        for (int e = 0; e < perEdge.Count; e++) offsets[e + 1] = offsets[e] + perEdge[e].Length;
+        var items = new SharedObjectEvidence[offsets[^1]];
+        for (int e = 0; e < perEdge.Count; e++) perEdge[e].CopyTo(items, offsets[e]);
+        return (offsets, items);
+    }
     /// <summary>Per account: its distinct posts matched by another of its own posts (only with <see cref="CoShareOptions.SelfLoops"/>).</summary>
     public required int[] SelfLoopPosts { get; init; }
     /// <summary>Cosine similarity of the two accounts' activity (the <c>sync</c> modality only; null for co-share joins).</summary>
     public double[]? Similarity { get; init; }
-    /// <summary>Sorted distinct (post + 1) &lt;&lt; 32 | other account entries: post matched by other.</summary>
+    /// <summary>Distinct (post + 1) &lt;&lt; 32 | other account entries, post matched by other (only when kept).</summary>
     internal ulong[] Matches { get; init; } = [];
 
     public int EdgeCount => AccountA.Length;
@@ -135,6 +152,10 @@ public sealed class CoShareNetwork
         var idx = new int[n];
         n = 0;
         for (int e = 0; e < keep.Length; e++) if (keep[e]) idx[n++] = e;
+        var topOffsets = new int[idx.Length + 1];
+        for (int i = 0; i < idx.Length; i++) topOffsets[i + 1] = topOffsets[i] + TopOffsets[idx[i] + 1] - TopOffsets[idx[i]];
+        var topItems = new SharedObjectEvidence[topOffsets[^1]];
+        for (int i = 0; i < idx.Length; i++) TopObjects(idx[i]).CopyTo(topItems.AsSpan(topOffsets[i]));
         return new CoShareNetwork
         {
             Modality = Modality,
@@ -150,7 +171,8 @@ public sealed class CoShareNetwork
             Evidence = Pick(Evidence, idx),
             FirstTime = Pick(FirstTime, idx),
             LastTime = Pick(LastTime, idx),
-            TopObjects = Pick(TopObjects, idx),
+            TopOffsets = topOffsets,
+            TopItems = topItems,
             Similarity = Similarity is null ? null : Pick(Similarity, idx),
             SelfLoopPosts = SelfLoopPosts,
             Matches = Matches,

@@ -3,20 +3,23 @@ using System.Runtime.InteropServices;
 
 namespace NetDetect.Core.Network;
 
-/// <summary>One account pair's running totals; 64 bytes so a pair update touches one cache line.</summary>
+/// <summary>One account pair's running totals in 64 bytes, one cache line per pair update.</summary>
 [StructLayout(LayoutKind.Sequential)]
 internal struct EdgeSlot
 {
     public ulong Key;
-    public long Pairs;
     public long SumDeltaMicros;
     public long FirstTime;
     public long LastTime;
     public double Evidence;
+    /// <summary>Pairs within one chunk (a chunk holds at most a few million shares, far below 2^31 pairs per account pair).</summary>
+    public int Pairs;
     public int Objects;
     public int LastObject;
     public int Top;
-    private int _pad;
+    /// <summary>posts_a/posts_b counted inside the chunk (when no post has shares in two chunks).</summary>
+    public int PostsA;
+    public int PostsB;
 }
 
 /// <summary>
@@ -87,6 +90,18 @@ internal sealed class PairAccumulator
         ref EdgeSlot s = ref Find(key);
         s.Pairs++;
         s.SumDeltaMicros += delta;
+    }
+
+    /// <summary>The existing slot of <paramref name="key"/> (the pair must have been added).</summary>
+    public ref EdgeSlot Existing(ulong key)
+    {
+        int i = (int)((key * 0x9E3779B97F4A7C15UL) >> _shift);
+        while (_slots[i].Key != key)
+        {
+            if (_slots[i].Key == 0) throw new InvalidOperationException("pair not in the accumulator");
+            i = (i + 1) & _mask;
+        }
+        return ref _slots[i];
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -236,6 +251,9 @@ internal sealed class MatchSet
             _keys[i] = k;
         }
     }
+
+    /// <summary>The raw table: entries are the non-zero keys.</summary>
+    public ulong[] Keys => _keys;
 
     /// <summary>Appends the entries (in table order) to <paramref name="into"/> from <paramref name="at"/>.</summary>
     public int CopyTo(ulong[] into, int at)
