@@ -6,6 +6,7 @@ using NetDetect.Cli.Commands;
 var root = new RootCommand("NetDetect: find coordinated account networks in social-media data.")
 {
     ImportCommand.Create(),
+    SimulateCommand.Create(),
     ValidateCommand.Create(),
 };
 
