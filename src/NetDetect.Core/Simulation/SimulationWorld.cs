@@ -219,8 +219,9 @@ internal sealed class SimulationWorld
         double acc = 0;
         for (int k = 0; k < clientCum.Length; k++) clientCum[k] = acc += Vocabulary.OrganicClients[k].Weight;
 
-        // organic profiles for everyone first; special accounts overwrite theirs below
-        for (int i = 0; i < N; i++)
+        // organic profiles for everyone first (each account from its own keyed generator, so in parallel);
+        // special accounts overwrite theirs below
+        Parallel.For(0, N, new ParallelOptions { MaxDegreeOfParallelism = options.Threads }, i =>
         {
             var ar = new SimRandom(Seed, Streams.Account, (ulong)i);
             AccountId[i] = Hash.Permute63(Seed * 0x2545F4914F6CDD1DUL + 1, (ulong)i).ToString(CultureInfo.InvariantCulture);
@@ -239,7 +240,7 @@ internal sealed class SimulationWorld
             Client[i] = Vocabulary.OrganicClients[ar.FromCumulative(clientCum, clientCum.Length)].Client;
             Client2[i] = ar.Chance(0.2) ? Vocabulary.OrganicClients[ar.FromCumulative(clientCum, clientCum.Length)].Client : Client[i];
             ScreenName[i] = OrganicName(ref ar);
-        }
+        });
 
         // special-group scale: keep special groups at most about half of the posts asked for
         double opMembers = Math.Round(options.OperationShare * N);
