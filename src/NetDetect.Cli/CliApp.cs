@@ -12,6 +12,7 @@ public static class CliApp
         ImportCommand.Create(),
         ValidateCommand.Create(),
         NetworkCommand.Create(),
+        SimulateCommand.Create(),
         DetectCommand.Create(),
         TrainCommand.Create(),
         EvaluateCommand.Create(),
