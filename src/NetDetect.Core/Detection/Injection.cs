@@ -136,14 +136,14 @@ public static class Injection
 
     private static List<OpPost> ReadIra(string path, CancellationToken ct)
     {
-        using var input = Import.CsvInput.Open(path);
+        using var input = Import.RowInput.Open(path);
         var problems = new ProblemCollector();
         int cAuthor = input.Column("author_id"), cContent = input.Column("content"), cDate = input.Column("publish_date"),
             cType = input.Column("post_type"), cRetweet = input.Column("retweet");
         foreach (var (column, index) in new[] { ("author_id", cAuthor), ("content", cContent), ("publish_date", cDate), ("post_type", cType) })
             if (index < 0) throw new DataFormatException(DataProblem.Error(path, column, null, "missing column (expected the FiveThirtyEight IRA tweets layout)"));
         var posts = new List<OpPost>();
-        var r = input.Reader;
+        var r = input;
         while (input.Next(problems))
         {
             if ((r.Row & 0xFFFF) == 0) ct.ThrowIfCancellationRequested();
