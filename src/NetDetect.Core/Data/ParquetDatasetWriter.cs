@@ -145,6 +145,39 @@ internal static class CanonicalFields
         for (int i = 0; i < fields.Length; i++) fields[i] = For(columns[i]);
         return new ParquetSchema(fields);
     }
+
+    // One-column helpers kept for callers that build their own row groups (tests writing archive-layout Parquet);
+    // the writers below use the batch path in ColumnScratch.
+
+    public static async Task WriteStrings(ParquetRowGroupWriter rg, Field field, IReadOnlyList<string?> values)
+    {
+        var array = new string?[values.Count];
+        for (int i = 0; i < array.Length; i++) array[i] = values[i];
+        await rg.WriteAsync((DataField)field, array!, null);
+    }
+
+    public static Task WriteList(ParquetRowGroupWriter rg, Field field, IReadOnlyList<string[]?> rows, CancellationToken ct)
+    {
+        var column = new TextListColumn(Math.Max(1, rows.Count));
+        for (int r = 0; r < rows.Count; r++) column.Set(r, rows[r]);
+        return new ColumnScratch().WriteTextList(rg, field, column, rows.Count, ct);
+    }
+
+    public static async Task WriteTimestamps(ParquetRowGroupWriter rg, Field field, IReadOnlyList<long?> micros, bool nullable, CancellationToken ct)
+    {
+        if (nullable)
+        {
+            var values = new DateTime?[micros.Count];
+            for (int i = 0; i < values.Length; i++) values[i] = micros[i] is { } m ? Time.ToDateTime(m) : null;
+            await rg.WriteAsync<DateTime>((DataField)field, values, null, null, ct);
+        }
+        else
+        {
+            var values = new DateTime[micros.Count];
+            for (int i = 0; i < values.Length; i++) values[i] = Time.ToDateTime(micros[i]!.Value);
+            await rg.WriteAsync<DateTime>((DataField)field, values, null, null, ct);
+        }
+    }
 }
 
 /// <summary>
