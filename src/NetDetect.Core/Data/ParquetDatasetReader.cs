@@ -551,8 +551,9 @@ public static class ParquetDatasetReader
             int slots = (int)count;
             var values = new ReadOnlyMemory<char>[slots];
             var def = new int[slots];
-            Memory<int>? rep = field.MaxRepetitionLevel > 0 ? new int[slots] : null;
-            Memory<int>? defs = field.MaxDefinitionLevel > 0 ? def : null;
+            // Typed nulls on purpose: a bare null here converts through int[] to a non-null, empty Memory<int>.
+            Memory<int>? rep = field.MaxRepetitionLevel > 0 ? new int[slots] : (Memory<int>?)null;
+            Memory<int>? defs = field.MaxDefinitionLevel > 0 ? def : (Memory<int>?)null;
             await rg.ReadRawAsync<ReadOnlyMemory<char>>(field, values, defs, rep);
             var s = job.Slots;
             s.Reset(slots, strings: true);
