@@ -1,7 +1,5 @@
-using System.CommandLine;
 using System.Security.Cryptography;
 using NetDetect.Cli;
-using NetDetect.Cli.Commands;
 using NetDetect.Core.Data;
 using NetDetect.Core.Tests.Data;
 using NetDetect.Core.Tests.TestSupport;
@@ -18,7 +16,7 @@ public class ValidateCommandTests
 {
     private static async Task<(int Code, string Out, string Err)> RunValidateAsync(string dir)
     {
-        var root = new RootCommand("NetDetect") { ValidateCommand.Create() };
+        var root = CliApp.CreateRoot();
         using var output = new StringWriter();
         using var error = new StringWriter();
         int code = await CommandRunner.RunAsync(root, ["validate", dir], output, error);
