@@ -1,11 +1,13 @@
 using BenchmarkDotNet.Running;
 using NetDetect.Benchmarks;
 
-// Dispatch on the first argument: named end-to-end measurements, anything else goes to BenchmarkDotNet.
+// First argument picks a hand-timed end-to-end mode; anything else goes to BenchmarkDotNet.
 return args.FirstOrDefault() switch
 {
     "ingest" => await IngestMeasurement.RunAsync(args[1..]),
     IngestMeasurement.ChildVerb => await IngestMeasurement.MeasureChildAsync(args[1..]),
+    "kernels" => await NetDetect.Benchmarks.Kernels.KernelsBench.RunAsync(args[1..]),
+    "communities" => NetDetect.Benchmarks.Communities.CommunitiesBench.Run(args[1..]),
     _ => RunBenchmarkDotNet(args),
 };
 

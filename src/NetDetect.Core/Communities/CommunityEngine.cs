@@ -1,0 +1,315 @@
+using System.Runtime.CompilerServices;
+
+namespace NetDetect.Core.Communities;
+
+/// <summary>
+/// Shared multilevel optimiser behind <see cref="Leiden"/> and <see cref="Louvain"/>: queue-based local moving,
+/// optional Leiden refinement, aggregation. Sequential by design, so the result depends only on the seed.
+/// </summary>
+/// <remarks>
+/// Quality differences use H = Σ_c [ w_in(c) − γ' K_c² / 2 ] with node weights K (strength for modularity,
+/// node count for CPM) and γ' = γ/2m for modularity, γ for CPM. All scratch arrays, aggregate graphs included,
+/// are sized once to the input and reused on every level and iteration; nothing is allocated per node.
+/// Weights are non-negative, so a negative entry in the accumulator marks "not touched yet".
+/// </remarks>
+internal sealed class CommunityEngine
+{
+    private readonly bool _refine;
+    private readonly double _gamma;
+    private readonly double _theta;
+    private readonly SeededRandom _rng;
+
+    // Per-cluster scratch (cluster ids are < node count at every level).
+    private readonly double[] _clusterWeight;
+    private readonly int[] _clusterSize;
+    private readonly int[] _empty;
+    private readonly double[] _edgeTo;        // all negative between uses
+    private readonly int[] _touched;
+    private readonly double[] _external;
+    private readonly double[] _refinedWeight;
+    private readonly double[] _candidateCum;
+    private readonly int[] _candidate;
+    // Per-node scratch.
+    private readonly int[] _queue;
+    private readonly bool[] _inQueue;
+    private readonly bool[] _nonSingleton;
+    private readonly int[] _order;
+    private readonly int[] _map;
+    private readonly int[] _start;
+    private readonly int[] _refined;
+    private readonly int[] _nodeToAggregate;
+    private readonly int[] _membA, _membB;
+    private LevelGraph? _bufferA, _bufferB;
+
+    public CommunityEngine(int nodeCount, bool refine, double gamma, double theta, long seed)
+    {
+        _refine = refine; _gamma = gamma; _theta = theta;
+        _rng = new SeededRandom(seed);
+        int n = Math.Max(nodeCount, 1);
+        _clusterWeight = new double[n]; _clusterSize = new int[n]; _empty = new int[n];
+        _edgeTo = new double[n]; _touched = new int[n]; _external = new double[n]; _refinedWeight = new double[n];
+        _candidateCum = new double[n]; _candidate = new int[n];
+        _queue = new int[n]; _inQueue = new bool[n]; _nonSingleton = new bool[n];
+        _order = new int[n]; _map = new int[n]; _start = new int[n + 1];
+        _refined = new int[n]; _nodeToAggregate = new int[n]; _membA = new int[n]; _membB = new int[n];
+        Array.Fill(_edgeTo, -1.0);
+    }
+
+    /// <summary>One full multilevel pass from <paramref name="membership"/> (updated in place, renumbered 0..k-1); returns k.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public int RunIteration(LevelGraph graph, int[] membership)
+    {
+        int n0 = graph.NodeCount;
+        var nodeToAggregate = _nodeToAggregate;
+        for (int i = 0; i < n0; i++) nodeToAggregate[i] = i;
+        var g = graph;
+        var memb = _membA;
+        var nextMemb = _membB;
+        Array.Copy(membership, memb, n0);
+        var refined = _refined;
+        while (true)
+        {
+            FastMoveNodes(g, memb);
+            int clusters = Renumber(memb, g.NodeCount);
+            // Every community a single aggregate node: nothing left to merge.
+            if (clusters >= g.NodeCount) break;
+
+            int refinedCount;
+            if (_refine)
+            {
+                refinedCount = RefinePartition(g, memb, clusters, refined);
+                // Refinement merged nothing: aggregate on the unrefined partition instead, as igraph does.
+                if (refinedCount >= g.NodeCount) { Array.Copy(memb, refined, g.NodeCount); refinedCount = clusters; }
+            }
+            else
+            {
+                Array.Copy(memb, refined, g.NodeCount);
+                refinedCount = clusters;
+            }
+
+            // Two buffers ping-pong between levels. A holds any aggregate of the input; every later aggregate is no
+            // larger than the first one, so B is sized to that once the first exists.
+            _bufferA ??= LevelGraph.Buffer(graph.NodeCount, graph.Offsets[graph.NodeCount]);
+            var target = ReferenceEquals(g, _bufferA)
+                ? _bufferB ??= LevelGraph.Buffer(_bufferA.NodeCount, _bufferA.Offsets[_bufferA.NodeCount])
+                : _bufferA;
+            g.AggregateInto(target, refined, refinedCount, _edgeTo, _touched, _start, _order);
+            // Initial partition of the aggregate comes from the non-refined partition.
+            for (int v = 0; v < g.NodeCount; v++) nextMemb[refined[v]] = memb[v];
+            for (int i = 0; i < n0; i++) nodeToAggregate[i] = refined[nodeToAggregate[i]];
+            g = target;
+            (memb, nextMemb) = (nextMemb, memb);
+        }
+        for (int i = 0; i < n0; i++) membership[i] = memb[nodeToAggregate[i]];
+        return Renumber(membership, n0);
+    }
+
+    /// <summary>Renumbers community ids to 0..k-1 in order of first appearance; returns k.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private int Renumber(int[] memb, int n)
+    {
+        var map = _map;
+        Array.Fill(map, -1, 0, n);
+        int k = 0;
+        for (int v = 0; v < n; v++)
+        {
+            int c = memb[v];
+            if (map[c] < 0) map[c] = k++;
+            memb[v] = map[c];
+        }
+        return k;
+    }
+
+    /// <summary>Leiden's fast local moving: visit queued nodes, move each to its best community, requeue neighbours.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private unsafe void FastMoveNodes(LevelGraph g, int[] membArray)
+    {
+        int n = g.NodeCount;
+        double gamma = _gamma;
+        var queue = _queue;
+        // Raw pointers: the inner loops index by ids read from the graph, which the JIT cannot prove in range.
+        fixed (int* off = g.Offsets, nbr = g.Neighbors, memb = membArray, cs = _clusterSize, empty = _empty, touched = _touched)
+        fixed (double* w = g.Weights, nw = g.NodeWeights, cw = _clusterWeight, edgeTo = _edgeTo)
+        fixed (bool* inQueue = _inQueue)
+        {
+            Array.Clear(_clusterWeight, 0, n);
+            Array.Clear(_clusterSize, 0, n);
+            for (int v = 0; v < n; v++) { cw[memb[v]] += nw[v]; cs[memb[v]]++; }
+            int emptyCount = 0;
+            for (int c = n - 1; c >= 0; c--) if (cs[c] == 0) empty[emptyCount++] = c;
+
+            for (int v = 0; v < n; v++) queue[v] = v;
+            _rng.Shuffle(queue.AsSpan(0, n));
+            Array.Fill(_inQueue, true, 0, n);
+            int head = 0, count = n;
+
+            while (count > 0)
+            {
+                int v = queue[head];
+                if (++head == n) head = 0;
+                count--;
+                inQueue[v] = false;
+
+                int cv = memb[v];
+                double kv = nw[v];
+                cw[cv] -= kv;
+                if (--cs[cv] == 0) empty[emptyCount++] = cv;
+
+                int nt = 0;
+                edgeTo[cv] = 0; touched[nt++] = cv;
+                int end = off[v + 1];
+                for (int i = off[v]; i < end; i++)
+                {
+                    int c = memb[nbr[i]];
+                    double e = edgeTo[c];
+                    if (e < 0) { edgeTo[c] = w[i]; touched[nt++] = c; }
+                    else edgeTo[c] = e + w[i];
+                }
+
+                int best = cv;
+                double gk = gamma * kv;
+                double bestGain = edgeTo[cv] - gk * cw[cv];
+                edgeTo[cv] = -1;
+                for (int t = 1; t < nt; t++)
+                {
+                    int c = touched[t];
+                    double gain = edgeTo[c] - gk * cw[c];
+                    edgeTo[c] = -1;
+                    if (gain > bestGain) { bestGain = gain; best = c; }
+                }
+                // An empty community has gain 0; one always exists when cv still holds other nodes.
+                if (bestGain < 0) best = empty[emptyCount - 1];
+                if (cs[best] == 0) emptyCount--;   // best is then the top of the empty stack
+
+                cw[best] += kv;
+                cs[best]++;
+                memb[v] = best;
+
+                if (best != cv)
+                {
+                    for (int i = off[v]; i < end; i++)
+                    {
+                        int u = nbr[i];
+                        if (!inQueue[u] && memb[u] != best)
+                        {
+                            inQueue[u] = true;
+                            int tail = head + count;
+                            if (tail >= n) tail -= n;
+                            queue[tail] = u;
+                            count++;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Leiden refinement: within each community S, start from singletons and merge well-connected singletons into
+    /// well-connected sub-communities of S, chosen at random ∝ exp(ΔH/θ) among non-negative ΔH. Returns the count.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private int RefinePartition(LevelGraph g, int[] memb, int clusters, int[] refined)
+    {
+        int n = g.NodeCount;
+        var off = g.Offsets; var nbr = g.Neighbors; var w = g.Weights; var nw = g.NodeWeights;
+        var total = _clusterWeight;   // total weight of each community S
+        var refinedWeight = _refinedWeight;
+        var ext = _external;          // weight from each refined cluster to the rest of its S
+        var nonSingleton = _nonSingleton;
+        var edgeTo = _edgeTo; var touched = _touched;
+        var cand = _candidate; var cum = _candidateCum;
+        double gamma = _gamma, theta = _theta;
+
+        Array.Clear(total, 0, clusters);
+        for (int v = 0; v < n; v++)
+        {
+            int cv = memb[v];
+            total[cv] += nw[v];
+            refined[v] = v;
+            refinedWeight[v] = nw[v];
+            nonSingleton[v] = false;
+            double e = 0;
+            for (int i = off[v]; i < off[v + 1]; i++) if (memb[nbr[i]] == cv) e += w[i];
+            ext[v] = e;
+        }
+
+        // Random order within each community: shuffle all nodes, then stable counting sort by community.
+        var perm = _queue;
+        for (int v = 0; v < n; v++) perm[v] = v;
+        _rng.Shuffle(perm.AsSpan(0, n));
+        var order = _order;
+        var fill = _clusterSize;
+        Array.Clear(fill, 0, clusters);
+        for (int v = 0; v < n; v++) fill[memb[v]]++;
+        int acc = 0;
+        for (int c = 0; c < clusters; c++) { int x = fill[c]; fill[c] = acc; acc += x; }
+        for (int j = 0; j < n; j++) { int v = perm[j]; order[fill[memb[v]]++] = v; }
+
+        for (int j = 0; j < n; j++)
+        {
+            int v = order[j];
+            if (nonSingleton[v] || refined[v] != v) continue;
+            int S = memb[v];
+            double totalS = total[S];
+            double kv = nw[v];
+            if (ext[v] < kv * (totalS - kv) * gamma) continue;
+
+            // Take v out of its singleton; its own (now empty) cluster stays a candidate with ΔH = 0.
+            // While v is a singleton, ext[v] is v's total weight to the rest of S.
+            double toRestOfS = ext[v];
+            refinedWeight[v] = 0;
+            ext[v] = 0;
+            int nt = 0;
+            edgeTo[v] = 0; touched[nt++] = v;
+            int end = off[v + 1];
+            for (int i = off[v]; i < end; i++)
+            {
+                int u = nbr[i];
+                if (memb[u] != S) continue;
+                int rc = refined[u];
+                double e = edgeTo[rc];
+                if (e < 0) { edgeTo[rc] = w[i]; touched[nt++] = rc; }
+                else edgeTo[rc] = e + w[i];
+            }
+
+            int nc = 0;
+            double maxDiff = 0;
+            int chosen = v;
+            for (int t = 0; t < nt; t++)
+            {
+                int rc = touched[t];
+                double toRc = edgeTo[rc];
+                double rwc = refinedWeight[rc];
+                if (ext[rc] < rwc * (totalS - rwc) * gamma) continue;
+                double diff = toRc - kv * rwc * gamma;
+                if (diff < 0) continue;
+                cand[nc] = rc; cum[nc] = diff; nc++;
+                if (diff > maxDiff) { maxDiff = diff; chosen = rc; }
+            }
+            if (theta > 0 && nc > 1)
+            {
+                double sum = 0;
+                for (int t = 0; t < nc; t++)
+                {
+                    double x = (cum[t] - maxDiff) / theta;
+                    // Below e^-40 a term cannot change the sum (whose largest term is 1) in double precision.
+                    sum += x < -40 ? 0 : Math.Exp(x);
+                    cum[t] = sum;
+                }
+                double r = _rng.NextDouble() * sum;
+                int pick = 0;
+                while (pick < nc - 1 && cum[pick] <= r) pick++;
+                chosen = cand[pick];
+            }
+
+            refined[v] = chosen;
+            refinedWeight[chosen] += kv;
+            // v's edges into chosen become internal, its other edges within S become external to chosen.
+            ext[chosen] += toRestOfS - 2 * edgeTo[chosen];
+            for (int t = 0; t < nt; t++) edgeTo[touched[t]] = -1;
+            if (chosen != v) nonSingleton[chosen] = true;
+        }
+        return Renumber(refined, n);
+    }
+}

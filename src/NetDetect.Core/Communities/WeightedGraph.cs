@@ -1,0 +1,144 @@
+using System.Runtime.CompilerServices;
+
+namespace NetDetect.Core.Communities;
+
+/// <summary>Undirected weighted graph in compressed sparse row form: each edge {u,v} appears in both adjacency lists.</summary>
+/// <remarks>
+/// Adjacency lists are sorted by neighbour id, so iteration order (and everything derived from it) is
+/// deterministic. A self-loop {u,u} appears once in u's list with its full weight; by the usual convention
+/// it contributes twice its weight to the degree of u (<see cref="NodeStrength"/>).
+/// </remarks>
+public sealed class WeightedGraph
+{
+    /// <summary>Number of nodes; node ids are 0..NodeCount-1.</summary>
+    public int NodeCount { get; }
+
+    /// <summary>Neighbours of node u are <c>Neighbors[Offsets[u]..Offsets[u+1]]</c>; length NodeCount+1.</summary>
+    public int[] Offsets { get; }
+
+    /// <summary>Neighbour ids, sorted ascending within each node's range.</summary>
+    public int[] Neighbors { get; }
+
+    /// <summary>Edge weight parallel to <see cref="Neighbors"/>.</summary>
+    public double[] Weights { get; }
+
+    /// <summary>Number of distinct undirected edges (self-loops counted once).</summary>
+    public int EdgeCount { get; }
+
+    /// <summary>Sum of undirected edge weights (each edge once, self-loops included once).</summary>
+    public double TotalWeight { get; }
+
+    /// <summary>Wraps existing CSR arrays; they are validated but not copied.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public WeightedGraph(int nodeCount, int[] offsets, int[] neighbors, double[] weights)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(nodeCount);
+        ArgumentNullException.ThrowIfNull(offsets);
+        ArgumentNullException.ThrowIfNull(neighbors);
+        ArgumentNullException.ThrowIfNull(weights);
+        if (offsets.Length != nodeCount + 1)
+            throw new ArgumentException($"offsets has length {offsets.Length}, expected {nodeCount + 1}.", nameof(offsets));
+        if (neighbors.Length != weights.Length || offsets[nodeCount] != neighbors.Length || offsets[0] != 0)
+            throw new ArgumentException("offsets, neighbors and weights are inconsistent.");
+
+        NodeCount = nodeCount;
+        Offsets = offsets;
+        Neighbors = neighbors;
+        Weights = weights;
+
+        int selfLoops = 0;
+        double total = 0;
+        for (int u = 0; u < nodeCount; u++)
+        {
+            for (int i = offsets[u]; i < offsets[u + 1]; i++)
+            {
+                int v = neighbors[i];
+                if ((uint)v >= (uint)nodeCount)
+                    throw new ArgumentException($"node {u} has neighbour {v} outside 0..{nodeCount - 1}.", nameof(neighbors));
+                if (v == u) { selfLoops++; total += 2 * weights[i]; }
+                else total += weights[i];
+            }
+        }
+        EdgeCount = (neighbors.Length - selfLoops) / 2 + selfLoops;
+        TotalWeight = total / 2;
+    }
+
+    /// <summary>Degree (number of adjacency entries) of node u.</summary>
+    public int Degree(int u) => Offsets[u + 1] - Offsets[u];
+
+    /// <summary>Weighted degree of u: sum of incident edge weights, a self-loop counted twice.</summary>
+    public double NodeStrength(int u)
+    {
+        double s = 0;
+        for (int i = Offsets[u]; i < Offsets[u + 1]; i++)
+            s += Neighbors[i] == u ? 2 * Weights[i] : Weights[i];
+        return s;
+    }
+
+    /// <summary>Weighted degree of every node (self-loops counted twice); sums to 2·TotalWeight.</summary>
+    public double[] NodeStrengths()
+    {
+        var s = new double[NodeCount];
+        for (int u = 0; u < NodeCount; u++) s[u] = NodeStrength(u);
+        return s;
+    }
+
+    /// <summary>
+    /// Builds a graph from an undirected edge list (a[i], b[i], w[i]). Duplicate edges, in either orientation,
+    /// are merged by summing their weights; a self-loop appears only when given.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static WeightedGraph FromEdges(int nodeCount, ReadOnlySpan<int> a, ReadOnlySpan<int> b, ReadOnlySpan<double> w)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(nodeCount);
+        if (a.Length != b.Length || a.Length != w.Length)
+            throw new ArgumentException($"edge arrays differ in length: a={a.Length}, b={b.Length}, w={w.Length}.");
+
+        int m = a.Length;
+        // Counting pass: each non-loop edge goes into both lists, a loop into one.
+        var counts = new int[nodeCount + 1];
+        for (int i = 0; i < m; i++)
+        {
+            int u = a[i], v = b[i];
+            if ((uint)u >= (uint)nodeCount || (uint)v >= (uint)nodeCount)
+                throw new ArgumentOutOfRangeException(nameof(a), $"edge {i} ({u},{v}) has an endpoint outside 0..{nodeCount - 1}.");
+            counts[u + 1]++;
+            if (u != v) counts[v + 1]++;
+        }
+        for (int u = 0; u < nodeCount; u++) counts[u + 1] += counts[u];
+
+        var nbr = new int[counts[nodeCount]];
+        var wt = new double[counts[nodeCount]];
+        var pos = new int[nodeCount];
+        Array.Copy(counts, pos, nodeCount);
+        for (int i = 0; i < m; i++)
+        {
+            int u = a[i], v = b[i];
+            nbr[pos[u]] = v; wt[pos[u]++] = w[i];
+            if (u != v) { nbr[pos[v]] = u; wt[pos[v]++] = w[i]; }
+        }
+
+        // Sort each list by neighbour and merge duplicates in place, compacting as we go.
+        var offsets = new int[nodeCount + 1];
+        int write = 0;
+        for (int u = 0; u < nodeCount; u++)
+        {
+            int start = counts[u], end = counts[u + 1];
+            if (end - start > 1)
+                nbr.AsSpan(start, end - start).Sort(wt.AsSpan(start, end - start));
+            offsets[u] = write;
+            for (int i = start; i < end; i++)
+            {
+                if (write > offsets[u] && nbr[write - 1] == nbr[i]) wt[write - 1] += wt[i];
+                else { nbr[write] = nbr[i]; wt[write] = wt[i]; write++; }
+            }
+        }
+        offsets[nodeCount] = write;
+        if (write != nbr.Length)
+        {
+            Array.Resize(ref nbr, write);
+            Array.Resize(ref wt, write);
+        }
+        return new WeightedGraph(nodeCount, offsets, nbr, wt);
+    }
+}

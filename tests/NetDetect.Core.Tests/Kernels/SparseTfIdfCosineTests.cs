@@ -1,0 +1,198 @@
+using NetDetect.Core.Kernels;
+
+namespace NetDetect.Core.Tests.Kernels;
+
+public class SparseTfIdfCosineTests
+{
+    /// <summary>Random shares with skewed object popularity (a few objects almost everybody shares), repeats,
+    /// accounts with no shares, and groups of accounts with identical rows.</summary>
+    private static (int Accounts, int Objects, int[] Account, int[] Object) Shares(int accounts, int objects, int seed)
+    {
+        var rng = new Random(seed);
+        var acc = new List<int>();
+        var obj = new List<int>();
+        for (int a = 0; a < accounts; a++)
+        {
+            if (a % 13 == 4) continue; // no shares at all
+            if (a % 17 == 9 && a > 0)
+            {
+                // identical to the previous account's shares
+                int last = acc.Count;
+                for (int p = 0; p < last; p++) if (acc[p] == a - 1) { acc.Add(a); obj.Add(obj[p]); }
+                continue;
+            }
+            int m = rng.Next(1, 25);
+            for (int s = 0; s < m; s++)
+            {
+                double u = rng.NextDouble();
+                int o = (int)(objects * u * u * u); // cubic skew: low ids are popular
+                acc.Add(a);
+                obj.Add(Math.Min(objects - 1, o));
+                if (rng.Next(5) == 0) { acc.Add(a); obj.Add(Math.Min(objects - 1, o)); } // repeat share
+            }
+            if (a % 3 == 0) { acc.Add(a); obj.Add(0); } // object 0: shared by a third of everyone
+        }
+        return (accounts, objects, [.. acc], [.. obj]);
+    }
+
+    /// <summary>An independent plain implementation: dictionaries of counts, the textbook weights, merge-join cosine.</summary>
+    private sealed class Reference
+    {
+        public readonly SortedDictionary<int, float>[] Rows;
+
+        public Reference(int accounts, int objects, int[] account, int[] obj, TfIdfOptions o)
+        {
+            var counts = new SortedDictionary<int, double>[accounts];
+            for (int a = 0; a < accounts; a++) counts[a] = [];
+            for (int p = 0; p < account.Length; p++)
+                counts[account[p]][obj[p]] = counts[account[p]].GetValueOrDefault(obj[p]) + 1;
+            var df = new int[objects];
+            foreach (var row in counts) foreach (int ob in row.Keys) df[ob]++;
+            Rows = new SortedDictionary<int, float>[accounts];
+            for (int a = 0; a < accounts; a++)
+            {
+                double sum = 0;
+                var x = new SortedDictionary<int, double>();
+                foreach (var (ob, c) in counts[a])
+                {
+                    if (df[ob] < o.MinDocumentFrequency) continue;
+                    double idf = o.Idf == IdfKind.Smooth ? Math.Log((1.0 + accounts) / (1.0 + df[ob])) + 1.0 : Math.Log((double)accounts / df[ob]);
+                    double tf = o.SublinearTf ? 1 + Math.Log(c) : c;
+                    x[ob] = tf * idf;
+                    sum += tf * idf * (tf * idf);
+                }
+                Rows[a] = [];
+                foreach (var (ob, val) in x)
+                    if (val > 0) Rows[a][ob] = (float)(val * (1.0 / Math.Sqrt(sum)));
+            }
+        }
+
+        public (bool Shares, float Score) Cosine(int a, int b)
+        {
+            double s = 0;
+            bool shares = false;
+            foreach (var (ob, w) in Rows[a])
+                if (Rows[b].TryGetValue(ob, out float w2)) { s += (double)w * w2; shares = true; }
+            return (shares, (float)s);
+        }
+    }
+
+    public static TheoryData<bool, IdfKind, int> Variants => new()
+    {
+        { true, IdfKind.Smooth, 2 }, { false, IdfKind.Smooth, 1 }, { true, IdfKind.Plain, 1 }, { false, IdfKind.Plain, 3 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Variants))]
+    public void AllPairs_EqualsMergeJoinReference_AtEveryThreshold(bool sublinear, IdfKind idf, int minDf)
+    {
+        var (n, m, acc, obj) = Shares(260, 300, seed: minDf * 7 + (sublinear ? 1 : 0));
+        var o = new TfIdfOptions { SublinearTf = sublinear, Idf = idf, MinDocumentFrequency = minDf, MaxDegreeOfParallelism = 2 };
+        var fast = SparseTfIdfCosine.FromOccurrences(n, m, acc, obj, o);
+        var reference = new Reference(n, m, acc, obj, o);
+        var all = new List<(int A, int B, float S)>();
+        for (int a = 0; a < n; a++)
+            for (int b = a + 1; b < n; b++)
+            {
+                var (shares, s) = reference.Cosine(a, b);
+                if (shares) all.Add((a, b, s));
+            }
+        Assert.True(all.Count > 1000);
+        // thresholds include exact ties with actual scores, the identical-row score and "everything"
+        var ties = all.Select(p => p.S).OrderBy(s => s).ToArray();
+        foreach (float t in new[] { -1f, 0.05f, 0.3f, 0.9f, ties[ties.Length / 2], ties[^1], ties[ties.Length * 9 / 10] })
+        {
+            var got = fast.AllPairs(t);
+            var want = all.Where(p => p.S >= t).ToArray();
+            Assert.Equal(want.Length, got.Count);
+            for (int p = 0; p < want.Length; p++)
+            {
+                Assert.Equal(want[p].A, got.Left[p]);
+                Assert.Equal(want[p].B, got.Right[p]);
+                Assert.Equal(want[p].S, got.Score[p]);
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Variants))]
+    public void TopK_EqualsReference(bool sublinear, IdfKind idf, int minDf)
+    {
+        var (n, m, acc, obj) = Shares(240, 500, seed: 100 + minDf);
+        var o = new TfIdfOptions { SublinearTf = sublinear, Idf = idf, MinDocumentFrequency = minDf };
+        var fast = SparseTfIdfCosine.FromOccurrences(n, m, acc, obj, o);
+        var reference = new Reference(n, m, acc, obj, o);
+        // each account's candidates best first, once: (score descending, account ascending)
+        var ranked = new (int B, float S)[n][];
+        for (int a = 0; a < n; a++)
+        {
+            var list = new List<(int B, float S)>();
+            for (int b = 0; b < n; b++)
+            {
+                if (b == a) continue;
+                var (shares, score) = reference.Cosine(a, b);
+                if (shares && score > 0) list.Add((b, score));
+            }
+            ranked[a] = [.. list.OrderByDescending(x => x.S).ThenBy(x => x.B)];
+        }
+        foreach (var (k, min) in new[] { (1, 0f), (10, 0f), (3, 0.2f), (50, 0f) })
+        {
+            var got = fast.TopK(k, min);
+            for (int a = 0; a < n; a++)
+            {
+                var want = ranked[a].Where(x => x.S >= min).Take(k).ToArray();
+                Assert.Equal(want.Select(x => x.B), got.NeighborsOf(a).ToArray());
+                Assert.Equal(want.Select(x => x.S), got.ScoresOf(a).ToArray());
+            }
+        }
+    }
+
+    [Fact]
+    public void Weights_FollowTheDefinition()
+    {
+        // 4 accounts; object 0 shared by all (Plain idf 0: dropped), object 1 by two, object 2 by one (below min df 2)
+        int[] acc = [0, 1, 2, 3, 0, 0, 1, 0];
+        int[] obj = [0, 0, 0, 0, 1, 1, 1, 2];
+        var s = SparseTfIdfCosine.FromOccurrences(4, 3, acc, obj, new TfIdfOptions { Idf = IdfKind.Plain, MinDocumentFrequency = 2 });
+        Assert.Equal([1], s.ObjectsOf(0).ToArray());
+        Assert.Equal(1f, s.WeightsOf(0)[0]); // a single kept object normalises to 1
+        Assert.Equal(1f, s.Similarity(0, 1));
+        Assert.Equal(0, s.ObjectsOf(2).Length);
+        Assert.Equal(2, s.NonZeros);
+        var pairs = s.AllPairs(0f);
+        Assert.Equal(1, pairs.Count);
+        Assert.Equal((0, 1), (pairs.Left[0], pairs.Right[0]));
+        // Smooth idf keeps object 0 and the sublinear tf of two shares is 1 + ln 2
+        var smooth = SparseTfIdfCosine.FromOccurrences(4, 3, acc, obj, new TfIdfOptions { MinDocumentFrequency = 1 });
+        double w0 = 1.0 * (Math.Log(5.0 / 5.0) + 1), w1 = (1 + Math.Log(2)) * (Math.Log(5.0 / 3.0) + 1), w2 = Math.Log(5.0 / 2.0) + 1;
+        double norm = Math.Sqrt(w0 * w0 + w1 * w1 + w2 * w2);
+        Assert.Equal(new[] { (float)(w0 / norm), (float)(w1 / norm), (float)(w2 / norm) }, smooth.WeightsOf(0).ToArray());
+    }
+
+    [Fact]
+    public void Results_AreIdenticalForOneAndTwoThreads()
+    {
+        var (n, m, acc, obj) = Shares(1500, 2000, seed: 3);
+        var one = SparseTfIdfCosine.FromOccurrences(n, m, acc, obj, new TfIdfOptions { MaxDegreeOfParallelism = 1 });
+        var two = SparseTfIdfCosine.FromOccurrences(n, m, acc, obj, new TfIdfOptions { MaxDegreeOfParallelism = 2 });
+        var p1 = one.AllPairs(0.2f);
+        var p2 = two.AllPairs(0.2f);
+        Assert.True(p1.Count > 100);
+        Assert.Equal(p1.Left, p2.Left);
+        Assert.Equal(p1.Right, p2.Right);
+        Assert.Equal(p1.Score, p2.Score);
+        var t1 = one.TopK(10);
+        var t2 = two.TopK(10);
+        Assert.Equal(t1.Offsets, t2.Offsets);
+        Assert.Equal(t1.Neighbor, t2.Neighbor);
+        Assert.Equal(t1.Score, t2.Score);
+    }
+
+    [Fact]
+    public void Rejects_BadInput()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => SparseTfIdfCosine.FromOccurrences(2, 2, [0, 1], [0, 2]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => SparseTfIdfCosine.FromOccurrences(2, 2, [0, 2], [0, 1]));
+        Assert.Throws<ArgumentException>(() => new SparseTfIdfCosine(1, 2, [0, 1], [0], [-1f]));
+    }
+}
