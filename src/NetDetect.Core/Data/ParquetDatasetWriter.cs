@@ -146,53 +146,35 @@ internal static class CanonicalFields
         return new ParquetSchema(fields);
     }
 
-    // record-at-a-time helpers kept for callers that write ad-hoc Parquet (tests of the Parquet importer)
+    // One-column helpers kept for callers that build their own row groups (tests writing archive-layout Parquet);
+    // the writers below use the batch path in ColumnScratch.
+
     public static async Task WriteStrings(ParquetRowGroupWriter rg, Field field, IReadOnlyList<string?> values)
     {
-        await rg.WriteAsync((DataField)field, values.ToArray(), null);
+        var array = new string?[values.Count];
+        for (int i = 0; i < array.Length; i++) array[i] = values[i];
+        await rg.WriteAsync((DataField)field, array!, null);
     }
 
-    public static async Task WriteList(ParquetRowGroupWriter rg, Field field, IReadOnlyList<string[]?> rows, CancellationToken ct)
+    public static Task WriteList(ParquetRowGroupWriter rg, Field field, IReadOnlyList<string[]?> rows, CancellationToken ct)
     {
-        var list = (ListField)field;
-        var values = new List<ReadOnlyMemory<char>>();
-        var def = new List<int>();
-        var rep = new List<int>();
-        foreach (var row in rows)
-        {
-            if (row is null || row.Length == 0)
-            {
-                def.Add(row is null ? 0 : 1);
-                rep.Add(0);
-                continue;
-            }
-            for (int k = 0; k < row.Length; k++)
-            {
-                rep.Add(k == 0 ? 0 : 1);
-                if (row[k] is null)
-                {
-                    def.Add(2);
-                }
-                else
-                {
-                    def.Add(3);
-                    values.Add(row[k].AsMemory());
-                }
-            }
-        }
-        await rg.WriteAllPartsAsync<ReadOnlyMemory<char>>((DataField)list.Item, values.ToArray(), def.ToArray(), rep.ToArray(), ct);
+        var column = new TextListColumn(Math.Max(1, rows.Count));
+        for (int r = 0; r < rows.Count; r++) column.Set(r, rows[r]);
+        return new ColumnScratch().WriteTextList(rg, field, column, rows.Count, ct);
     }
 
     public static async Task WriteTimestamps(ParquetRowGroupWriter rg, Field field, IReadOnlyList<long?> micros, bool nullable, CancellationToken ct)
     {
         if (nullable)
         {
-            var values = micros.Select(m => m is { } v ? Time.ToDateTime(v) : (DateTime?)null).ToArray();
+            var values = new DateTime?[micros.Count];
+            for (int i = 0; i < values.Length; i++) values[i] = micros[i] is { } m ? Time.ToDateTime(m) : null;
             await rg.WriteAsync<DateTime>((DataField)field, values, null, null, ct);
         }
         else
         {
-            var values = micros.Select(m => Time.ToDateTime(m!.Value)).ToArray();
+            var values = new DateTime[micros.Count];
+            for (int i = 0; i < values.Length; i++) values[i] = Time.ToDateTime(micros[i]!.Value);
             await rg.WriteAsync<DateTime>((DataField)field, values, null, null, ct);
         }
     }
