@@ -13,7 +13,6 @@ public static class CliApp
         SimulateCommand.Create(),
         ValidateCommand.Create(),
         NetworkCommand.Create(),
-        SimulateCommand.Create(),
         DetectCommand.Create(),
         TrainCommand.Create(),
         EvaluateCommand.Create(),
