@@ -11,5 +11,6 @@ public static class CliApp
     {
         ImportCommand.Create(),
         ValidateCommand.Create(),
+        NetworkCommand.Create(),
     };
 }

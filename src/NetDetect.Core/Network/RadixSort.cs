@@ -25,12 +25,7 @@ public static class RadixSort
         ulong mask = (ulong)buckets - 1;
 
         var counts = new int[passes * buckets];
-        for (int i = 0; i < n; i++)
-        {
-            ulong k = keys[i];
-            for (int p = 0; p < passes; p++)
-                counts[p * buckets + (int)((k >> (p * width)) & mask)]++;
-        }
+        Histogram(keys, counts, passes, width, buckets, mask);
 
         var srcK = keys;
         var srcV = values;
@@ -60,16 +55,39 @@ public static class RadixSort
         }
     }
 
-    private static void Scatter(ulong[] srcK, int[] srcV, ulong[] dstK, int[] dstV, int[] offsets, int shift, ulong mask, int n)
+    // One read of the keys counts every pass's digits. Pointers: the offsets are bounded by construction, and
+    // bounds checks in these two loops cost a third of the sort.
+    private static unsafe void Histogram(ulong[] keys, int[] counts, int passes, int width, int buckets, ulong mask)
     {
-        ref var off = ref offsets[0];
-        for (int i = 0; i < n; i++)
+        fixed (ulong* k = keys)
+        fixed (int* c = counts)
         {
-            ulong k = srcK[i];
-            int d = (int)((k >> shift) & mask);
-            int pos = System.Runtime.CompilerServices.Unsafe.Add(ref off, d)++;
-            dstK[pos] = k;
-            dstV[pos] = srcV[i];
+            int n = keys.Length;
+            for (int i = 0; i < n; i++)
+            {
+                ulong key = k[i];
+                int* cp = c;
+                for (int p = 0; p < passes; p++, cp += buckets, key >>= width)
+                    cp[(int)(key & mask)]++;
+            }
+        }
+    }
+
+    private static unsafe void Scatter(ulong[] srcK, int[] srcV, ulong[] dstK, int[] dstV, int[] offsets, int shift, ulong mask, int n)
+    {
+        fixed (ulong* sk = srcK)
+        fixed (int* sv = srcV)
+        fixed (ulong* dk = dstK)
+        fixed (int* dv = dstV)
+        fixed (int* off = offsets)
+        {
+            for (int i = 0; i < n; i++)
+            {
+                ulong k = sk[i];
+                int pos = off[(int)((k >> shift) & mask)]++;
+                dk[pos] = k;
+                dv[pos] = sv[i];
+            }
         }
     }
 
