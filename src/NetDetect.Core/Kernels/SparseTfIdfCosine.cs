@@ -29,9 +29,9 @@ public sealed record TfIdfOptions
 /// <summary>
 /// Exact TF-IDF cosine between accounts over account x object counts (co-retweet, co-hashtag, ...), as in
 /// Pacheco et al. 2021: sublinear tf, idf, minimum document frequency, L2-normalised rows. All-pairs at a
-/// threshold and per-account top-k run as a sparse product through an inverted index with upper-bound pruning
-/// (objects in decreasing bound order; once the bound of the rest falls below the threshold or the current k-th
-/// best, no new candidate can qualify), never densifying the matrix.
+/// threshold and per-account top-k run as a sparse product through an impact-ordered inverted index with
+/// threshold-algorithm pruning (the long postings of popular objects are cut where their remaining weight can no
+/// longer lift any account over the threshold or the current k-th best), never densifying the matrix.
 /// </summary>
 /// <remarks>
 /// The score of a pair is defined canonically as the double sum, in ascending object order, of the products of
@@ -46,7 +46,6 @@ public sealed class SparseTfIdfCosine
     private readonly int[] _rowPtr, _col;
     private readonly float[] _w;
     private readonly int[] _colPtr, _colRow;
-    private readonly float[] _maxW;
     private readonly int _threads;
 
     /// <summary>Builds the weighted matrix from CSR counts: row a's objects are
@@ -133,26 +132,27 @@ public sealed class SparseTfIdfCosine
             _rowPtr[a + 1] = at;
         }
 
-        // inverted index (object -> accounts ascending) and each object's largest weight for the bounds
+        // inverted index in impact order: each object's accounts by weight descending, so a scan can stop where
+        // w_a,o * (weight at the cursor) no longer matters; the order of equal weights is fixed by the sort
         _colPtr = new int[objects + 1];
         for (int p = 0; p < kept; p++) _colPtr[_col[p] + 1]++;
         for (int o = 0; o < objects; o++) _colPtr[o + 1] += _colPtr[o];
         _colRow = new int[kept];
+        _colW = new float[kept];
         var fill = _colPtr[..objects];
-        _maxW = new float[objects];
         for (int a = 0; a < accounts; a++)
             for (int p = _rowPtr[a]; p < _rowPtr[a + 1]; p++)
             {
                 int o = _col[p];
-                _colRow[fill[o]++] = a;
-                if (_w[p] > _maxW[o]) _maxW[o] = _w[p];
+                _colRow[fill[o]] = a;
+                _colW[fill[o]++] = -_w[p];
             }
-        _colW = new float[kept];
-        Array.Clear(fill);
-        for (int o = 0; o < objects; o++) fill[o] = _colPtr[o];
-        for (int a = 0; a < accounts; a++)
-            for (int p = _rowPtr[a]; p < _rowPtr[a + 1]; p++)
-                _colW[fill[_col[p]]++] = _w[p];
+        for (int o = 0; o < objects; o++)
+        {
+            var keys = _colW.AsSpan(_colPtr[o], _colPtr[o + 1] - _colPtr[o]);
+            keys.Sort(_colRow.AsSpan(_colPtr[o], keys.Length));
+            for (int q = 0; q < keys.Length; q++) keys[q] = -keys[q];
+        }
     }
 
     private readonly float[] _colW;
@@ -310,11 +310,10 @@ public sealed class SparseTfIdfCosine
     {
         private readonly SparseTfIdfCosine _m;
         private readonly double[] _acc;
-        private readonly int[] _stamp;
         private readonly int[] _touched;
         private readonly double[] _scatter;
-        private int[] _order = new int[64];
-        private double[] _bound = new double[65];
+        private int[] _cursor = new int[64];
+        private int[] _end = new int[64];
         private double[] _select = new double[64];
         private float[] _heapS = [];
         private int[] _heapJ = [];
@@ -323,69 +322,91 @@ public sealed class SparseTfIdfCosine
         {
             _m = m;
             _acc = new double[m.Accounts];
-            _stamp = new int[m.Accounts];
             _touched = new int[m.Accounts];
             _scatter = new double[m.Objects];
         }
 
         /// <summary>Scores row a. Threshold mode (k = 0): pairs a &lt; b with score ≥ t into <paramref name="pairs"/>.
         /// Top-k mode: the best k with score ≥ t into the row's slots of <paramref name="top"/>; returns their count.</summary>
+        /// <remarks>The threshold algorithm over impact-ordered postings: each of a's objects has a cursor; rounds scan
+        /// every posting down to a falling level. R = Σ w_a,o * (weight at o's cursor) bounds what any account can still
+        /// gain, so once R is below theta (the threshold, or the k-th best partial score, a lower bound of the k-th
+        /// best final score because weights are non-negative) no unseen account can qualify, and a seen one only if
+        /// its partial score plus R can; those few are rescored exactly.</remarks>
         public int Row(int a, float t, int k, PairBuffer? pairs, (int[] Idx, float[] Score)? top)
         {
             var m = _m;
             int rs = m._rowPtr[a], len = m._rowPtr[a + 1] - rs;
             if (len == 0) return 0;
-            if (_order.Length < len)
+            if (_cursor.Length < len) { _cursor = new int[len * 2]; _end = new int[len * 2]; }
+            var cursor = _cursor.AsSpan(0, len);
+            var end = _end.AsSpan(0, len);
+            double level = 0;
+            for (int q = 0; q < len; q++)
             {
-                _order = new int[len * 2];
-                _bound = new double[len * 2 + 1];
+                int o = m._col[rs + q];
+                cursor[q] = m._colPtr[o];
+                end[q] = m._colPtr[o + 1];
+                level = Math.Max(level, (double)m._w[rs + q] * m._colW[cursor[q]]);
             }
-            // visit objects by decreasing bound w_a,o * max_b w_b,o: rare (high-idf) objects first, so the bound of
-            // the rest shrinks fast and the long postings of popular objects are the ones skipped
-            var order = _order.AsSpan(0, len);
-            var bound = _bound.AsSpan(0, len + 1);
-            for (int q = 0; q < len; q++) { order[q] = q; bound[q] = -(double)m._w[rs + q] * m._maxW[m._col[rs + q]]; }
-            bound[..len].Sort(order);
-            // bound[q] becomes the suffix sum of the (positive) bounds from position q on
-            bound[len] = 0;
-            for (int q = len - 1; q >= 0; q--) bound[q] = bound[q + 1] - bound[q];
 
-            int stamp = a + 1, touched = 0;
-            double theta = t;
+            int touched = 0;
             bool topK = k > 0;
+            double theta = t, rest, maxAcc = 0;
             int lastSelect = 0;
-            int q2 = 0;
-            for (; q2 < len; q2++)
+            while (true)
             {
-                int p = rs + order[q2];
-                int o = m._col[p];
-                int ps = m._colPtr[o], pe = m._colPtr[o + 1];
-                if (topK && touched >= k && pe - ps > 32 && touched > lastSelect + (lastSelect >> 2))
+                level *= 0.25;
+                if (level < 1e-7) level = 0; // last round: everything left
+                rest = 0;
+                long remaining = 0;
+                for (int q = 0; q < len; q++)
                 {
+                    double wa = m._w[rs + q];
+                    int r = cursor[q], re = end[q];
+                    for (; r < re; r++)
+                    {
+                        double c = wa * m._colW[r];
+                        if (c <= level && level > 0) break;
+                        int b = m._colRow[r];
+                        if (b == a || (!topK && b < a)) continue;
+                        // products of positive weights are positive, so a zero accumulator means "not seen yet"
+                        double v = _acc[b];
+                        if (v == 0) _touched[touched++] = b;
+                        v += c;
+                        _acc[b] = v;
+                        if (v > maxAcc) maxAcc = v;
+                    }
+                    cursor[q] = r;
+                    if (r < re)
+                    {
+                        rest += wa * m._colW[r];
+                        remaining += re - r;
+                    }
+                }
+                if (rest == 0) break;
+                if (topK && touched >= k && rest < maxAcc - Slack && touched >= lastSelect + (lastSelect >> 2))
+                {
+                    // the selection is O(touched): only when it could stop the scan (theta ≤ the best partial score)
+                    // and the candidates have grown since the last one
                     theta = Math.Max(t, KthLargest(touched, k));
                     lastSelect = touched;
                 }
-                if (bound[q2] < theta - Slack) break; // no account not yet seen can reach theta
-                if (!topK)
+                if (rest < theta - Slack)
                 {
-                    // only b > a: postings are ascending, so skip to the first account after a
-                    ps = LowerBound(m._colRow, ps, pe, a + 1);
-                }
-                double wa = m._w[p];
-                for (int r = ps; r < pe; r++)
-                {
-                    int b = m._colRow[r];
-                    if (_stamp[b] != stamp)
+                    // no unseen account can reach theta; stop if rescoring the seen ones that still might is cheaper
+                    // than scanning the rest of the postings (then the final selection needs only ~k rescorings)
+                    long rescore = 0;
+                    double cut = theta - Slack - rest;
+                    for (int c = 0; c < touched; c++)
                     {
-                        if (b == a) continue;
-                        _stamp[b] = stamp;
-                        _acc[b] = 0;
-                        _touched[touched++] = b;
+                        int b = _touched[c];
+                        if (_acc[b] >= cut) rescore += m._rowPtr[b + 1] - m._rowPtr[b];
                     }
-                    _acc[b] += wa * m._colW[r];
+                    if (rescore <= remaining) break;
+                    level = 0.25e-7; // next round scans everything
                 }
             }
-            double rest = q2 < len ? bound[q2] : 0;
             if (topK && touched >= k) theta = Math.Max(t, KthLargest(touched, k));
 
             // rescore the survivors exactly, in canonical order, from a scatter of row a
@@ -399,10 +420,19 @@ public sealed class SparseTfIdfCosine
                 hs = _heapS.AsSpan(0, k);
                 hj = _heapJ.AsSpan(0, k);
             }
+            int kept = 0;
             for (int c = 0; c < touched; c++)
             {
                 int b = _touched[c];
-                if (_acc[b] + rest < theta - Slack) continue;
+                bool survives = _acc[b] + rest >= theta - Slack;
+                _acc[b] = 0;
+                if (survives) _touched[kept++] = b;
+            }
+            // ascending b so threshold-mode pairs come out in order and rescoring walks memory forwards
+            _touched.AsSpan(0, kept).Sort();
+            for (int c = 0; c < kept; c++)
+            {
+                int b = _touched[c];
                 double s = 0;
                 for (int p = m._rowPtr[b], pe = m._rowPtr[b + 1]; p < pe; p++) s += _scatter[m._col[p]] * m._w[p];
                 float score = (float)s;
@@ -448,15 +478,5 @@ public sealed class SparseTfIdfCosine
         }
 
         private static double Median(double x, double y, double z) => Math.Max(Math.Min(x, y), Math.Min(Math.Max(x, y), z));
-
-        private static int LowerBound(int[] a, int lo, int hi, int value)
-        {
-            while (lo < hi)
-            {
-                int mid = (lo + hi) >>> 1;
-                if (a[mid] < value) lo = mid + 1; else hi = mid;
-            }
-            return lo;
-        }
     }
 }

@@ -24,6 +24,8 @@ public static class KernelsBench
 
         Dense(quick ? 4000 : 20000, 168, peak, quick);
         DenseAtThreshold(quick ? 10000 : 100_000, 168, threads: 2, quick);
+        SparseTopK(quick ? 10_000 : 100_000, quick ? 20_000 : 200_000, k: 10, threads: 2);
+        MinHash(quick ? 20_000 : 200_000, threads: 2);
         return Task.FromResult(0);
     }
 
@@ -55,6 +57,37 @@ public static class KernelsBench
         double s = Best(1, () => result = cos.AllPairs(0.95f, opts));
         Console.WriteLine($"dense-cosine-threshold: N={n} d={d} threshold=0.95 {result!.Count} pairs {s + prep:F2} s " +
             $"(normalise {prep:F2} s + all-pairs {s:F2} s, threads={threads})");
+    }
+
+    private static void SparseTopK(int accounts, int objects, int k, int threads)
+    {
+        var (acc, obj) = ShareData.CoRetweets(accounts, objects, meanShares: 50, seed: 3);
+        var sw = Stopwatch.StartNew();
+        var tfidf = SparseTfIdfCosine.FromOccurrences(accounts, objects, acc, obj, new TfIdfOptions { MaxDegreeOfParallelism = threads });
+        double build = sw.Elapsed.TotalSeconds;
+        sw.Restart();
+        var top = tfidf.TopK(k);
+        double query = sw.Elapsed.TotalSeconds;
+        // the work an unpruned product would do: Σ over objects of df², the pairs sharing each object
+        var df = new long[objects];
+        for (int a = 0; a < accounts; a++) foreach (int o in tfidf.ObjectsOf(a)) df[o]++;
+        long work = 0, maxDf = 0;
+        foreach (long x in df) { work += x * x; maxDf = Math.Max(maxDf, x); }
+        Console.WriteLine($"sparse-tfidf-top{k}: accounts={accounts} objects={objects} shares={acc.Length} nnz={tfidf.NonZeros} " +
+            $"{build + query:F2} s (build {build:F2} s + top-k {query:F2} s, threads={threads}, {top.Neighbor.Length} neighbours, " +
+            $"max df {maxDf}, unpruned product work sum df^2 = {work:E2})");
+    }
+
+    private static void MinHash(int documents, int threads)
+    {
+        var texts = ShareData.Texts(documents, seed: 4);
+        var opts = new MinHashOptions { MaxDegreeOfParallelism = threads };
+        MinHashNearDuplicates.Find(texts.AsSpan(0, Math.Min(2000, documents)).ToArray(), opts);
+        var sw = Stopwatch.StartNew();
+        var r = MinHashNearDuplicates.Find(texts, opts);
+        double s = sw.Elapsed.TotalSeconds;
+        Console.WriteLine($"minhash: documents={documents} {documents / s:F0} documents/s {s:F2} s " +
+            $"(shingles 3 words, {opts.Bands}x{opts.RowsPerBand} bands, {r.Candidates} candidates, {r.Pairs.Count} pairs >= {opts.Threshold}, threads={threads})");
     }
 
     private static double Best(int repeats, Action run)
