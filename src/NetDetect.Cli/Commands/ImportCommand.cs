@@ -21,7 +21,7 @@ public static class ImportCommand
     {
         var files = new Argument<string[]>("FILE")
         {
-            Description = "Input files: CSV or gzip-compressed CSV (.csv.gz). For the archive, a tweets file and/or its users file",
+            Description = "Input files: CSV, gzip-compressed CSV (.csv.gz) or Parquet, recognised by content. For the archive, a tweets file and/or its users file",
             Arity = ArgumentArity.OneOrMore,
         };
         var output = new Option<string>("--out") { Description = "Output dataset directory (gets accounts.parquet and posts.parquet)", Required = true };
@@ -57,9 +57,10 @@ public static class ImportCommand
             var dataset = await ProgressDisplay.RunAsync(log, async p =>
             {
                 var ds = await DatasetImporter.ImportAsync(inputs, chosen, name, p, ct);
-                p.Report(new StageProgress("write", 0, 1));
+                long rows = (long)ds.Accounts.Count + ds.Posts.Count;
+                p.Report(new StageProgress("write Parquet", 0, Math.Max(1, rows)));
                 await ParquetDatasetWriter.WriteAsync(ds, outDir, ct);
-                p.Report(new StageProgress("write", 1, 1));
+                p.Report(new StageProgress("write Parquet", rows, Math.Max(1, rows)));
                 return ds;
             });
             foreach (var w in dataset.Warnings) log.WriteLine(w.ToString());

@@ -29,7 +29,7 @@ internal static class ArchiveImporter
     public static readonly string[] RequiredUserColumns = ["userid"];
 
     /// <summary>Profile columns, looked up once per file.</summary>
-    private sealed class ProfileColumns(CsvInput input)
+    private sealed class ProfileColumns(RowInput input)
     {
         public readonly int UserId = input.Column("userid");
         public readonly int DisplayName = input.Column("user_display_name");
@@ -44,7 +44,7 @@ internal static class ArchiveImporter
     }
 
     /// <summary>Reads a users CSV: one account per row (a repeated userid is an error, as in accounts.parquet).</summary>
-    public static void ReadUsers(CsvInput input, ImportSession session)
+    public static void ReadUsers(RowInput input, ImportSession session)
     {
         var c = new ProfileColumns(input);
         while (input.Next(session.Problems))
@@ -58,7 +58,7 @@ internal static class ArchiveImporter
     }
 
     /// <summary>Reads a tweets CSV: one post per row; the first row of each author also gives its profile.</summary>
-    public static void ReadTweets(CsvInput input, ImportSession session)
+    public static void ReadTweets(RowInput input, ImportSession session)
     {
         var c = new ProfileColumns(input);
         int tweetId = input.Column("tweetid"), time = input.Column("tweet_time"), text = input.Column("tweet_text");
@@ -69,7 +69,7 @@ internal static class ArchiveImporter
         int hashtags = input.Column("hashtags"), urls = input.Column("urls"), mentions = input.Column("user_mentions");
         var seenAuthors = new HashSet<string>(StringComparer.Ordinal);
         var list = new List<string>();
-        var r = input.Reader;
+        var r = input;
         while (input.Next(session.Problems))
         {
             session.Tick(input);
@@ -147,9 +147,9 @@ internal static class ArchiveImporter
         }
     }
 
-    private static AccountRecord? ReadAccount(CsvInput input, ImportSession session, ProfileColumns c)
+    private static AccountRecord? ReadAccount(RowInput input, ImportSession session, ProfileColumns c)
     {
-        var r = input.Reader;
+        var r = input;
         var id = r[c.UserId].Trim();
         if (id.IsEmpty)
         {
@@ -182,12 +182,12 @@ internal static class ArchiveImporter
         return ok ? account : null;
     }
 
-    private static string? Optional(CsvFieldReader r, int column) => column < 0 ? null : r.GetStringOrNull(column);
+    private static string? Optional(RowInput r, int column) => column < 0 ? null : r.GetStringOrNull(column);
 
-    private static string? OptionalId(CsvInput input, ImportSession session, int column, string name, ref bool ok)
+    private static string? OptionalId(RowInput input, ImportSession session, int column, string name, ref bool ok)
     {
         if (column < 0) return null;
-        var value = input.Reader[column].Trim();
+        var value = input[column].Trim();
         if (value.IsEmpty) return null;
         if (!session.CheckId(input, name, value))
         {
@@ -197,10 +197,10 @@ internal static class ArchiveImporter
         return value.ToString();
     }
 
-    private static long? Count(CsvInput input, ImportSession session, int column, string name, ref bool ok)
+    private static long? Count(RowInput input, ImportSession session, int column, string name, ref bool ok)
     {
         if (column < 0) return null;
-        var value = input.Reader[column];
+        var value = input[column];
         if (value.IsWhiteSpace()) return null;
         if (FieldParsers.TryParseCount(value, out long n)) return n;
         session.Error(input, name, $"expected a whole non-negative number, found '{value.ToString()}'");
@@ -208,13 +208,13 @@ internal static class ArchiveImporter
         return null;
     }
 
-    private static string[]? List(CsvInput input, ImportSession session, int column, string name, List<string> buffer, bool stripHash, ref bool ok)
+    private static string[]? List(RowInput input, ImportSession session, int column, string name, List<string> buffer, bool stripHash, ref bool ok)
     {
         if (column < 0) return null;
-        string? error = FieldParsers.ParseListLike(input.Reader[column], buffer);
+        string? error = FieldParsers.ParseListLike(input[column], buffer);
         if (error is not null)
         {
-            session.Error(input, name, $"{error}; found '{Shorten(input.Reader[column])}'");
+            session.Error(input, name, $"{error}; found '{Shorten(input[column])}'");
             ok = false;
             return null;
         }

@@ -6,36 +6,38 @@ namespace NetDetect.Core.Import;
 /// Reads CooRTweet's long co-share table (<c>object_id, account_id, content_id, timestamp_share</c>, epoch seconds):
 /// every row becomes a post by <c>account_id</c> at <c>timestamp_share</c> whose <c>repost_of_post_id</c> is the
 /// object. Every row is kept: a content id on several rows gives posts <c>content_id</c>, <c>content_id#2</c>, ...
-/// (<see cref="ShareIds"/>), because CooRTweet counts participation in rows.
+/// (<see cref="ShareIds"/>), because CooRTweet counts participation in rows. Tables written from R are read as
+/// R wrote them: <c>NA</c> is a missing value and times may be date-time text instead of epoch seconds.
 /// </summary>
 internal static class CoortweetImporter
 {
     public static readonly string[] Columns = ["object_id", "account_id", "content_id", "timestamp_share"];
 
-    public static void Read(CsvInput input, ImportSession session)
+    public static void Read(RowInput input, ImportSession session)
     {
         int objectCol = input.Column("object_id"), accountCol = input.Column("account_id");
         int contentCol = input.Column("content_id"), timeCol = input.Column("timestamp_share");
-        var r = input.Reader;
+        var r = input;
         while (input.Next(session.Problems))
         {
             session.Tick(input);
             bool ok = true;
-            var account = r[accountCol].Trim();
+            var account = Value(r, accountCol);
             if (account.IsEmpty)
             {
                 session.Error(input, "account_id", "account_id is empty");
                 ok = false;
             }
-            if (!FieldParsers.TryParseEpochSeconds(r[timeCol], out long time))
+            if (!TryParseTime(r[timeCol], out long time))
             {
-                session.Error(input, "timestamp_share", $"expected epoch seconds (a whole or decimal number), found '{r[timeCol].ToString()}'");
+                session.Error(input, "timestamp_share", $"expected epoch seconds (a whole or decimal number) or a UTC time 'YYYY-MM-DD HH:MM:SS', found '{r[timeCol].ToString()}'");
                 ok = false;
             }
+            var obj = Value(r, objectCol);
+            var content = Value(r, contentCol);
+            ok &= session.CheckId(input, "account_id", account) & session.CheckId(input, "object_id", obj) & session.CheckId(input, "content_id", content);
             if (!ok) continue;
-            var obj = r[objectCol].Trim();
             if (obj.IsEmpty) session.Warning(input, "object_id", "object_id is empty; the row is kept as a post that shares no object");
-            var content = r[contentCol].Trim();
             var post = new PostRecord
             {
                 PostId = content.IsEmpty ? session.EmptyId(input, "content_id") : content.ToString(),
@@ -46,6 +48,19 @@ internal static class CoortweetImporter
             session.AddShare(input, "content_id", post);
         }
     }
+
+    /// <summary>A field of a table R wrote: trimmed, and R's <c>NA</c> (write.csv's missing value) read as empty.</summary>
+    internal static ReadOnlySpan<char> Value(RowInput r, int column)
+    {
+        var value = r[column].Trim();
+        return value.SequenceEqual("NA") ? ReadOnlySpan<char>.Empty : value;
+    }
+
+    /// <summary>
+    /// Epoch seconds, or a UTC date-time as R writes a POSIXct column (CooRTweet's <c>prep_data</c> accepts both).
+    /// </summary>
+    internal static bool TryParseTime(ReadOnlySpan<char> text, out long micros) =>
+        FieldParsers.TryParseEpochSeconds(text, out micros) || FieldParsers.TryParseDateTime(text, out micros, out _);
 }
 
 /// <summary>
@@ -66,7 +81,9 @@ internal static class CoortweetMultimodalImporter
         public required string Account;
         public required long Time;
         public required string File;
-        public required long Row, Line;
+        public required long Row;
+        public required string? Where;
+        public required int? RowGroup;
         public int Next = -1; // the next pending post with the same input post_id (another account or time)
         public List<string>? Urls, Hashtags, Domains, Media;
     }
@@ -78,29 +95,34 @@ internal static class CoortweetMultimodalImporter
         internal readonly Dictionary<string, int> ByPostId = new(StringComparer.Ordinal);
     }
 
-    public static void Read(CsvInput input, ImportSession session, State state)
+    public static void Read(RowInput input, ImportSession session, State state)
     {
         int accountCol = input.Column("account_id"), postCol = input.Column("post_id"), timeCol = input.Column("timestamp");
         int urlCol = input.Column("url_id"), hashtagCol = input.Column("hashtag_id"), domainCol = input.Column("domain_id");
         int mediaCol = input.Has("phash_id") ? input.Column("phash_id") : input.Column("image_id");
-        var r = input.Reader;
+        int[] objectCols = [urlCol, hashtagCol, domainCol, mediaCol];
+        var r = input;
         while (input.Next(session.Problems))
         {
             session.Tick(input);
             bool ok = true;
-            var account = r[accountCol].Trim();
+            var account = CoortweetImporter.Value(r, accountCol);
             if (account.IsEmpty)
             {
                 session.Error(input, "account_id", "account_id is empty");
                 ok = false;
             }
-            if (!FieldParsers.TryParseEpochSeconds(r[timeCol], out long time))
+            if (!CoortweetImporter.TryParseTime(r[timeCol], out long time))
             {
-                session.Error(input, "timestamp", $"expected epoch seconds (a whole or decimal number), found '{r[timeCol].ToString()}'");
+                session.Error(input, "timestamp", $"expected epoch seconds (a whole or decimal number) or a UTC time 'YYYY-MM-DD HH:MM:SS', found '{r[timeCol].ToString()}'");
                 ok = false;
             }
+            var postId = CoortweetImporter.Value(r, postCol);
+            ok &= session.CheckId(input, "account_id", account) & session.CheckId(input, "post_id", postId);
+            foreach (int column in objectCols)
+                if (column >= 0) ok &= session.CheckId(input, input.Header[column], CoortweetImporter.Value(r, column));
             if (!ok) continue;
-            var pending = Find(input, session, state, r[postCol].Trim(), account, time);
+            var pending = Find(input, session, state, postId, account, time);
             Add(ref pending.Urls, r, urlCol);
             Add(ref pending.Hashtags, r, hashtagCol);
             Add(ref pending.Domains, r, domainCol);
@@ -108,7 +130,7 @@ internal static class CoortweetMultimodalImporter
         }
     }
 
-    private static Pending Find(CsvInput input, ImportSession session, State state, ReadOnlySpan<char> postId, ReadOnlySpan<char> account, long time)
+    private static Pending Find(RowInput input, ImportSession session, State state, ReadOnlySpan<char> postId, ReadOnlySpan<char> account, long time)
     {
         if (postId.IsEmpty) return Create(input, state, session.EmptyId(input, "post_id"), account, time);
         string id = postId.ToString();
@@ -133,20 +155,20 @@ internal static class CoortweetMultimodalImporter
         }
     }
 
-    private static Pending Create(CsvInput input, State state, string id, ReadOnlySpan<char> account, long time)
+    private static Pending Create(RowInput input, State state, string id, ReadOnlySpan<char> account, long time)
     {
         var p = new Pending
         {
-            PostId = id, Account = account.ToString(), Time = time, File = input.Path, Row = input.Reader.Row, Line = input.Reader.Line,
+            PostId = id, Account = account.ToString(), Time = time, File = input.Path, Row = input.Row, Where = input.Where, RowGroup = input.RowGroup,
         };
         state.Posts.Add(p);
         return p;
     }
 
-    private static void Add(ref List<string>? list, CsvFieldReader r, int column)
+    private static void Add(ref List<string>? list, RowInput r, int column)
     {
         if (column < 0) return;
-        var value = r[column].Trim();
+        var value = CoortweetImporter.Value(r, column);
         if (value.IsEmpty) return;
         list ??= new List<string>(2);
         foreach (var existing in list)
@@ -171,8 +193,8 @@ internal static class CoortweetMultimodalImporter
             };
             if (!session.Builder.TryAddPost(post))
             {
-                session.Problems.Error(p.File, "post_id", p.Row,
-                    $"line {p.Line:N0}: post id '{p.PostId}' (derived for a post_id reused with another account or time) is also an id of the input");
+                string message = $"post id '{p.PostId}' (derived for a post_id reused with another account or time) is also an id of the input";
+                session.Problems.Error(p.File, "post_id", p.Row, p.Where is null ? message : $"{p.Where}: {message}", p.RowGroup);
             }
         }
     }
@@ -188,12 +210,12 @@ internal static class QutImporter
     public static readonly string[] Columns = ["message_id", "user_id", "username", "repost_id", "reply_id", "message", "timestamp", "urls"];
     public static readonly string[] Required = ["message_id", "user_id", "timestamp"];
 
-    public static void Read(CsvInput input, ImportSession session)
+    public static void Read(RowInput input, ImportSession session)
     {
         int idCol = input.Column("message_id"), userCol = input.Column("user_id"), nameCol = input.Column("username");
         int repostCol = input.Column("repost_id"), replyCol = input.Column("reply_id"), textCol = input.Column("message");
         int timeCol = input.Column("timestamp"), urlsCol = input.Column("urls");
-        var r = input.Reader;
+        var r = input;
         var urls = new List<string>();
         while (input.Next(session.Problems))
         {
@@ -216,6 +238,9 @@ internal static class QutImporter
                 session.Error(input, "timestamp", $"expected seconds (a whole or decimal number), found '{r[timeCol].ToString()}'");
                 ok = false;
             }
+            ok &= session.CheckId(input, "message_id", id) & session.CheckId(input, "user_id", user);
+            if (repostCol >= 0) ok &= session.CheckId(input, "repost_id", r[repostCol]);
+            if (replyCol >= 0) ok &= session.CheckId(input, "reply_id", r[replyCol]);
             if (!ok) continue;
             string userId = user.ToString();
             if (nameCol >= 0)

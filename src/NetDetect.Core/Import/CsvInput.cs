@@ -4,122 +4,75 @@ using NetDetect.Core.Data;
 
 namespace NetDetect.Core.Import;
 
-/// <summary>
-/// One input file opened for reading: plain or gzip (recognised by its magic bytes, whatever the name), with its
-/// header row read and indexed. Progress is measured in bytes of the file on disk.
-/// </summary>
-internal sealed class CsvInput : IDisposable
+/// <summary>A CSV input, plain or gzip-compressed: records from <see cref="CsvFieldReader"/>, the first one the header.</summary>
+internal sealed class CsvInput : RowInput
 {
     private readonly FileStream _stream;
-    private readonly Dictionary<string, int> _columns;
+    private readonly CsvFieldReader _reader;
 
     private CsvInput(string path, FileStream stream, CsvFieldReader reader, string[] header)
+        : base(path, header)
     {
-        Path = path;
         _stream = stream;
-        Reader = reader;
-        Header = header;
-        _columns = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
-        for (int i = 0; i < header.Length; i++) _columns.TryAdd(header[i], i);
+        _reader = reader;
     }
 
-    /// <summary>The path as the user gave it (used in every message).</summary>
-    public string Path { get; }
+    public override long Length => _stream.Length;
 
-    public CsvFieldReader Reader { get; }
+    public override long Position => _stream.Position;
 
-    public string[] Header { get; }
+    public override long Row => _reader.Row;
 
-    /// <summary>Bytes of the file on disk.</summary>
-    public long Length => _stream.Length;
+    public override string? Where => $"line {_reader.Line:N0}";
 
-    /// <summary>Bytes consumed so far (compressed bytes for a .gz file).</summary>
-    public long Position => _stream.Position;
+    public override ReadOnlySpan<char> this[int column] => _reader[column];
 
-    /// <summary>Opens <paramref name="path"/> and reads its header; a missing, empty or unreadable file is a <see cref="DataFormatException"/>.</summary>
-    public static CsvInput Open(string path)
+    public static CsvInput Open(string path, FileStream stream, bool gzip)
     {
-        if (Directory.Exists(path))
-            throw new DataFormatException(DataProblem.Error(path, null, null, "is a directory; give the CSV files to import"));
-        if (!File.Exists(path))
-            throw new DataFormatException(DataProblem.Error(path, null, null, "file not found"));
-        FileStream stream;
+        Stream content = gzip ? new GZipStream(stream, CompressionMode.Decompress, leaveOpen: true) : stream;
+        var text = new StreamReader(content, new UTF8Encoding(false, false), detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16, leaveOpen: false);
+        var reader = new CsvFieldReader(text, path);
+        string[] header;
         try
         {
-            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new DataFormatException(DataProblem.Error(path, null, null, $"cannot be read: {e.Message}"));
-        }
-        try
-        {
-            if (stream.Length == 0)
+            if (!reader.ReadRecord())
                 throw new DataFormatException(DataProblem.Error(path, null, null, "file is empty: expected a header row and data rows"));
-            Stream content = IsGzip(stream) ? new GZipStream(stream, CompressionMode.Decompress, leaveOpen: true) : stream;
-            var text = new StreamReader(content, new UTF8Encoding(false, false), detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16, leaveOpen: false);
-            var reader = new CsvFieldReader(text, path);
-            string[] header;
-            try
-            {
-                if (!reader.ReadRecord())
-                    throw new DataFormatException(DataProblem.Error(path, null, null, "file is empty: expected a header row and data rows"));
-                header = new string[reader.FieldCount];
-                for (int i = 0; i < header.Length; i++) header[i] = reader[i].Trim().ToString();
-            }
-            catch (InvalidDataException e)
-            {
-                throw new DataFormatException(DataProblem.Error(path, null, null, $"not a readable gzip file (truncated or corrupt?): {e.Message}"));
-            }
-            reader.Header = header;
-            return new CsvInput(path, stream, reader, header);
+            header = new string[reader.FieldCount];
+            for (int i = 0; i < header.Length; i++) header[i] = reader[i].Trim().ToString();
         }
-        catch
+        catch (InvalidDataException e)
         {
-            stream.Dispose();
-            throw;
+            throw new DataFormatException(DataProblem.Error(path, null, null, $"not a readable gzip file (truncated or corrupt?): {e.Message}"));
         }
+        reader.Header = header;
+        return new CsvInput(path, stream, reader, header);
     }
-
-    private static bool IsGzip(FileStream stream)
-    {
-        Span<byte> magic = stackalloc byte[2];
-        int n = stream.Read(magic);
-        stream.Position = 0;
-        return n == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
-    }
-
-    /// <summary>Index of column <paramref name="name"/> (case-insensitive), or -1.</summary>
-    public int Column(string name) => _columns.TryGetValue(name, out int i) ? i : -1;
-
-    public bool Has(string name) => _columns.ContainsKey(name);
 
     /// <summary>Reads the next data row, checking it has as many fields as the header.</summary>
-    /// <returns>False at the end of the file.</returns>
-    public bool Next(ProblemCollector problems)
+    public override bool Next(ProblemCollector problems)
     {
         while (true)
         {
             bool more;
             try
             {
-                more = Reader.ReadRecord();
+                more = _reader.ReadRecord();
             }
             catch (InvalidDataException e)
             {
-                throw new DataFormatException(DataProblem.Error(Path, null, Reader.Row + 1,
-                    $"gzip data is corrupt or truncated after line {Reader.Line:N0}: {e.Message}"));
+                throw new DataFormatException(DataProblem.Error(Path, null, _reader.Row + 1,
+                    $"gzip data is corrupt or truncated after line {_reader.Line:N0}: {e.Message}"));
             }
             if (!more) return false;
-            if (Reader.FieldCount == Header.Length) return true;
-            problems.Error(Path, null, Reader.Row,
-                $"line {Reader.Line:N0}: the row has {Reader.FieldCount} fields but the header has {Header.Length} (an unquoted comma or a stray quote?); row skipped");
+            if (_reader.FieldCount == Header.Length) return true;
+            problems.Error(Path, null, _reader.Row,
+                $"line {_reader.Line:N0}: the row has {_reader.FieldCount} fields but the header has {Header.Length} (an unquoted comma or a stray quote?); row skipped");
         }
     }
 
-    public void Dispose()
+    public override void Dispose()
     {
-        Reader.Dispose();
+        _reader.Dispose();
         _stream.Dispose();
     }
 }

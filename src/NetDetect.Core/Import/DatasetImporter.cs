@@ -34,7 +34,7 @@ public static class DatasetImporter
         Qut,
     }
 
-    /// <summary>Imports <paramref name="files"/> (CSV or gzip-compressed CSV) as one dataset.</summary>
+    /// <summary>Imports <paramref name="files"/> (CSV, gzip-compressed CSV or Parquet) as one dataset.</summary>
     /// <param name="files">Input files; for the archive, a tweets file and/or a users file (several of each are merged).</param>
     /// <param name="format">The layout, or <see cref="ImportFormat.Auto"/> to recognise it from each header.</param>
     /// <param name="label">When given, the label of every account that has none (an archive release's operation name).</param>
@@ -49,7 +49,7 @@ public static class DatasetImporter
 
     private static Dataset Import(IReadOnlyList<string> files, ImportFormat format, string? label, IProgress<StageProgress>? progress, CancellationToken ct)
     {
-        var inputs = new List<(CsvInput Input, FileKind Kind)>();
+        var inputs = new List<(RowInput Input, FileKind Kind)>();
         try
         {
             OpenAll(files, format, inputs);
@@ -63,15 +63,25 @@ public static class DatasetImporter
             {
                 session.Start(input);
                 WarnUnknownColumns(input, kind, problems);
-                switch (kind)
+                try
                 {
-                    case FileKind.ArchiveUsers: ArchiveImporter.ReadUsers(input, session); break;
-                    case FileKind.ArchiveTweets: ArchiveImporter.ReadTweets(input, session); break;
-                    case FileKind.Coortweet: CoortweetImporter.Read(input, session); break;
-                    case FileKind.CoortweetMultimodal: CoortweetMultimodalImporter.Read(input, session, multimodal); break;
-                    case FileKind.Qut: QutImporter.Read(input, session); break;
+                    switch (kind)
+                    {
+                        case FileKind.ArchiveUsers: ArchiveImporter.ReadUsers(input, session); break;
+                        case FileKind.ArchiveTweets: ArchiveImporter.ReadTweets(input, session); break;
+                        case FileKind.Coortweet: CoortweetImporter.Read(input, session); break;
+                        case FileKind.CoortweetMultimodal: CoortweetMultimodalImporter.Read(input, session, multimodal); break;
+                        case FileKind.Qut: QutImporter.Read(input, session); break;
+                    }
                 }
-                session.Report(input);
+                catch (DataFormatException e)
+                {
+                    // a file that cannot be read on (an unterminated quote, corrupt gzip) ends here; the other
+                    // files are still read so that one run lists every problem
+                    foreach (var p in e.Problems) problems.Error(p);
+                    continue;
+                }
+                session.Finish(input);
             }
             CoortweetMultimodalImporter.Flush(session, multimodal);
             problems.ThrowIfErrors();
@@ -91,15 +101,15 @@ public static class DatasetImporter
     }
 
     /// <summary>Opens every file and decides its kind; all problems of all files are reported together.</summary>
-    private static void OpenAll(IReadOnlyList<string> files, ImportFormat format, List<(CsvInput, FileKind)> inputs)
+    private static void OpenAll(IReadOnlyList<string> files, ImportFormat format, List<(RowInput, FileKind)> inputs)
     {
         var problems = new List<DataProblem>();
         foreach (var file in files)
         {
-            CsvInput input;
+            RowInput input;
             try
             {
-                input = CsvInput.Open(file);
+                input = RowInput.Open(file);
             }
             catch (DataFormatException e)
             {
@@ -125,7 +135,7 @@ public static class DatasetImporter
         if (problems.Count > 0) throw new DataFormatException(problems);
     }
 
-    private static FileKind? Decide(CsvInput input, ImportFormat format, List<DataProblem> problems)
+    private static FileKind? Decide(RowInput input, ImportFormat format, List<DataProblem> problems)
     {
         FileKind? kind = format switch
         {
@@ -170,7 +180,7 @@ public static class DatasetImporter
         return ok ? kind : null;
     }
 
-    private static FileKind? Detect(CsvInput f)
+    private static FileKind? Detect(RowInput f)
     {
         if (f.Has("tweetid") && f.Has("userid")) return FileKind.ArchiveTweets;
         if (f.Has("userid") && (f.Has("user_screen_name") || f.Has("user_display_name") || f.Has("account_creation_date"))) return FileKind.ArchiveUsers;
@@ -205,7 +215,7 @@ public static class DatasetImporter
         _ => "QUT",
     };
 
-    private static void WarnUnknownColumns(CsvInput input, FileKind kind, ProblemCollector problems)
+    private static void WarnUnknownColumns(RowInput input, FileKind kind, ProblemCollector problems)
     {
         string[] known = kind switch
         {

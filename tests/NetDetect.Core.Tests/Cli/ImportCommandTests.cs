@@ -140,6 +140,23 @@ public class ImportCommandTests
     }
 
     [Fact]
+    public async Task Problems_of_every_file_are_listed_in_one_run()
+    {
+        using var dir = new TempDir();
+        var badTime = dir.Sub("a.csv");
+        var openQuote = dir.Sub("b.csv");
+        await File.WriteAllTextAsync(badTime, LongHeader + "o,a,c,x\n");
+        await File.WriteAllTextAsync(openQuote, LongHeader + "o,a,c,100\no,a,\"d,100\n");
+
+        var (code, _, stderr) = await Run("import", badTime, openQuote, "--out", dir.Sub("out"));
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Contains($"{badTime}, column 'timestamp_share', row 1: line 2:", stderr);
+        Assert.Contains($"{openQuote}, column 'content_id', row 2: unterminated quoted field", stderr);
+        Assert.False(Directory.Exists(dir.Sub("out")));
+    }
+
+    [Fact]
     public async Task Missing_file_exits_2_naming_it()
     {
         using var dir = new TempDir();

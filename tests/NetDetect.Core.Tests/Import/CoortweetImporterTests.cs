@@ -119,6 +119,33 @@ public class CoortweetImporterTests
     }
 
     [Fact]
+    public async Task Tables_written_by_R_write_csv_read_NA_as_missing_and_date_time_text_as_UTC()
+    {
+        using var dir = new TempDir();
+        var path = dir.Sub("r.csv");
+        await File.WriteAllTextAsync(path,
+            "\"\",\"account_id\",\"post_id\",\"url_id\",\"hashtag_id\",\"domain_id\",\"phash_id\",\"timestamp\"\n" +
+            "\"1\",\"fb_1\",\"10\",\"u7\",NA,\"d3\",NA,\"2021-08-21 23:50:36\"\n" +
+            "\"2\",\"tw_2\",NA,NA,\"h1\",NA,NA,1629589836\n");
+        var ds = await DatasetImporter.ImportAsync([path]);
+
+        Assert.Equal(2, ds.Posts.Count);
+        var first = ds.Posts.ToRecord(0, ds.Accounts);
+        Assert.Equal(("10", "fb_1"), (first.PostId, first.AccountId));
+        Assert.Equal(["u7"], first.Urls!);
+        Assert.Empty(first.Hashtags!);
+        Assert.Equal(["d3"], first.Domains!);
+        Assert.Empty(first.Media!);
+        Assert.Equal(1629589836L * Time.MicrosPerSecond, first.CreatedAt);
+        var second = ds.Posts.ToRecord(1, ds.Accounts);
+        Assert.Equal("#empty1", second.PostId);
+        Assert.Equal(["h1"], second.Hashtags!);
+        Assert.Equal(first.CreatedAt, second.CreatedAt);
+        // R's unnamed row-number column is reported once, not mistaken for data
+        Assert.Contains(ds.Warnings, w => w.Column == "" && w.Message == "unknown column ignored");
+    }
+
+    [Fact]
     public async Task Input_id_shaped_like_a_derived_id_is_refused_when_it_would_be_mistaken()
     {
         using var dir = new TempDir();
