@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace NetDetect.Core.Communities;
 
 /// <summary>
@@ -6,8 +8,9 @@ namespace NetDetect.Core.Communities;
 /// </summary>
 /// <remarks>
 /// Quality differences use H = Σ_c [ w_in(c) − γ' K_c² / 2 ] with node weights K (strength for modularity,
-/// node count for CPM) and γ' = γ/2m for modularity, γ for CPM. All scratch arrays are sized once to the
-/// input's node count and reused on every level and iteration; nothing is allocated per node.
+/// node count for CPM) and γ' = γ/2m for modularity, γ for CPM. All scratch arrays, aggregate graphs included,
+/// are sized once to the input and reused on every level and iteration; nothing is allocated per node.
+/// Weights are non-negative, so a negative entry in the accumulator marks "not touched yet".
 /// </remarks>
 internal sealed class CommunityEngine
 {
@@ -20,8 +23,7 @@ internal sealed class CommunityEngine
     private readonly double[] _clusterWeight;
     private readonly int[] _clusterSize;
     private readonly int[] _empty;
-    private readonly double[] _edgeTo;
-    private readonly int[] _stamp;
+    private readonly double[] _edgeTo;        // all negative between uses
     private readonly int[] _touched;
     private readonly double[] _external;
     private readonly double[] _refinedWeight;
@@ -33,37 +35,42 @@ internal sealed class CommunityEngine
     private readonly bool[] _nonSingleton;
     private readonly int[] _order;
     private readonly int[] _map;
-    private int _stampValue;
-
-    public int NodeCount { get; }
+    private readonly int[] _start;
+    private readonly int[] _refined;
+    private readonly int[] _nodeToAggregate;
+    private readonly int[] _membA, _membB;
+    private LevelGraph? _bufferA, _bufferB;
 
     public CommunityEngine(int nodeCount, bool refine, double gamma, double theta, long seed)
     {
-        NodeCount = nodeCount;
         _refine = refine; _gamma = gamma; _theta = theta;
         _rng = new SeededRandom(seed);
         int n = Math.Max(nodeCount, 1);
         _clusterWeight = new double[n]; _clusterSize = new int[n]; _empty = new int[n];
-        _edgeTo = new double[n]; _stamp = new int[n]; _touched = new int[n]; _external = new double[n]; _refinedWeight = new double[n];
+        _edgeTo = new double[n]; _touched = new int[n]; _external = new double[n]; _refinedWeight = new double[n];
         _candidateCum = new double[n]; _candidate = new int[n];
         _queue = new int[n]; _inQueue = new bool[n]; _nonSingleton = new bool[n];
-        _order = new int[n]; _map = new int[n];
+        _order = new int[n]; _map = new int[n]; _start = new int[n + 1];
+        _refined = new int[n]; _nodeToAggregate = new int[n]; _membA = new int[n]; _membB = new int[n];
+        Array.Fill(_edgeTo, -1.0);
     }
 
     /// <summary>One full multilevel pass from <paramref name="membership"/> (updated in place, renumbered 0..k-1); returns k.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int RunIteration(LevelGraph graph, int[] membership)
     {
         int n0 = graph.NodeCount;
-        var nodeToAggregate = new int[n0];
+        var nodeToAggregate = _nodeToAggregate;
         for (int i = 0; i < n0; i++) nodeToAggregate[i] = i;
         var g = graph;
-        var memb = (int[])membership.Clone();
-        var refined = new int[n0];
-        int clusters;
+        var memb = _membA;
+        var nextMemb = _membB;
+        Array.Copy(membership, memb, n0);
+        var refined = _refined;
         while (true)
         {
             FastMoveNodes(g, memb);
-            clusters = Renumber(memb, g.NodeCount);
+            int clusters = Renumber(memb, g.NodeCount);
             // Every community a single aggregate node: nothing left to merge.
             if (clusters >= g.NodeCount) break;
 
@@ -80,32 +87,25 @@ internal sealed class CommunityEngine
                 refinedCount = clusters;
             }
 
-            var next = g.Aggregate(refined, refinedCount, _stamp, _edgeTo, _touched);
-            ResetStamps();
+            // Two buffers ping-pong between levels. A holds any aggregate of the input; every later aggregate is no
+            // larger than the first one, so B is sized to that once the first exists.
+            _bufferA ??= LevelGraph.Buffer(graph.NodeCount, graph.Offsets[graph.NodeCount]);
+            var target = ReferenceEquals(g, _bufferA)
+                ? _bufferB ??= LevelGraph.Buffer(_bufferA.NodeCount, _bufferA.Offsets[_bufferA.NodeCount])
+                : _bufferA;
+            g.AggregateInto(target, refined, refinedCount, _edgeTo, _touched, _start, _order);
             // Initial partition of the aggregate comes from the non-refined partition.
-            var nextMemb = new int[refinedCount];
             for (int v = 0; v < g.NodeCount; v++) nextMemb[refined[v]] = memb[v];
             for (int i = 0; i < n0; i++) nodeToAggregate[i] = refined[nodeToAggregate[i]];
-            g = next;
-            memb = nextMemb;
+            g = target;
+            (memb, nextMemb) = (nextMemb, memb);
         }
         for (int i = 0; i < n0; i++) membership[i] = memb[nodeToAggregate[i]];
         return Renumber(membership, n0);
     }
 
-    private int NextStamp()
-    {
-        if (_stampValue == int.MaxValue) ResetStamps();
-        return ++_stampValue;
-    }
-
-    private void ResetStamps()
-    {
-        Array.Clear(_stamp);
-        _stampValue = 0;
-    }
-
     /// <summary>Renumbers community ids to 0..k-1 in order of first appearance; returns k.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int Renumber(int[] memb, int n)
     {
         var map = _map;
@@ -121,78 +121,83 @@ internal sealed class CommunityEngine
     }
 
     /// <summary>Leiden's fast local moving: visit queued nodes, move each to its best community, requeue neighbours.</summary>
-    private void FastMoveNodes(LevelGraph g, int[] memb)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private unsafe void FastMoveNodes(LevelGraph g, int[] membArray)
     {
         int n = g.NodeCount;
-        var off = g.Offsets; var nbr = g.Neighbors; var w = g.Weights; var nw = g.NodeWeights;
-        var cw = _clusterWeight; var cs = _clusterSize; var empty = _empty;
-        var edgeTo = _edgeTo; var stamp = _stamp; var touched = _touched;
-        var queue = _queue; var inQueue = _inQueue;
         double gamma = _gamma;
-
-        Array.Clear(cw, 0, n);
-        Array.Clear(cs, 0, n);
-        for (int v = 0; v < n; v++) { cw[memb[v]] += nw[v]; cs[memb[v]]++; }
-        int emptyCount = 0;
-        for (int c = n - 1; c >= 0; c--) if (cs[c] == 0) empty[emptyCount++] = c;
-
-        for (int v = 0; v < n; v++) queue[v] = v;
-        _rng.Shuffle(queue.AsSpan(0, n));
-        Array.Fill(inQueue, true, 0, n);
-        int head = 0, count = n;
-
-        while (count > 0)
+        var queue = _queue;
+        // Raw pointers: the inner loops index by ids read from the graph, which the JIT cannot prove in range.
+        fixed (int* off = g.Offsets, nbr = g.Neighbors, memb = membArray, cs = _clusterSize, empty = _empty, touched = _touched)
+        fixed (double* w = g.Weights, nw = g.NodeWeights, cw = _clusterWeight, edgeTo = _edgeTo)
+        fixed (bool* inQueue = _inQueue)
         {
-            int v = queue[head];
-            if (++head == n) head = 0;
-            count--;
-            inQueue[v] = false;
+            Array.Clear(_clusterWeight, 0, n);
+            Array.Clear(_clusterSize, 0, n);
+            for (int v = 0; v < n; v++) { cw[memb[v]] += nw[v]; cs[memb[v]]++; }
+            int emptyCount = 0;
+            for (int c = n - 1; c >= 0; c--) if (cs[c] == 0) empty[emptyCount++] = c;
 
-            int cv = memb[v];
-            double kv = nw[v];
-            cw[cv] -= kv;
-            if (--cs[cv] == 0) empty[emptyCount++] = cv;
+            for (int v = 0; v < n; v++) queue[v] = v;
+            _rng.Shuffle(queue.AsSpan(0, n));
+            Array.Fill(_inQueue, true, 0, n);
+            int head = 0, count = n;
 
-            int s = NextStamp();
-            int nt = 0;
-            stamp[cv] = s; edgeTo[cv] = 0; touched[nt++] = cv;
-            int end = off[v + 1];
-            for (int i = off[v]; i < end; i++)
+            while (count > 0)
             {
-                int c = memb[nbr[i]];
-                if (stamp[c] != s) { stamp[c] = s; edgeTo[c] = w[i]; touched[nt++] = c; }
-                else edgeTo[c] += w[i];
-            }
+                int v = queue[head];
+                if (++head == n) head = 0;
+                count--;
+                inQueue[v] = false;
 
-            int best = cv;
-            double gk = gamma * kv;
-            double bestGain = edgeTo[cv] - gk * cw[cv];
-            for (int t = 1; t < nt; t++)
-            {
-                int c = touched[t];
-                double gain = edgeTo[c] - gk * cw[c];
-                if (gain > bestGain) { bestGain = gain; best = c; }
-            }
-            // An empty community has gain 0; one always exists when cv still holds other nodes.
-            if (bestGain < 0) best = empty[emptyCount - 1];
-            if (cs[best] == 0) emptyCount--;   // best is then the top of the empty stack
+                int cv = memb[v];
+                double kv = nw[v];
+                cw[cv] -= kv;
+                if (--cs[cv] == 0) empty[emptyCount++] = cv;
 
-            cw[best] += kv;
-            cs[best]++;
-            memb[v] = best;
-
-            if (best != cv)
-            {
+                int nt = 0;
+                edgeTo[cv] = 0; touched[nt++] = cv;
+                int end = off[v + 1];
                 for (int i = off[v]; i < end; i++)
                 {
-                    int u = nbr[i];
-                    if (!inQueue[u] && memb[u] != best)
+                    int c = memb[nbr[i]];
+                    double e = edgeTo[c];
+                    if (e < 0) { edgeTo[c] = w[i]; touched[nt++] = c; }
+                    else edgeTo[c] = e + w[i];
+                }
+
+                int best = cv;
+                double gk = gamma * kv;
+                double bestGain = edgeTo[cv] - gk * cw[cv];
+                edgeTo[cv] = -1;
+                for (int t = 1; t < nt; t++)
+                {
+                    int c = touched[t];
+                    double gain = edgeTo[c] - gk * cw[c];
+                    edgeTo[c] = -1;
+                    if (gain > bestGain) { bestGain = gain; best = c; }
+                }
+                // An empty community has gain 0; one always exists when cv still holds other nodes.
+                if (bestGain < 0) best = empty[emptyCount - 1];
+                if (cs[best] == 0) emptyCount--;   // best is then the top of the empty stack
+
+                cw[best] += kv;
+                cs[best]++;
+                memb[v] = best;
+
+                if (best != cv)
+                {
+                    for (int i = off[v]; i < end; i++)
                     {
-                        inQueue[u] = true;
-                        int tail = head + count;
-                        if (tail >= n) tail -= n;
-                        queue[tail] = u;
-                        count++;
+                        int u = nbr[i];
+                        if (!inQueue[u] && memb[u] != best)
+                        {
+                            inQueue[u] = true;
+                            int tail = head + count;
+                            if (tail >= n) tail -= n;
+                            queue[tail] = u;
+                            count++;
+                        }
                     }
                 }
             }
@@ -203,27 +208,28 @@ internal sealed class CommunityEngine
     /// Leiden refinement: within each community S, start from singletons and merge well-connected singletons into
     /// well-connected sub-communities of S, chosen at random ∝ exp(ΔH/θ) among non-negative ΔH. Returns the count.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int RefinePartition(LevelGraph g, int[] memb, int clusters, int[] refined)
     {
         int n = g.NodeCount;
         var off = g.Offsets; var nbr = g.Neighbors; var w = g.Weights; var nw = g.NodeWeights;
         var total = _clusterWeight;   // total weight of each community S
         var refinedWeight = _refinedWeight;
-        var ext = _external;
+        var ext = _external;          // weight from each refined cluster to the rest of its S
         var nonSingleton = _nonSingleton;
-        var edgeTo = _edgeTo; var stamp = _stamp; var touched = _touched;
+        var edgeTo = _edgeTo; var touched = _touched;
         var cand = _candidate; var cum = _candidateCum;
         double gamma = _gamma, theta = _theta;
 
         Array.Clear(total, 0, clusters);
         for (int v = 0; v < n; v++)
         {
-            total[memb[v]] += nw[v];
+            int cv = memb[v];
+            total[cv] += nw[v];
             refined[v] = v;
             refinedWeight[v] = nw[v];
             nonSingleton[v] = false;
             double e = 0;
-            int cv = memb[v];
             for (int i = off[v]; i < off[v + 1]; i++) if (memb[nbr[i]] == cv) e += w[i];
             ext[v] = e;
         }
@@ -249,20 +255,20 @@ internal sealed class CommunityEngine
             double kv = nw[v];
             if (ext[v] < kv * (totalS - kv) * gamma) continue;
 
-            // Take v out of its singleton.
+            // Take v out of its singleton; its own (now empty) cluster stays a candidate with ΔH = 0.
             refinedWeight[v] = 0;
             ext[v] = 0;
-            int s = NextStamp();
             int nt = 0;
-            stamp[v] = s; edgeTo[v] = 0; touched[nt++] = v;
+            edgeTo[v] = 0; touched[nt++] = v;
             int end = off[v + 1];
             for (int i = off[v]; i < end; i++)
             {
                 int u = nbr[i];
                 if (memb[u] != S) continue;
                 int rc = refined[u];
-                if (stamp[rc] != s) { stamp[rc] = s; edgeTo[rc] = w[i]; touched[nt++] = rc; }
-                else edgeTo[rc] += w[i];
+                double e = edgeTo[rc];
+                if (e < 0) { edgeTo[rc] = w[i]; touched[nt++] = rc; }
+                else edgeTo[rc] = e + w[i];
             }
 
             int nc = 0;
@@ -271,9 +277,11 @@ internal sealed class CommunityEngine
             for (int t = 0; t < nt; t++)
             {
                 int rc = touched[t];
+                double toRc = edgeTo[rc];
+                edgeTo[rc] = -1;
                 double rwc = refinedWeight[rc];
                 if (ext[rc] < rwc * (totalS - rwc) * gamma) continue;
-                double diff = edgeTo[rc] - kv * rwc * gamma;
+                double diff = toRc - kv * rwc * gamma;
                 if (diff < 0) continue;
                 cand[nc] = rc; cum[nc] = diff; nc++;
                 if (diff > maxDiff) { maxDiff = diff; chosen = rc; }
@@ -284,7 +292,8 @@ internal sealed class CommunityEngine
                 for (int t = 0; t < nc; t++)
                 {
                     double x = (cum[t] - maxDiff) / theta;
-                    sum += x < -700 ? 0 : Math.Exp(x);
+                    // Below e^-40 a term cannot change the sum (whose largest term is 1) in double precision.
+                    sum += x < -40 ? 0 : Math.Exp(x);
                     cum[t] = sum;
                 }
                 double r = _rng.NextDouble() * sum;

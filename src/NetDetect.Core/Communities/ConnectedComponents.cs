@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace NetDetect.Core.Communities;
 
 /// <summary>Connected components of a <see cref="WeightedGraph"/>, numbered in order of their smallest node id.</summary>
@@ -9,6 +11,7 @@ public sealed class ConnectedComponents
     public ConnectedComponents(WeightedGraph graph) => _graph = graph ?? throw new ArgumentNullException(nameof(graph));
 
     /// <summary>Labels every node with its component by breadth-first search.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public PartitionResult Compute()
     {
         int n = _graph.NodeCount;

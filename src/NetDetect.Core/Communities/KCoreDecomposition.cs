@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace NetDetect.Core.Communities;
 
 /// <summary>k-core decomposition: the core number of every node (Batagelj–Zaversnik bucket algorithm, O(m)).</summary>
@@ -10,6 +12,7 @@ public sealed class KCoreDecomposition
     public KCoreDecomposition(WeightedGraph graph) => _graph = graph ?? throw new ArgumentNullException(nameof(graph));
 
     /// <summary>Computes the core number of each node.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public KCoreResult Compute()
     {
         int n = _graph.NodeCount;

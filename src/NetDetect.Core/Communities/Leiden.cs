@@ -55,7 +55,8 @@ internal static class MultilevelRunner
     public static CommunityResult Run(WeightedGraph graph, CommunityOptions options, bool refine, ReadOnlySpan<int> initial)
     {
         int n = graph.NodeCount;
-        var level = LevelGraph.From(graph, options.Quality);
+        // Work on a breadth-first renumbering for memory locality; map back at the end.
+        var level = LevelGraph.FromReordered(graph, options.Quality, out int[] order);
         var membership = new int[n];
         if (initial.IsEmpty)
         {
@@ -69,8 +70,8 @@ internal static class MultilevelRunner
             {
                 if ((uint)initial[v] >= (uint)n)
                     throw new ArgumentOutOfRangeException(nameof(initial), $"node {v} has community {initial[v]} outside 0..{n - 1}.");
-                membership[v] = initial[v];
             }
+            for (int nv = 0; nv < n; nv++) membership[nv] = initial[order[nv]];
         }
 
         double gamma = options.Resolution;
@@ -93,11 +94,16 @@ internal static class MultilevelRunner
             if (options.Iterations < 0 && iterations > 1 && membership.AsSpan().SequenceEqual(previous)) break;
         }
 
+        var original = new int[n];
+        for (int nv = 0; nv < n; nv++) original[order[nv]] = membership[nv];
+        membership = original;
         var sizes = RelabelBySize(membership, count);
         double quality = options.Quality == QualityFunction.Modularity
             ? Modularity.Compute(graph, membership, options.Resolution)
             : Modularity.ComputeCpm(graph, membership, options.Resolution);
-        double modularity = Modularity.Compute(graph, membership);
+        double modularity = options.Quality == QualityFunction.Modularity && options.Resolution == 1.0
+            ? quality
+            : Modularity.Compute(graph, membership);
         return new CommunityResult(membership, count, sizes, quality, modularity, iterations, options);
     }
 

@@ -1,73 +1,111 @@
+using System.Runtime.CompilerServices;
+
 namespace NetDetect.Core.Communities;
 
 /// <summary>Working graph of one aggregation level: CSR without self-loops, plus explicit node weights.</summary>
 /// <remarks>
 /// Self-loops never change a move's quality difference, so they are dropped; node weights carry what the
-/// objective needs (strength for modularity, node count for CPM) through aggregation.
+/// objective needs (strength for modularity, node count for CPM) through aggregation. Arrays may be longer than
+/// the level needs (aggregates reuse two buffer sets); only the first NodeCount nodes are meaningful.
 /// </remarks>
 internal sealed class LevelGraph
 {
-    public readonly int NodeCount;
-    public readonly int[] Offsets;
-    public readonly int[] Neighbors;
-    public readonly double[] Weights;
-    public readonly double[] NodeWeights;
+    public int NodeCount;
+    public int[] Offsets;
+    public int[] Neighbors;
+    public double[] Weights;
+    public double[] NodeWeights;
 
     public LevelGraph(int nodeCount, int[] offsets, int[] neighbors, double[] weights, double[] nodeWeights)
     {
         NodeCount = nodeCount; Offsets = offsets; Neighbors = neighbors; Weights = weights; NodeWeights = nodeWeights;
     }
 
-    public static LevelGraph From(WeightedGraph g, QualityFunction quality)
+    /// <summary>Allocates an empty buffer able to hold any aggregate of a graph with these sizes.</summary>
+    public static LevelGraph Buffer(int nodeCount, int entryCount) =>
+        new(0, new int[nodeCount + 1], GC.AllocateUninitializedArray<int>(entryCount),
+            GC.AllocateUninitializedArray<double>(entryCount), new double[nodeCount]);
+
+    /// <summary>
+    /// Copies <paramref name="g"/> with nodes renumbered in breadth-first order (<paramref name="order"/>[new] = old),
+    /// so that neighbours, and later community members, sit close together in memory.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static LevelGraph FromReordered(WeightedGraph g, QualityFunction quality, out int[] order)
     {
         int n = g.NodeCount;
         var off = g.Offsets; var nbr = g.Neighbors; var w = g.Weights;
-        var newOff = new int[n + 1];
+        order = new int[n];
+        var rank = new int[n];
+        Array.Fill(rank, -1);
+        int tail = 0;
+        for (int s = 0; s < n; s++)
+        {
+            if (rank[s] >= 0) continue;
+            int head = tail;
+            rank[s] = tail; order[tail++] = s;
+            while (head < tail)
+            {
+                int v = order[head++];
+                for (int i = off[v]; i < off[v + 1]; i++)
+                {
+                    int u = nbr[i];
+                    if (rank[u] < 0) { rank[u] = tail; order[tail++] = u; }
+                }
+            }
+        }
+
         int loops = 0;
         for (int v = 0; v < n; v++)
             for (int i = off[v]; i < off[v + 1]; i++) if (nbr[i] == v) loops++;
-        var newNbr = new int[nbr.Length - loops];
-        var newW = new double[nbr.Length - loops];
+        var newOff = new int[n + 1];
+        var newNbr = GC.AllocateUninitializedArray<int>(nbr.Length - loops);
+        var newW = GC.AllocateUninitializedArray<double>(nbr.Length - loops);
         var nodeW = new double[n];
         int k = 0;
-        for (int v = 0; v < n; v++)
+        for (int nv = 0; nv < n; nv++)
         {
-            newOff[v] = k;
+            int v = order[nv];
+            newOff[nv] = k;
             double s = 0;
             for (int i = off[v]; i < off[v + 1]; i++)
             {
                 int u = nbr[i];
-                if (u == v) { s += 2 * w[i]; continue; }
-                s += w[i];
-                newNbr[k] = u; newW[k] = w[i]; k++;
+                double x = w[i];
+                if (!(x >= 0)) throw new ArgumentException($"edge ({v},{u}) has weight {x}; community detection needs non-negative weights.");
+                if (u == v) { s += 2 * x; continue; }
+                s += x;
+                newNbr[k] = rank[u]; newW[k] = x; k++;
             }
-            nodeW[v] = quality == QualityFunction.Modularity ? s : 1.0;
+            nodeW[nv] = quality == QualityFunction.Modularity ? s : 1.0;
         }
         newOff[n] = k;
         return new LevelGraph(n, newOff, newNbr, newW, nodeW);
     }
 
-    /// <summary>Collapses each community (ids 0..count-1) to one node; internal edges vanish, parallel edges merge.</summary>
-    /// <param name="stamp">Scratch of at least <paramref name="count"/> ints, any contents.</param>
-    /// <param name="acc">Scratch of at least <paramref name="count"/> doubles.</param>
+    /// <summary>
+    /// Collapses each community (ids 0..count-1) into one node of <paramref name="target"/>; internal edges vanish,
+    /// parallel edges merge. Neighbour order follows first appearance, so the result is deterministic.
+    /// </summary>
+    /// <param name="acc">Scratch of at least <paramref name="count"/> doubles, all negative on entry and on exit.</param>
     /// <param name="touched">Scratch of at least <paramref name="count"/> ints.</param>
-    public LevelGraph Aggregate(int[] membership, int count, int[] stamp, double[] acc, int[] touched)
+    /// <param name="start">Scratch of at least <paramref name="count"/> + 1 ints.</param>
+    /// <param name="order">Scratch of at least NodeCount ints.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void AggregateInto(LevelGraph target, int[] membership, int count, double[] acc, int[] touched, int[] start, int[] order)
     {
         int n = NodeCount;
         // Counting sort of nodes by community so each aggregate row is built in one pass.
-        var start = new int[count + 1];
+        Array.Clear(start, 0, count + 1);
         for (int v = 0; v < n; v++) start[membership[v] + 1]++;
         for (int c = 0; c < count; c++) start[c + 1] += start[c];
-        var order = new int[n];
-        var fill = new int[count];
-        Array.Copy(start, fill, count);
-        for (int v = 0; v < n; v++) order[fill[membership[v]]++] = v;
+        for (int v = 0; v < n; v++) order[start[membership[v]]++] = v;
+        // start[c] now holds the end of c's block; shift back so start[c] is its beginning.
+        for (int c = count; c > 0; c--) start[c] = start[c - 1];
+        start[0] = 0;
 
-        var newOff = new int[count + 1];
-        var newNbr = new int[Neighbors.Length];
-        var newW = new double[Neighbors.Length];
-        var nodeW = new double[count];
-        Array.Fill(stamp, -1, 0, count);
+        var off = Offsets; var nbr = Neighbors; var w = Weights; var nw = NodeWeights;
+        var newOff = target.Offsets; var newNbr = target.Neighbors; var newW = target.Weights; var nodeW = target.NodeWeights;
         int k = 0;
         for (int c = 0; c < count; c++)
         {
@@ -77,21 +115,26 @@ internal sealed class LevelGraph
             for (int j = start[c]; j < start[c + 1]; j++)
             {
                 int v = order[j];
-                weight += NodeWeights[v];
-                for (int i = Offsets[v]; i < Offsets[v + 1]; i++)
+                weight += nw[v];
+                int end = off[v + 1];
+                for (int i = off[v]; i < end; i++)
                 {
-                    int cu = membership[Neighbors[i]];
+                    int cu = membership[nbr[i]];
                     if (cu == c) continue;
-                    if (stamp[cu] != c) { stamp[cu] = c; acc[cu] = Weights[i]; touched[nt++] = cu; }
-                    else acc[cu] += Weights[i];
+                    double e = acc[cu];
+                    if (e < 0) { acc[cu] = w[i]; touched[nt++] = cu; }
+                    else acc[cu] = e + w[i];
                 }
             }
             nodeW[c] = weight;
-            for (int t = 0; t < nt; t++) { newNbr[k] = touched[t]; newW[k] = acc[touched[t]]; k++; }
+            for (int t = 0; t < nt; t++)
+            {
+                int cu = touched[t];
+                newNbr[k] = cu; newW[k] = acc[cu]; k++;
+                acc[cu] = -1;
+            }
         }
         newOff[count] = k;
-        Array.Resize(ref newNbr, k);
-        Array.Resize(ref newW, k);
-        return new LevelGraph(count, newOff, newNbr, newW, nodeW);
+        target.NodeCount = count;
     }
 }

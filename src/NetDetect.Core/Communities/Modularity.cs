@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace NetDetect.Core.Communities;
 
 /// <summary>Quality of a partition: Newman–Girvan modularity with a resolution parameter, and the CPM quality.</summary>
@@ -8,6 +10,7 @@ public static class Modularity
     /// strength of c's nodes and m the total edge weight. A self-loop counts its weight inside its community and
     /// twice in the node's strength (igraph's convention). Returns NaN for a graph without edge weight.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double Compute(WeightedGraph graph, ReadOnlySpan<int> membership, double resolution = 1.0)
     {
         ArgumentNullException.ThrowIfNull(graph);
@@ -43,6 +46,7 @@ public static class Modularity
     }
 
     /// <summary>CPM quality Σ_c [ w_in(c) − γ n_c (n_c − 1) / 2 ] (Traag's constant Potts model, unit node sizes).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double ComputeCpm(WeightedGraph graph, ReadOnlySpan<int> membership, double resolution)
     {
         ArgumentNullException.ThrowIfNull(graph);

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace NetDetect.Core.Communities;
 
 /// <summary>Undirected weighted graph in compressed sparse row form: each edge {u,v} appears in both adjacency lists.</summary>
@@ -27,6 +29,7 @@ public sealed class WeightedGraph
     public double TotalWeight { get; }
 
     /// <summary>Wraps existing CSR arrays; they are validated but not copied.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public WeightedGraph(int nodeCount, int[] offsets, int[] neighbors, double[] weights)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(nodeCount);
@@ -84,6 +87,7 @@ public sealed class WeightedGraph
     /// Builds a graph from an undirected edge list (a[i], b[i], w[i]). Duplicate edges, in either orientation,
     /// are merged by summing their weights; a self-loop appears only when given.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static WeightedGraph FromEdges(int nodeCount, ReadOnlySpan<int> a, ReadOnlySpan<int> b, ReadOnlySpan<double> w)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(nodeCount);
