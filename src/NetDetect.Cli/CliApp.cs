@@ -12,5 +12,8 @@ public static class CliApp
         ImportCommand.Create(),
         ValidateCommand.Create(),
         NetworkCommand.Create(),
+        DetectCommand.Create(),
+        TrainCommand.Create(),
+        EvaluateCommand.Create(),
     };
 }
