@@ -69,12 +69,11 @@ internal static class ArchiveImporter
         int hashtags = input.Column("hashtags"), urls = input.Column("urls"), mentions = input.Column("user_mentions");
         var seenAuthors = new HashSet<string>(StringComparer.Ordinal);
         var list = new List<string>();
-        var r = input;
         while (input.Next(session.Problems))
         {
             session.Tick(input);
             bool ok = true;
-            var id = r[tweetId].Trim();
+            var id = input[tweetId].Trim();
             if (id.IsEmpty)
             {
                 session.Error(input, "tweetid", "tweetid is empty");
@@ -82,7 +81,7 @@ internal static class ArchiveImporter
             }
             else ok &= session.CheckId(input, "tweetid", id);
 
-            var author = r[c.UserId].Trim();
+            var author = input[c.UserId].Trim();
             if (author.IsEmpty)
             {
                 session.Error(input, "userid", "userid is empty");
@@ -90,7 +89,7 @@ internal static class ArchiveImporter
             }
             else ok &= session.CheckId(input, "userid", author);
 
-            var timeText = r[time];
+            var timeText = input[time];
             if (!FieldParsers.TryParseDateTime(timeText, out long created, out bool wholeMinutes))
             {
                 session.Error(input, "tweet_time", $"cannot read '{timeText.ToString()}' as a UTC time 'YYYY-MM-DD HH:MM'");
@@ -100,17 +99,17 @@ internal static class ArchiveImporter
             else session.AllTimesWholeMinutes = false;
 
             bool retweet = false;
-            if (isRetweet >= 0 && !FieldParsers.TryParseFlag(r[isRetweet], out retweet))
+            if (isRetweet >= 0 && !FieldParsers.TryParseFlag(input[isRetweet], out retweet))
             {
-                session.Error(input, "is_retweet", $"expected true or false, found '{r[isRetweet].ToString()}'");
+                session.Error(input, "is_retweet", $"expected true or false, found '{input[isRetweet].ToString()}'");
                 ok = false;
             }
 
             var post = new PostRecord
             {
-                Text = Optional(r, text),
-                Language = Optional(r, language),
-                Client = Optional(r, client),
+                Text = Optional(input, text),
+                Language = Optional(input, language),
+                Client = Optional(input, client),
                 ReplyToPostId = OptionalId(input, session, replyTweet, "in_reply_to_tweetid", ref ok),
                 ReplyToAccountId = OptionalId(input, session, replyUser, "in_reply_to_userid", ref ok),
                 QuoteOfPostId = OptionalId(input, session, quoted, "quoted_tweet_tweetid", ref ok),
@@ -149,8 +148,7 @@ internal static class ArchiveImporter
 
     private static AccountRecord? ReadAccount(RowInput input, ImportSession session, ProfileColumns c)
     {
-        var r = input;
-        var id = r[c.UserId].Trim();
+        var id = input[c.UserId].Trim();
         if (id.IsEmpty)
         {
             session.Error(input, "userid", "userid is empty");
@@ -161,28 +159,28 @@ internal static class ArchiveImporter
         var account = new AccountRecord
         {
             AccountId = id.ToString(),
-            DisplayName = Optional(r, c.DisplayName),
-            ScreenName = Optional(r, c.ScreenName),
-            ReportedLocation = Optional(r, c.Location),
-            Description = Optional(r, c.Description),
-            ProfileUrl = Optional(r, c.ProfileUrl),
-            Language = Optional(r, c.Language),
+            DisplayName = Optional(input, c.DisplayName),
+            ScreenName = Optional(input, c.ScreenName),
+            ReportedLocation = Optional(input, c.Location),
+            Description = Optional(input, c.Description),
+            ProfileUrl = Optional(input, c.ProfileUrl),
+            Language = Optional(input, c.Language),
             FollowerCount = Count(input, session, c.Followers, "follower_count", ref ok),
             FollowingCount = Count(input, session, c.Following, "following_count", ref ok),
         };
-        if (c.Created >= 0 && !r[c.Created].IsWhiteSpace())
+        if (c.Created >= 0 && !input[c.Created].IsWhiteSpace())
         {
-            if (FieldParsers.TryParseDate(r[c.Created], out long created)) account.CreatedAt = created;
+            if (FieldParsers.TryParseDate(input[c.Created], out long created)) account.CreatedAt = created;
             else
             {
-                session.Error(input, "account_creation_date", $"cannot read '{r[c.Created].ToString()}' as a date 'YYYY-MM-DD'");
+                session.Error(input, "account_creation_date", $"cannot read '{input[c.Created].ToString()}' as a date 'YYYY-MM-DD'");
                 ok = false;
             }
         }
         return ok ? account : null;
     }
 
-    private static string? Optional(RowInput r, int column) => column < 0 ? null : r.GetStringOrNull(column);
+    private static string? Optional(RowInput input, int column) => column < 0 ? null : input.GetStringOrNull(column);
 
     private static string? OptionalId(RowInput input, ImportSession session, int column, string name, ref bool ok)
     {

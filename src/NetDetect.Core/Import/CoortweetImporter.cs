@@ -17,24 +17,23 @@ internal static class CoortweetImporter
     {
         int objectCol = input.Column("object_id"), accountCol = input.Column("account_id");
         int contentCol = input.Column("content_id"), timeCol = input.Column("timestamp_share");
-        var r = input;
         while (input.Next(session.Problems))
         {
             session.Tick(input);
             bool ok = true;
-            var account = Value(r, accountCol);
+            var account = Value(input, accountCol);
             if (account.IsEmpty)
             {
                 session.Error(input, "account_id", "account_id is empty");
                 ok = false;
             }
-            if (!TryParseTime(r[timeCol], out long time))
+            if (!TryParseTime(input[timeCol], out long time))
             {
-                session.Error(input, "timestamp_share", $"expected epoch seconds (a whole or decimal number) or a UTC time 'YYYY-MM-DD HH:MM:SS', found '{r[timeCol].ToString()}'");
+                session.Error(input, "timestamp_share", $"expected epoch seconds (a whole or decimal number) or a UTC time 'YYYY-MM-DD HH:MM:SS', found '{input[timeCol].ToString()}'");
                 ok = false;
             }
-            var obj = Value(r, objectCol);
-            var content = Value(r, contentCol);
+            var obj = Value(input, objectCol);
+            var content = Value(input, contentCol);
             ok &= session.CheckId(input, "account_id", account) & session.CheckId(input, "object_id", obj) & session.CheckId(input, "content_id", content);
             if (!ok) continue;
             if (obj.IsEmpty) session.Warning(input, "object_id", "object_id is empty; the row is kept as a post that shares no object");
@@ -50,9 +49,9 @@ internal static class CoortweetImporter
     }
 
     /// <summary>A field of a table R wrote: trimmed, and R's <c>NA</c> (write.csv's missing value) read as empty.</summary>
-    internal static ReadOnlySpan<char> Value(RowInput r, int column)
+    internal static ReadOnlySpan<char> Value(RowInput input, int column)
     {
-        var value = r[column].Trim();
+        var value = input[column].Trim();
         return value.SequenceEqual("NA") ? ReadOnlySpan<char>.Empty : value;
     }
 
@@ -101,32 +100,31 @@ internal static class CoortweetMultimodalImporter
         int urlCol = input.Column("url_id"), hashtagCol = input.Column("hashtag_id"), domainCol = input.Column("domain_id");
         int mediaCol = input.Has("phash_id") ? input.Column("phash_id") : input.Column("image_id");
         int[] objectCols = [urlCol, hashtagCol, domainCol, mediaCol];
-        var r = input;
         while (input.Next(session.Problems))
         {
             session.Tick(input);
             bool ok = true;
-            var account = CoortweetImporter.Value(r, accountCol);
+            var account = CoortweetImporter.Value(input, accountCol);
             if (account.IsEmpty)
             {
                 session.Error(input, "account_id", "account_id is empty");
                 ok = false;
             }
-            if (!CoortweetImporter.TryParseTime(r[timeCol], out long time))
+            if (!CoortweetImporter.TryParseTime(input[timeCol], out long time))
             {
-                session.Error(input, "timestamp", $"expected epoch seconds (a whole or decimal number) or a UTC time 'YYYY-MM-DD HH:MM:SS', found '{r[timeCol].ToString()}'");
+                session.Error(input, "timestamp", $"expected epoch seconds (a whole or decimal number) or a UTC time 'YYYY-MM-DD HH:MM:SS', found '{input[timeCol].ToString()}'");
                 ok = false;
             }
-            var postId = CoortweetImporter.Value(r, postCol);
+            var postId = CoortweetImporter.Value(input, postCol);
             ok &= session.CheckId(input, "account_id", account) & session.CheckId(input, "post_id", postId);
             foreach (int column in objectCols)
-                if (column >= 0) ok &= session.CheckId(input, input.Header[column], CoortweetImporter.Value(r, column));
+                if (column >= 0) ok &= session.CheckId(input, input.Header[column], CoortweetImporter.Value(input, column));
             if (!ok) continue;
             var pending = Find(input, session, state, postId, account, time);
-            Add(ref pending.Urls, r, urlCol);
-            Add(ref pending.Hashtags, r, hashtagCol);
-            Add(ref pending.Domains, r, domainCol);
-            Add(ref pending.Media, r, mediaCol);
+            Add(ref pending.Urls, input, urlCol);
+            Add(ref pending.Hashtags, input, hashtagCol);
+            Add(ref pending.Domains, input, domainCol);
+            Add(ref pending.Media, input, mediaCol);
         }
     }
 
@@ -165,10 +163,10 @@ internal static class CoortweetMultimodalImporter
         return p;
     }
 
-    private static void Add(ref List<string>? list, RowInput r, int column)
+    private static void Add(ref List<string>? list, RowInput input, int column)
     {
         if (column < 0) return;
-        var value = CoortweetImporter.Value(r, column);
+        var value = CoortweetImporter.Value(input, column);
         if (value.IsEmpty) return;
         list ??= new List<string>(2);
         foreach (var existing in list)
@@ -215,43 +213,42 @@ internal static class QutImporter
         int idCol = input.Column("message_id"), userCol = input.Column("user_id"), nameCol = input.Column("username");
         int repostCol = input.Column("repost_id"), replyCol = input.Column("reply_id"), textCol = input.Column("message");
         int timeCol = input.Column("timestamp"), urlsCol = input.Column("urls");
-        var r = input;
         var urls = new List<string>();
         while (input.Next(session.Problems))
         {
             session.Tick(input);
             bool ok = true;
-            var id = r[idCol].Trim();
+            var id = input[idCol].Trim();
             if (id.IsEmpty)
             {
                 session.Error(input, "message_id", "message_id is empty");
                 ok = false;
             }
-            var user = r[userCol].Trim();
+            var user = input[userCol].Trim();
             if (user.IsEmpty)
             {
                 session.Error(input, "user_id", "user_id is empty");
                 ok = false;
             }
-            if (!FieldParsers.TryParseEpochSeconds(r[timeCol], out long time))
+            if (!FieldParsers.TryParseEpochSeconds(input[timeCol], out long time))
             {
-                session.Error(input, "timestamp", $"expected seconds (a whole or decimal number), found '{r[timeCol].ToString()}'");
+                session.Error(input, "timestamp", $"expected seconds (a whole or decimal number), found '{input[timeCol].ToString()}'");
                 ok = false;
             }
             ok &= session.CheckId(input, "message_id", id) & session.CheckId(input, "user_id", user);
-            if (repostCol >= 0) ok &= session.CheckId(input, "repost_id", r[repostCol]);
-            if (replyCol >= 0) ok &= session.CheckId(input, "reply_id", r[replyCol]);
+            if (repostCol >= 0) ok &= session.CheckId(input, "repost_id", input[repostCol]);
+            if (replyCol >= 0) ok &= session.CheckId(input, "reply_id", input[replyCol]);
             if (!ok) continue;
             string userId = user.ToString();
             if (nameCol >= 0)
-                session.Builder.TryAddAccount(new AccountRecord { AccountId = userId, ScreenName = r.GetStringOrNull(nameCol) });
+                session.Builder.TryAddAccount(new AccountRecord { AccountId = userId, ScreenName = input.GetStringOrNull(nameCol) });
             urls.Clear();
             if (urlsCol >= 0)
             {
                 // the toolkit splits on single spaces; empty pieces (double spaces) carry no URL and are dropped
-                foreach (var range in r[urlsCol].Split(' '))
+                foreach (var range in input[urlsCol].Split(' '))
                 {
-                    var url = r[urlsCol][range];
+                    var url = input[urlsCol][range];
                     if (!url.IsEmpty) urls.Add(url.ToString());
                 }
             }
@@ -260,9 +257,9 @@ internal static class QutImporter
                 PostId = id.ToString(),
                 AccountId = userId,
                 CreatedAt = time,
-                Text = textCol < 0 ? null : r.GetStringOrNull(textCol),
-                RepostOfPostId = repostCol < 0 ? null : r.GetStringOrNull(repostCol),
-                ReplyToPostId = replyCol < 0 ? null : r.GetStringOrNull(replyCol),
+                Text = textCol < 0 ? null : input.GetStringOrNull(textCol),
+                RepostOfPostId = repostCol < 0 ? null : input.GetStringOrNull(repostCol),
+                ReplyToPostId = replyCol < 0 ? null : input.GetStringOrNull(replyCol),
                 Urls = urls.Count == 0 ? null : urls.ToArray(),
             };
             if (!session.Builder.TryAddPost(post))

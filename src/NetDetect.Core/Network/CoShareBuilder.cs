@@ -244,7 +244,8 @@ public static class CoShareBuilder
         var evidence = new double[edges];
         var first = new long[edges];
         var last = new long[edges];
-        var top = new SharedObjectEvidence[edges][];
+        var topOffsets = new int[edges + 1];
+        var topItems = new List<SharedObjectEvidence>(Math.Min(edges, 1 << 20) * Math.Max(1, options.TopObjects));
         var topList = new List<SharedObjectEvidence>();
         ulong lowMask = (1UL << accountBits) - 1;
         int e = -1;
@@ -252,7 +253,7 @@ public static class CoShareBuilder
         {
             if (i == 0 || keys[i] != keys[i - 1])
             {
-                if (e >= 0) top[e] = FinishTop(topList, options.TopObjects);
+                if (e >= 0) topOffsets[e + 1] = FinishTop(topList, options.TopObjects, topItems);
                 e++;
                 a[e] = (int)(keys[i] >> accountBits);
                 b[e] = (int)(keys[i] & lowMask);
@@ -271,7 +272,7 @@ public static class CoShareBuilder
             last[e] = Math.Max(last[e], slot.LastTime);
             if (options.TopObjects > 0) acc.CopyTop(slot.Top, topList);
         }
-        if (e >= 0) top[e] = FinishTop(topList, options.TopObjects);
+        if (e >= 0) topOffsets[e + 1] = FinishTop(topList, options.TopObjects, topItems);
 
         var matches = MergeMatches(shares, results);
         var postsA = new int[edges];
@@ -311,21 +312,21 @@ public static class CoShareBuilder
             Evidence = evidence,
             FirstTime = first,
             LastTime = last,
-            TopObjects = top,
+            TopOffsets = topOffsets,
+            TopItems = topItems.ToArray(),
             SelfLoopPosts = selfLoops,
             Matches = matches,
         };
     }
 
     // Strongest first; ties by object id, which makes the merged list independent of chunking.
-    private static SharedObjectEvidence[] FinishTop(List<SharedObjectEvidence> list, int k)
+    // Appends the edge's strongest k to the flat list and returns the list's new end.
+    private static int FinishTop(List<SharedObjectEvidence> list, int k, List<SharedObjectEvidence> into)
     {
-        if (list.Count == 0) return [];
-        list.Sort(static (x, y) => x.Idf != y.Idf ? y.Idf.CompareTo(x.Idf) : x.Object.CompareTo(y.Object));
+        if (list.Count > 1) list.Sort(static (x, y) => x.Idf != y.Idf ? y.Idf.CompareTo(x.Idf) : x.Object.CompareTo(y.Object));
         int n = Math.Min(k, list.Count);
-        var r = new SharedObjectEvidence[n];
-        list.CopyTo(0, r, 0, n);
-        return r;
+        for (int i = 0; i < n; i++) into.Add(list[i]);
+        return into.Count;
     }
 
     private static ulong[] MergeMatches(ShareTable shares, ChunkResult[] results)

@@ -74,7 +74,22 @@ public sealed class CoShareNetwork
     /// <summary>Earliest and latest share time in the pair's co-shares (µs).</summary>
     public required long[] FirstTime { get; init; }
     public required long[] LastTime { get; init; }
-    public required SharedObjectEvidence[][] TopObjects { get; init; }
+    /// <summary>Edge e's evidence is <c>TopItems[TopOffsets[e]..TopOffsets[e+1]]</c>, strongest first (flat: no array per edge).</summary>
+    public required int[] TopOffsets { get; init; }
+    public required SharedObjectEvidence[] TopItems { get; init; }
+
+    /// <summary>The strongest shared objects of edge e, strongest first.</summary>
+    public ReadOnlySpan<SharedObjectEvidence> TopObjects(int e) => TopItems.AsSpan(TopOffsets[e], TopOffsets[e + 1] - TopOffsets[e]);
+
+    /// <summary>Flat evidence columns from one list per edge.</summary>
+    public static (int[] Offsets, SharedObjectEvidence[] Items) FlattenTop(IReadOnlyList<SharedObjectEvidence[]> perEdge)
+    {
+        var offsets = new int[perEdge.Count + 1];
+        for (int e = 0; e < perEdge.Count; e++) offsets[e + 1] = offsets[e] + perEdge[e].Length;
+        var items = new SharedObjectEvidence[offsets[^1]];
+        for (int e = 0; e < perEdge.Count; e++) perEdge[e].CopyTo(items, offsets[e]);
+        return (offsets, items);
+    }
     /// <summary>Per account: its distinct posts matched by another of its own posts (only with <see cref="CoShareOptions.SelfLoops"/>).</summary>
     public required int[] SelfLoopPosts { get; init; }
     /// <summary>Cosine similarity of the two accounts' activity (the <c>sync</c> modality only; null for co-share joins).</summary>
@@ -135,6 +150,10 @@ public sealed class CoShareNetwork
         var idx = new int[n];
         n = 0;
         for (int e = 0; e < keep.Length; e++) if (keep[e]) idx[n++] = e;
+        var topOffsets = new int[idx.Length + 1];
+        for (int i = 0; i < idx.Length; i++) topOffsets[i + 1] = topOffsets[i] + TopOffsets[idx[i] + 1] - TopOffsets[idx[i]];
+        var topItems = new SharedObjectEvidence[topOffsets[^1]];
+        for (int i = 0; i < idx.Length; i++) TopObjects(idx[i]).CopyTo(topItems.AsSpan(topOffsets[i]));
         return new CoShareNetwork
         {
             Modality = Modality,
@@ -150,7 +169,8 @@ public sealed class CoShareNetwork
             Evidence = Pick(Evidence, idx),
             FirstTime = Pick(FirstTime, idx),
             LastTime = Pick(LastTime, idx),
-            TopObjects = Pick(TopObjects, idx),
+            TopOffsets = topOffsets,
+            TopItems = topItems,
             Similarity = Similarity is null ? null : Pick(Similarity, idx),
             SelfLoopPosts = SelfLoopPosts,
             Matches = Matches,

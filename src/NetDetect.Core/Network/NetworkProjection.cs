@@ -62,7 +62,7 @@ public static class NetworkProjection
             var n = network.Layers[l];
             var s = n.Shares;
             string modality = n.Modality.Name();
-            var top = n.TopObjects[le];
+            var top = n.TopObjects(le);
             var items = new EvidenceItem[top.Length];
             for (int k = 0; k < top.Length; k++)
                 items[k] = new EvidenceItem(modality, s.ObjectName(top[k].Object), s.PostName(top[k].PostA), s.PostName(top[k].PostB),

@@ -3,20 +3,20 @@ using System.Runtime.InteropServices;
 
 namespace NetDetect.Core.Network;
 
-/// <summary>One account pair's running totals; 64 bytes so a pair update touches one cache line.</summary>
+/// <summary>One account pair's running totals in 56 bytes, so a pair update touches one or two cache lines.</summary>
 [StructLayout(LayoutKind.Sequential)]
 internal struct EdgeSlot
 {
     public ulong Key;
-    public long Pairs;
     public long SumDeltaMicros;
     public long FirstTime;
     public long LastTime;
     public double Evidence;
+    /// <summary>Pairs within one chunk (a chunk holds at most a few million shares, far below 2^31 pairs per account pair).</summary>
+    public int Pairs;
     public int Objects;
     public int LastObject;
     public int Top;
-    private int _pad;
 }
 
 /// <summary>

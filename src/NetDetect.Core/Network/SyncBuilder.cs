@@ -253,6 +253,7 @@ public static class SyncBuilder
         }
         edges.Sort((x, y) => x.A != y.A ? x.A.CompareTo(y.A) : x.B.CompareTo(y.B));
         int n = edges.Count;
+        var (topOffsets, topItems) = CoShareNetwork.FlattenTop(edges.Select(e => e.Top).ToArray());
         return new CoShareNetwork
         {
             Modality = Modality.Sync,
@@ -268,7 +269,8 @@ public static class SyncBuilder
             Evidence = edges.Select(e => e.Evidence).ToArray(),
             FirstTime = edges.Select(e => e.First).ToArray(),
             LastTime = edges.Select(e => e.Last).ToArray(),
-            TopObjects = edges.Select(e => e.Top).ToArray(),
+            TopOffsets = topOffsets,
+            TopItems = topItems,
             Similarity = edges.Select(e => e.Cos).ToArray(),
             SelfLoopPosts = [],
         };

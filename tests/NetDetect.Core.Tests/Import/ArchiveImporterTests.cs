@@ -133,6 +133,42 @@ public class ArchiveImporterTests
         var plain = await DatasetImporter.ImportAsync([Tweets]);
         var gz = await DatasetImporter.ImportAsync([TweetsGz]);
         DatasetAssert.Equal(plain, gz);
+        Assert.Empty(gz.Warnings); // the inflated size matches the gzip trailer
+    }
+
+    [Fact]
+    public async Task Truncated_gzip_is_named_as_the_cause()
+    {
+        using var dir = new TempDir();
+        var cut = dir.Sub("cut.csv.gz");
+        var bytes = await File.ReadAllBytesAsync(TweetsGz);
+        await File.WriteAllBytesAsync(cut, bytes[..500]);
+
+        var e = await Assert.ThrowsAsync<DataFormatException>(() => DatasetImporter.ImportAsync([cut]));
+
+        var p = Assert.Single(e.Problems);
+        Assert.Equal(cut, p.File);
+        Assert.Contains("unterminated quoted field", p.Message);
+        Assert.Contains("probably truncated", p.Message);
+    }
+
+    [Fact]
+    public async Task Gzip_missing_its_trailer_imports_what_inflates_with_a_truncation_warning()
+    {
+        using var dir = new TempDir();
+        var full = dir.Sub("full.csv.gz");
+        var cut = dir.Sub("cut.csv.gz");
+        var text = "object_id,account_id,content_id,timestamp_share\n" + string.Concat(Enumerable.Range(0, 20_000).Select(i => $"o{i % 97},a{i % 13},c{i},{1_600_000_000 + i}\n"));
+        await using (var gz = new System.IO.Compression.GZipStream(File.Create(full), System.IO.Compression.CompressionLevel.Optimal))
+            await gz.WriteAsync(System.Text.Encoding.UTF8.GetBytes(text));
+        // keep everything but the trailer: the whole text inflates, the recorded size is gone
+        var bytes = await File.ReadAllBytesAsync(full);
+        await File.WriteAllBytesAsync(cut, bytes[..^4]);
+
+        Assert.Empty((await DatasetImporter.ImportAsync([full])).Warnings);
+        var ds = await DatasetImporter.ImportAsync([cut]);
+        Assert.Equal(20_000, ds.Posts.Count);
+        Assert.Contains(ds.Warnings, w => w.File == cut && w.Message.Contains("may be truncated"));
     }
 
     [Fact]
