@@ -9,7 +9,7 @@ namespace NetDetect.Core.Kernels;
 // every accumulator in a register.
 public sealed partial class DenseCosine
 {
-    internal const int Mr512 = 8, W512 = 32;
+    internal const int Mr512 = 12, W512 = 32;
     internal const int Mr256 = 6, W256 = 16;
     internal const int MrScalar = 4, WScalar = 4;
 
@@ -17,70 +17,98 @@ public sealed partial class DenseCosine
     private static unsafe void Tile512<TSink>(float* a, float* b, int d, float* thr, float* scratch, int i0, int j0, ref TSink sink)
         where TSink : struct, ITileSink
     {
-        Vector512<float> c00 = Vector512<float>.Zero, c01 = Vector512<float>.Zero;
-        Vector512<float> c10 = Vector512<float>.Zero, c11 = Vector512<float>.Zero;
-        Vector512<float> c20 = Vector512<float>.Zero, c21 = Vector512<float>.Zero;
-        Vector512<float> c30 = Vector512<float>.Zero, c31 = Vector512<float>.Zero;
-        Vector512<float> c40 = Vector512<float>.Zero, c41 = Vector512<float>.Zero;
-        Vector512<float> c50 = Vector512<float>.Zero, c51 = Vector512<float>.Zero;
-        Vector512<float> c60 = Vector512<float>.Zero, c61 = Vector512<float>.Zero;
-        Vector512<float> c70 = Vector512<float>.Zero, c71 = Vector512<float>.Zero;
-        for (int k = 0; k < d; k++, a += 8, b += 32)
+        Vector512<float> c0_0 = Vector512<float>.Zero, c0_1 = Vector512<float>.Zero;
+        Vector512<float> c1_0 = Vector512<float>.Zero, c1_1 = Vector512<float>.Zero;
+        Vector512<float> c2_0 = Vector512<float>.Zero, c2_1 = Vector512<float>.Zero;
+        Vector512<float> c3_0 = Vector512<float>.Zero, c3_1 = Vector512<float>.Zero;
+        Vector512<float> c4_0 = Vector512<float>.Zero, c4_1 = Vector512<float>.Zero;
+        Vector512<float> c5_0 = Vector512<float>.Zero, c5_1 = Vector512<float>.Zero;
+        Vector512<float> c6_0 = Vector512<float>.Zero, c6_1 = Vector512<float>.Zero;
+        Vector512<float> c7_0 = Vector512<float>.Zero, c7_1 = Vector512<float>.Zero;
+        Vector512<float> c8_0 = Vector512<float>.Zero, c8_1 = Vector512<float>.Zero;
+        Vector512<float> c9_0 = Vector512<float>.Zero, c9_1 = Vector512<float>.Zero;
+        Vector512<float> c10_0 = Vector512<float>.Zero, c10_1 = Vector512<float>.Zero;
+        Vector512<float> c11_0 = Vector512<float>.Zero, c11_1 = Vector512<float>.Zero;
+        for (int k = 0; k < d; k++, a += 12, b += 32)
         {
             var b0 = Vector512.Load(b + 0);
             var b1 = Vector512.Load(b + 16);
             var a0 = Vector512.Create(a[0]);
-            c00 = Vector512.FusedMultiplyAdd(a0, b0, c00);
-            c01 = Vector512.FusedMultiplyAdd(a0, b1, c01);
+            c0_0 = Vector512.FusedMultiplyAdd(a0, b0, c0_0);
+            c0_1 = Vector512.FusedMultiplyAdd(a0, b1, c0_1);
             var a1 = Vector512.Create(a[1]);
-            c10 = Vector512.FusedMultiplyAdd(a1, b0, c10);
-            c11 = Vector512.FusedMultiplyAdd(a1, b1, c11);
+            c1_0 = Vector512.FusedMultiplyAdd(a1, b0, c1_0);
+            c1_1 = Vector512.FusedMultiplyAdd(a1, b1, c1_1);
             var a2 = Vector512.Create(a[2]);
-            c20 = Vector512.FusedMultiplyAdd(a2, b0, c20);
-            c21 = Vector512.FusedMultiplyAdd(a2, b1, c21);
+            c2_0 = Vector512.FusedMultiplyAdd(a2, b0, c2_0);
+            c2_1 = Vector512.FusedMultiplyAdd(a2, b1, c2_1);
             var a3 = Vector512.Create(a[3]);
-            c30 = Vector512.FusedMultiplyAdd(a3, b0, c30);
-            c31 = Vector512.FusedMultiplyAdd(a3, b1, c31);
+            c3_0 = Vector512.FusedMultiplyAdd(a3, b0, c3_0);
+            c3_1 = Vector512.FusedMultiplyAdd(a3, b1, c3_1);
             var a4 = Vector512.Create(a[4]);
-            c40 = Vector512.FusedMultiplyAdd(a4, b0, c40);
-            c41 = Vector512.FusedMultiplyAdd(a4, b1, c41);
+            c4_0 = Vector512.FusedMultiplyAdd(a4, b0, c4_0);
+            c4_1 = Vector512.FusedMultiplyAdd(a4, b1, c4_1);
             var a5 = Vector512.Create(a[5]);
-            c50 = Vector512.FusedMultiplyAdd(a5, b0, c50);
-            c51 = Vector512.FusedMultiplyAdd(a5, b1, c51);
+            c5_0 = Vector512.FusedMultiplyAdd(a5, b0, c5_0);
+            c5_1 = Vector512.FusedMultiplyAdd(a5, b1, c5_1);
             var a6 = Vector512.Create(a[6]);
-            c60 = Vector512.FusedMultiplyAdd(a6, b0, c60);
-            c61 = Vector512.FusedMultiplyAdd(a6, b1, c61);
+            c6_0 = Vector512.FusedMultiplyAdd(a6, b0, c6_0);
+            c6_1 = Vector512.FusedMultiplyAdd(a6, b1, c6_1);
             var a7 = Vector512.Create(a[7]);
-            c70 = Vector512.FusedMultiplyAdd(a7, b0, c70);
-            c71 = Vector512.FusedMultiplyAdd(a7, b1, c71);
+            c7_0 = Vector512.FusedMultiplyAdd(a7, b0, c7_0);
+            c7_1 = Vector512.FusedMultiplyAdd(a7, b1, c7_1);
+            var a8 = Vector512.Create(a[8]);
+            c8_0 = Vector512.FusedMultiplyAdd(a8, b0, c8_0);
+            c8_1 = Vector512.FusedMultiplyAdd(a8, b1, c8_1);
+            var a9 = Vector512.Create(a[9]);
+            c9_0 = Vector512.FusedMultiplyAdd(a9, b0, c9_0);
+            c9_1 = Vector512.FusedMultiplyAdd(a9, b1, c9_1);
+            var a10 = Vector512.Create(a[10]);
+            c10_0 = Vector512.FusedMultiplyAdd(a10, b0, c10_0);
+            c10_1 = Vector512.FusedMultiplyAdd(a10, b1, c10_1);
+            var a11 = Vector512.Create(a[11]);
+            c11_0 = Vector512.FusedMultiplyAdd(a11, b0, c11_0);
+            c11_1 = Vector512.FusedMultiplyAdd(a11, b1, c11_1);
         }
         // one compare per row on the lane-wise max; the scan is out of the hot path
-        var hit = Vector512.GreaterThanOrEqual(Vector512.MaxNative(c00, c01), Vector512.Create(thr[0]))
-            | Vector512.GreaterThanOrEqual(Vector512.MaxNative(c10, c11), Vector512.Create(thr[1]))
-            | Vector512.GreaterThanOrEqual(Vector512.MaxNative(c20, c21), Vector512.Create(thr[2]))
-            | Vector512.GreaterThanOrEqual(Vector512.MaxNative(c30, c31), Vector512.Create(thr[3]))
-            | Vector512.GreaterThanOrEqual(Vector512.MaxNative(c40, c41), Vector512.Create(thr[4]))
-            | Vector512.GreaterThanOrEqual(Vector512.MaxNative(c50, c51), Vector512.Create(thr[5]))
-            | Vector512.GreaterThanOrEqual(Vector512.MaxNative(c60, c61), Vector512.Create(thr[6]))
-            | Vector512.GreaterThanOrEqual(Vector512.MaxNative(c70, c71), Vector512.Create(thr[7]));
+        var hit = Vector512.GreaterThanOrEqual(Vector512.MaxNative(c0_0, c0_1), Vector512.Create(thr[0]))
+            | Vector512.GreaterThanOrEqual(Vector512.MaxNative(c1_0, c1_1), Vector512.Create(thr[1]))
+            | Vector512.GreaterThanOrEqual(Vector512.MaxNative(c2_0, c2_1), Vector512.Create(thr[2]))
+            | Vector512.GreaterThanOrEqual(Vector512.MaxNative(c3_0, c3_1), Vector512.Create(thr[3]))
+            | Vector512.GreaterThanOrEqual(Vector512.MaxNative(c4_0, c4_1), Vector512.Create(thr[4]))
+            | Vector512.GreaterThanOrEqual(Vector512.MaxNative(c5_0, c5_1), Vector512.Create(thr[5]))
+            | Vector512.GreaterThanOrEqual(Vector512.MaxNative(c6_0, c6_1), Vector512.Create(thr[6]))
+            | Vector512.GreaterThanOrEqual(Vector512.MaxNative(c7_0, c7_1), Vector512.Create(thr[7]))
+            | Vector512.GreaterThanOrEqual(Vector512.MaxNative(c8_0, c8_1), Vector512.Create(thr[8]))
+            | Vector512.GreaterThanOrEqual(Vector512.MaxNative(c9_0, c9_1), Vector512.Create(thr[9]))
+            | Vector512.GreaterThanOrEqual(Vector512.MaxNative(c10_0, c10_1), Vector512.Create(thr[10]))
+            | Vector512.GreaterThanOrEqual(Vector512.MaxNative(c11_0, c11_1), Vector512.Create(thr[11]));
         if (hit == Vector512<float>.Zero) return;
-        c00.Store(scratch + 0);
-        c01.Store(scratch + 16);
-        c10.Store(scratch + 32);
-        c11.Store(scratch + 48);
-        c20.Store(scratch + 64);
-        c21.Store(scratch + 80);
-        c30.Store(scratch + 96);
-        c31.Store(scratch + 112);
-        c40.Store(scratch + 128);
-        c41.Store(scratch + 144);
-        c50.Store(scratch + 160);
-        c51.Store(scratch + 176);
-        c60.Store(scratch + 192);
-        c61.Store(scratch + 208);
-        c70.Store(scratch + 224);
-        c71.Store(scratch + 240);
-        sink.Scan(scratch, 8, 32, i0, j0, thr);
+        c0_0.Store(scratch + 0);
+        c0_1.Store(scratch + 16);
+        c1_0.Store(scratch + 32);
+        c1_1.Store(scratch + 48);
+        c2_0.Store(scratch + 64);
+        c2_1.Store(scratch + 80);
+        c3_0.Store(scratch + 96);
+        c3_1.Store(scratch + 112);
+        c4_0.Store(scratch + 128);
+        c4_1.Store(scratch + 144);
+        c5_0.Store(scratch + 160);
+        c5_1.Store(scratch + 176);
+        c6_0.Store(scratch + 192);
+        c6_1.Store(scratch + 208);
+        c7_0.Store(scratch + 224);
+        c7_1.Store(scratch + 240);
+        c8_0.Store(scratch + 256);
+        c8_1.Store(scratch + 272);
+        c9_0.Store(scratch + 288);
+        c9_1.Store(scratch + 304);
+        c10_0.Store(scratch + 320);
+        c10_1.Store(scratch + 336);
+        c11_0.Store(scratch + 352);
+        c11_1.Store(scratch + 368);
+        sink.Scan(scratch, 12, 32, i0, j0, thr);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -385,14 +385,16 @@ public sealed class SparseTfIdfCosine
                     }
                 }
                 if (rest == 0) break;
-                if (topK && touched >= k && rest < maxAcc - Slack && touched >= lastSelect + (lastSelect >> 2))
+                // selection and the stop test are O(touched): worth it only while the postings left are clearly
+                // longer than that, and the selection only when it could stop the scan (theta ≤ the best partial)
+                bool worthChecking = remaining > 2L * touched;
+                if (topK && worthChecking && touched >= k && rest < maxAcc - Slack && touched >= lastSelect + (lastSelect >> 1))
                 {
-                    // the selection is O(touched): only when it could stop the scan (theta ≤ the best partial score)
-                    // and the candidates have grown since the last one
                     theta = Math.Max(t, KthLargest(touched, k));
                     lastSelect = touched;
                 }
-                if (rest < theta - Slack)
+                if (!worthChecking) level = 0.25e-7; // finish in one more round
+                else if (rest < theta - Slack)
                 {
                     // no unseen account can reach theta; stop if rescoring the seen ones that still might is cheaper
                     // than scanning the rest of the postings (then the final selection needs only ~k rescorings)

@@ -16,20 +16,22 @@ public static class KernelsBench
             $"Vector512 accelerated {KernelPaths.Vector512Supported}, Vector256+FMA {KernelPaths.Vector256Supported}");
 
         var peak = new double[3];
+        var peakCpu = new double[3];
         for (int t = 1; t <= 2; t++)
         {
-            peak[t] = FmaPeakProbe.MeasureGflops(t, quick ? 2 : 5);
-            Console.WriteLine($"fma-peak: threads={t} {peak[t]:F1} GFLOP/s (fp32, {KernelPaths.Best})");
+            (peak[t], peakCpu[t]) = FmaPeakProbe.Measure(t, quick ? 2 : 5);
+            Console.WriteLine($"fma-peak: threads={t} {peak[t]:F1} GFLOP/s (fp32, {KernelPaths.Best}, best of {(quick ? 2 : 5)} probe runs; " +
+                $"{peakCpu[t]:F1} GFLOP per CPU-second)");
         }
 
-        Dense(quick ? 4000 : 20000, 168, peak, quick);
+        Dense(quick ? 4000 : 20000, 168, peak, peakCpu, quick);
         DenseAtThreshold(quick ? 10000 : 100_000, 168, threads: 2, quick);
         SparseTopK(quick ? 10_000 : 100_000, quick ? 20_000 : 200_000, k: 10, threads: 2);
         MinHash(quick ? 20_000 : 200_000, threads: 2);
         return Task.FromResult(0);
     }
 
-    private static void Dense(int n, int d, double[] peak, bool quick)
+    private static void Dense(int n, int d, double[] peak, double[] peakCpu, bool quick)
     {
         var data = ProfileData.HourOfWeek(n, d, seed: 1);
         var cos = new DenseCosine(data, n, d);
@@ -38,11 +40,18 @@ public static class KernelsBench
         for (int t = 1; t <= 2; t++)
         {
             var opts = new DenseCosineOptions { MaxDegreeOfParallelism = t };
-            // threshold 2 keeps the output empty so the line measures the kernel, not pair collection
-            double s = Best(quick ? 1 : 3, () => cos.AllPairs(0.999f, opts));
+            // a high threshold keeps the output small, so the line measures the kernel rather than pair collection;
+            // the probe runs again right after, and the higher of the two peaks is the reference (never flattering)
+            int found = 0;
+            var (s, cpu) = BestWithCpu(quick ? 1 : 3, () => found = cos.AllPairs(0.999f, opts).Count);
+            var (p, pc) = FmaPeakProbe.Measure(t, quick ? 1 : 3);
+            p = Math.Max(peak[t], p);
+            pc = Math.Max(peakCpu[t], pc);
             double gflops = flops / s / 1e9;
-            Console.WriteLine($"dense-cosine: N={n} d={d} {pairs / s:E3} pairs/s {gflops:F1} GFLOP/s {100 * gflops / peak[t]:F0}% of measured peak " +
-                $"(threads={t}, {s:F3} s)");
+            double perCpu = flops / cpu / 1e9;
+            Console.WriteLine($"dense-cosine: N={n} d={d} {pairs / s:E3} pairs/s {gflops:F1} GFLOP/s {100 * gflops / p:F0}% of measured peak " +
+                $"(threads={t}, {s:F3} s, peak {p:F1} GFLOP/s; per CPU-second {perCpu:F1} of {pc:F1} GFLOP = {100 * perCpu / pc:F0}%; " +
+                $"useful flops 2d per pair i<j; {found} pairs >= 0.999)");
         }
     }
 
@@ -54,20 +63,26 @@ public static class KernelsBench
         double prep = sw.Elapsed.TotalSeconds;
         var opts = new DenseCosineOptions { MaxDegreeOfParallelism = threads };
         SimilarityPairs? result = null;
-        double s = Best(1, () => result = cos.AllPairs(0.95f, opts));
-        Console.WriteLine($"dense-cosine-threshold: N={n} d={d} threshold=0.95 {result!.Count} pairs {s + prep:F2} s " +
-            $"(normalise {prep:F2} s + all-pairs {s:F2} s, threads={threads})");
+        var cpu0 = CpuSeconds();
+        sw.Restart();
+        result = cos.AllPairs(0.95f, opts);
+        double s = sw.Elapsed.TotalSeconds, cpu = CpuSeconds() - cpu0;
+        double flops = (double)n * (n - 1) / 2 * d * 2;
+        Console.WriteLine($"dense-cosine-threshold: N={n} d={d} threshold=0.95 {result.Count} pairs {s + prep:F2} s " +
+            $"(normalise {prep:F2} s + all-pairs {s:F2} s incl. packing, threads={threads}; {cpu:F2} CPU-seconds, " +
+            $"{flops / 1e12:F2} TFLOP = {flops / cpu / 1e9:F0} GFLOP per CPU-second)");
     }
 
     private static void SparseTopK(int accounts, int objects, int k, int threads)
     {
         var (acc, obj) = ShareData.CoRetweets(accounts, objects, meanShares: 50, seed: 3);
+        var cpu0 = CpuSeconds();
         var sw = Stopwatch.StartNew();
         var tfidf = SparseTfIdfCosine.FromOccurrences(accounts, objects, acc, obj, new TfIdfOptions { MaxDegreeOfParallelism = threads });
         double build = sw.Elapsed.TotalSeconds;
         sw.Restart();
         var top = tfidf.TopK(k);
-        double query = sw.Elapsed.TotalSeconds;
+        double query = sw.Elapsed.TotalSeconds, cpu = CpuSeconds() - cpu0;
         // the work an unpruned product would do: Σ over objects of df², the pairs sharing each object
         var df = new long[objects];
         for (int a = 0; a < accounts; a++) foreach (int o in tfidf.ObjectsOf(a)) df[o]++;
@@ -75,7 +90,7 @@ public static class KernelsBench
         foreach (long x in df) { work += x * x; maxDf = Math.Max(maxDf, x); }
         Console.WriteLine($"sparse-tfidf-top{k}: accounts={accounts} objects={objects} shares={acc.Length} nnz={tfidf.NonZeros} " +
             $"{build + query:F2} s (build {build:F2} s + top-k {query:F2} s, threads={threads}, {top.Neighbor.Length} neighbours, " +
-            $"max df {maxDf}, unpruned product work sum df^2 = {work:E2})");
+            $"{cpu:F2} CPU-seconds, max df {maxDf}, unpruned product work sum df^2 = {work:E2})");
     }
 
     private static void MinHash(int documents, int threads)
@@ -83,12 +98,30 @@ public static class KernelsBench
         var texts = ShareData.Texts(documents, seed: 4);
         var opts = new MinHashOptions { MaxDegreeOfParallelism = threads };
         MinHashNearDuplicates.Find(texts.AsSpan(0, Math.Min(2000, documents)).ToArray(), opts);
+        var cpu0 = CpuSeconds();
         var sw = Stopwatch.StartNew();
         var r = MinHashNearDuplicates.Find(texts, opts);
-        double s = sw.Elapsed.TotalSeconds;
+        double s = sw.Elapsed.TotalSeconds, cpu = CpuSeconds() - cpu0;
         Console.WriteLine($"minhash: documents={documents} {documents / s:F0} documents/s {s:F2} s " +
-            $"(shingles 3 words, {opts.Bands}x{opts.RowsPerBand} bands, {r.Candidates} candidates, {r.Pairs.Count} pairs >= {opts.Threshold}, threads={threads})");
+            $"(shingles 3 words, {opts.Bands}x{opts.RowsPerBand} bands, {r.Candidates} candidates, {r.Pairs.Count} pairs >= {opts.Threshold}, threads={threads}; {cpu:F2} CPU-seconds)");
     }
+
+    private static (double Wall, double Cpu) BestWithCpu(int repeats, Action run)
+    {
+        run();
+        double best = double.MaxValue, bestCpu = double.MaxValue;
+        for (int r = 0; r < repeats; r++)
+        {
+            var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
+            var sw = Stopwatch.StartNew();
+            run();
+            best = Math.Min(best, sw.Elapsed.TotalSeconds);
+            bestCpu = Math.Min(bestCpu, (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds);
+        }
+        return (best, bestCpu);
+    }
+
+    private static double CpuSeconds() => Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
 
     private static double Best(int repeats, Action run)
     {
