@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Parquet;
 using Parquet.Schema;
 
@@ -156,40 +157,51 @@ internal sealed class ColumnScratch
         return rg.WriteAsync((DataField)field, exact!, null);
     }
 
-    public async Task WriteList(ParquetRowGroupWriter rg, Field field, string[]?[] rows, int count, CancellationToken ct)
+    /// <summary>A text column: definition levels mark nulls; values are passed as slices, no strings made.</summary>
+    public async Task WriteText(ParquetRowGroupWriter rg, Field field, ReadOnlyMemory<char>[] column, int count, CancellationToken ct)
     {
-        int slots = 0, values = 0;
-        for (int r = 0; r < count; r++)
+        Ensure(ref _def, count);
+        Ensure(ref _values, count);
+        int v = 0;
+        for (int i = 0; i < count; i++)
         {
-            var row = rows[r];
-            if (row is null || row.Length == 0) slots++;
+            var value = column[i];
+            if (value.IsEmpty && TextValue.IsNull(value)) _def[i] = 0;
             else
             {
-                slots += row.Length;
-                values += row.Length;
+                _def[i] = 1;
+                _values[v++] = value;
             }
         }
-        Ensure(ref _values, values);
+        await rg.WriteAllPartsAsync<ReadOnlyMemory<char>>((DataField)field, _values.AsMemory(0, v), _def.AsMemory(0, count), null, ct);
+    }
+
+    public async Task WriteTextList(ParquetRowGroupWriter rg, Field field, TextListColumn column, int count, CancellationToken ct)
+    {
+        int slots = 0;
+        for (int r = 0; r < count; r++) slots += Math.Max(1, column.LengthOf(r));
+        Ensure(ref _values, column.ValueCount);
         Ensure(ref _def, slots);
         Ensure(ref _rep, slots);
         int s = 0, v = 0;
         for (int r = 0; r < count; r++)
         {
-            var row = rows[r];
-            if (row is null || row.Length == 0)
+            int length = column.LengthOf(r);
+            if (length <= 0)
             {
-                _def[s] = row is null ? 0 : 1;
+                _def[s] = length < 0 ? 0 : 1;
                 _rep[s++] = 0;
                 continue;
             }
+            var row = column.Row(r);
             for (int k = 0; k < row.Length; k++)
             {
                 _rep[s] = k == 0 ? 0 : 1;
-                if (row[k] is null) _def[s++] = 2;
+                if (TextValue.IsNull(row[k])) _def[s++] = 2;
                 else
                 {
                     _def[s++] = 3;
-                    _values[v++] = row[k].AsMemory();
+                    _values[v++] = row[k];
                 }
             }
         }
@@ -294,61 +306,193 @@ public sealed class AccountColumns(int capacity)
     }
 }
 
-/// <summary>A batch of posts as columns, the fast way into <see cref="PostsParquetWriter"/>; arrays may be longer than <see cref="Count"/>.</summary>
-public sealed class PostColumns(int capacity)
+/// <summary>
+/// Text values as <see cref="ReadOnlyMemory{T}"/> slices, so a producer can write many values into a few large
+/// buffers instead of one string object each. A null value is <c>default</c> (no backing object); <c>""</c> from a
+/// string is an empty slice of that string and stays distinct from null.
+/// </summary>
+public static class TextValue
 {
+    public static ReadOnlyMemory<char> From(string? value) => value is null ? default : value.AsMemory();
+
+    /// <summary>True for <c>default</c>; an empty value must come from a string (<c>"".AsMemory()</c>) to stay non-null.</summary>
+    public static bool IsNull(ReadOnlyMemory<char> value) =>
+        value.IsEmpty && !MemoryMarshal.TryGetString(value, out _, out _, out _);
+}
+
+/// <summary>A list column of a <see cref="PostColumns"/> batch: each row is null, empty, or a run of values in <see cref="Values"/>.</summary>
+public sealed class TextListColumn
+{
+    private int[] _start;
+    private int[] _length;
+    private ReadOnlyMemory<char>[] _values = new ReadOnlyMemory<char>[64];
+
+    internal TextListColumn(int capacity)
+    {
+        _start = new int[capacity];
+        _length = new int[capacity];
+    }
+
+    /// <summary>Values of all rows, in row order.</summary>
+    public ReadOnlySpan<ReadOnlyMemory<char>> Values => _values.AsSpan(0, ValueCount);
+    public int ValueCount { get; private set; }
+
+    /// <summary>Number of values of <paramref name="row"/>, or -1 when the row's list is null.</summary>
+    public int LengthOf(int row) => _length[row];
+
+    public ReadOnlySpan<ReadOnlyMemory<char>> Row(int row) => _length[row] <= 0 ? default : _values.AsSpan(_start[row], _length[row]);
+
+    internal void SetNull(int row)
+    {
+        _start[row] = ValueCount;
+        _length[row] = -1;
+    }
+
+    /// <summary>Sets the list of the last row added (rows are filled in order).</summary>
+    public void Set(int row, ReadOnlyMemory<char> value)
+    {
+        EnsureValues(1);
+        _start[row] = ValueCount;
+        _length[row] = 1;
+        _values[ValueCount++] = value;
+    }
+
+    public void Set(int row, ReadOnlyMemory<char> first, ReadOnlyMemory<char> second)
+    {
+        EnsureValues(2);
+        _start[row] = ValueCount;
+        _length[row] = 2;
+        _values[ValueCount++] = first;
+        _values[ValueCount++] = second;
+    }
+
+    public void Set(int row, string[]? values)
+    {
+        if (values is null)
+        {
+            SetNull(row);
+            return;
+        }
+        EnsureValues(values.Length);
+        _start[row] = ValueCount;
+        _length[row] = values.Length;
+        foreach (var v in values) _values[ValueCount++] = TextValue.From(v);
+    }
+
+    internal void Append(TextListColumn other, int rowOffset, int rows)
+    {
+        EnsureValues(other.ValueCount);
+        int shift = ValueCount;
+        Array.Copy(other._values, 0, _values, ValueCount, other.ValueCount);
+        for (int r = 0; r < rows; r++)
+        {
+            _start[rowOffset + r] = other._start[r] + shift;
+            _length[rowOffset + r] = other._length[r];
+        }
+        ValueCount += other.ValueCount;
+    }
+
+    internal void Grow(int capacity)
+    {
+        Array.Resize(ref _start, capacity);
+        Array.Resize(ref _length, capacity);
+    }
+
+    internal void Clear()
+    {
+        Array.Clear(_values, 0, ValueCount);
+        ValueCount = 0;
+    }
+
+    private void EnsureValues(int more)
+    {
+        if (ValueCount + more > _values.Length) Array.Resize(ref _values, Math.Max(ValueCount + more, _values.Length * 2));
+    }
+}
+
+/// <summary>
+/// A batch of posts as columns, the fast way into <see cref="PostsParquetWriter"/>: text is held as
+/// <see cref="ReadOnlyMemory{T}"/> slices (see <see cref="TextValue"/>), so producers need not allocate a string per value.
+/// </summary>
+public sealed class PostColumns
+{
+    public PostColumns(int capacity)
+    {
+        capacity = Math.Max(16, capacity);
+        PostId = new ReadOnlyMemory<char>[capacity];
+        AccountId = new ReadOnlyMemory<char>[capacity];
+        CreatedAt = new long[capacity];
+        Text = new ReadOnlyMemory<char>[capacity];
+        Language = new ReadOnlyMemory<char>[capacity];
+        Client = new ReadOnlyMemory<char>[capacity];
+        RepostOfPostId = new ReadOnlyMemory<char>[capacity];
+        RepostOfAccountId = new ReadOnlyMemory<char>[capacity];
+        ReplyToPostId = new ReadOnlyMemory<char>[capacity];
+        ReplyToAccountId = new ReadOnlyMemory<char>[capacity];
+        QuoteOfPostId = new ReadOnlyMemory<char>[capacity];
+        Hashtags = new TextListColumn(capacity);
+        Urls = new TextListColumn(capacity);
+        Domains = new TextListColumn(capacity);
+        Mentions = new TextListColumn(capacity);
+        Media = new TextListColumn(capacity);
+    }
+
     public int Count { get; private set; }
     public int Capacity => PostId.Length;
-    public string[] PostId { get; private set; } = new string[capacity];
-    public string[] AccountId { get; private set; } = new string[capacity];
+    public ReadOnlyMemory<char>[] PostId { get; private set; }
+    public ReadOnlyMemory<char>[] AccountId { get; private set; }
     /// <summary>Microseconds since the Unix epoch (UTC).</summary>
-    public long[] CreatedAt { get; private set; } = new long[capacity];
-    public string?[] Text { get; private set; } = new string?[capacity];
-    public string?[] Language { get; private set; } = new string?[capacity];
-    public string?[] Client { get; private set; } = new string?[capacity];
-    public string?[] RepostOfPostId { get; private set; } = new string?[capacity];
-    public string?[] RepostOfAccountId { get; private set; } = new string?[capacity];
-    public string?[] ReplyToPostId { get; private set; } = new string?[capacity];
-    public string?[] ReplyToAccountId { get; private set; } = new string?[capacity];
-    public string?[] QuoteOfPostId { get; private set; } = new string?[capacity];
-    public string[]?[] Hashtags { get; private set; } = new string[]?[capacity];
-    public string[]?[] Urls { get; private set; } = new string[]?[capacity];
-    public string[]?[] Domains { get; private set; } = new string[]?[capacity];
-    public string[]?[] Mentions { get; private set; } = new string[]?[capacity];
-    public string[]?[] Media { get; private set; } = new string[]?[capacity];
+    public long[] CreatedAt { get; private set; }
+    public ReadOnlyMemory<char>[] Text { get; private set; }
+    public ReadOnlyMemory<char>[] Language { get; private set; }
+    public ReadOnlyMemory<char>[] Client { get; private set; }
+    public ReadOnlyMemory<char>[] RepostOfPostId { get; private set; }
+    public ReadOnlyMemory<char>[] RepostOfAccountId { get; private set; }
+    public ReadOnlyMemory<char>[] ReplyToPostId { get; private set; }
+    public ReadOnlyMemory<char>[] ReplyToAccountId { get; private set; }
+    public ReadOnlyMemory<char>[] QuoteOfPostId { get; private set; }
+    public TextListColumn Hashtags { get; }
+    public TextListColumn Urls { get; }
+    public TextListColumn Domains { get; }
+    public TextListColumn Mentions { get; }
+    public TextListColumn Media { get; }
 
-    /// <summary>Reserves the next row (optional columns null) and returns its index.</summary>
-    public int Add(string postId, string accountId, long createdAt)
+    /// <summary>Reserves the next row (optional columns null, lists null) and returns its index.</summary>
+    public int Add(ReadOnlyMemory<char> postId, ReadOnlyMemory<char> accountId, long createdAt)
     {
-        if (Count == Capacity) Grow(Math.Max(16, Capacity * 2));
+        if (Count == Capacity) Grow(Capacity * 2);
         int i = Count++;
         PostId[i] = postId;
         AccountId[i] = accountId;
         CreatedAt[i] = createdAt;
-        Text[i] = Language[i] = Client[i] = RepostOfPostId[i] = RepostOfAccountId[i] = ReplyToPostId[i] = ReplyToAccountId[i] = QuoteOfPostId[i] = null;
-        Hashtags[i] = Urls[i] = Domains[i] = Mentions[i] = Media[i] = null;
+        Text[i] = Language[i] = Client[i] = RepostOfPostId[i] = RepostOfAccountId[i] = ReplyToPostId[i] = ReplyToAccountId[i] = QuoteOfPostId[i] = default;
+        Hashtags.SetNull(i);
+        Urls.SetNull(i);
+        Domains.SetNull(i);
+        Mentions.SetNull(i);
+        Media.SetNull(i);
         return i;
     }
 
     public void Add(PostRecord r)
     {
-        int i = Add(r.PostId, r.AccountId, r.CreatedAt);
-        Text[i] = r.Text;
-        Language[i] = r.Language;
-        Client[i] = r.Client;
-        RepostOfPostId[i] = r.RepostOfPostId;
-        RepostOfAccountId[i] = r.RepostOfAccountId;
-        ReplyToPostId[i] = r.ReplyToPostId;
-        ReplyToAccountId[i] = r.ReplyToAccountId;
-        QuoteOfPostId[i] = r.QuoteOfPostId;
-        Hashtags[i] = r.Hashtags;
-        Urls[i] = r.Urls;
-        Domains[i] = r.Domains;
-        Mentions[i] = r.Mentions;
-        Media[i] = r.Media;
+        int i = Add(r.PostId.AsMemory(), r.AccountId.AsMemory(), r.CreatedAt);
+        Text[i] = TextValue.From(r.Text);
+        Language[i] = TextValue.From(r.Language);
+        Client[i] = TextValue.From(r.Client);
+        RepostOfPostId[i] = TextValue.From(r.RepostOfPostId);
+        RepostOfAccountId[i] = TextValue.From(r.RepostOfAccountId);
+        ReplyToPostId[i] = TextValue.From(r.ReplyToPostId);
+        ReplyToAccountId[i] = TextValue.From(r.ReplyToAccountId);
+        QuoteOfPostId[i] = TextValue.From(r.QuoteOfPostId);
+        Hashtags.Set(i, r.Hashtags);
+        Urls.Set(i, r.Urls);
+        Domains.Set(i, r.Domains);
+        Mentions.Set(i, r.Mentions);
+        Media.Set(i, r.Media);
     }
 
-    /// <summary>Appends every row of <paramref name="other"/> (references only; strings are not copied).</summary>
+    /// <summary>Appends every row of <paramref name="other"/> (slices are copied, not the text behind them).</summary>
     public void Append(PostColumns other)
     {
         int n = other.Count;
@@ -364,32 +508,24 @@ public sealed class PostColumns(int capacity)
         Array.Copy(other.ReplyToPostId, 0, ReplyToPostId, Count, n);
         Array.Copy(other.ReplyToAccountId, 0, ReplyToAccountId, Count, n);
         Array.Copy(other.QuoteOfPostId, 0, QuoteOfPostId, Count, n);
-        Array.Copy(other.Hashtags, 0, Hashtags, Count, n);
-        Array.Copy(other.Urls, 0, Urls, Count, n);
-        Array.Copy(other.Domains, 0, Domains, Count, n);
-        Array.Copy(other.Mentions, 0, Mentions, Count, n);
-        Array.Copy(other.Media, 0, Media, Count, n);
+        Hashtags.Append(other.Hashtags, Count, n);
+        Urls.Append(other.Urls, Count, n);
+        Domains.Append(other.Domains, Count, n);
+        Mentions.Append(other.Mentions, Count, n);
+        Media.Append(other.Media, Count, n);
         Count += n;
     }
 
-    /// <summary>Forgets the rows and drops references so a reused batch does not keep old strings alive.</summary>
+    /// <summary>Forgets the rows and drops references so a reused batch does not keep old buffers alive.</summary>
     public void Clear()
     {
-        Array.Clear(PostId, 0, Count);
-        Array.Clear(AccountId, 0, Count);
-        Array.Clear(Text, 0, Count);
-        Array.Clear(Language, 0, Count);
-        Array.Clear(Client, 0, Count);
-        Array.Clear(RepostOfPostId, 0, Count);
-        Array.Clear(RepostOfAccountId, 0, Count);
-        Array.Clear(ReplyToPostId, 0, Count);
-        Array.Clear(ReplyToAccountId, 0, Count);
-        Array.Clear(QuoteOfPostId, 0, Count);
-        Array.Clear(Hashtags, 0, Count);
-        Array.Clear(Urls, 0, Count);
-        Array.Clear(Domains, 0, Count);
-        Array.Clear(Mentions, 0, Count);
-        Array.Clear(Media, 0, Count);
+        foreach (var column in new[] { PostId, AccountId, Text, Language, Client, RepostOfPostId, RepostOfAccountId, ReplyToPostId, ReplyToAccountId, QuoteOfPostId })
+            Array.Clear(column, 0, Count);
+        Hashtags.Clear();
+        Urls.Clear();
+        Domains.Clear();
+        Mentions.Clear();
+        Media.Clear();
         Count = 0;
     }
 
@@ -406,11 +542,11 @@ public sealed class PostColumns(int capacity)
         ReplyToPostId = AccountColumns.Resize(ReplyToPostId, n);
         ReplyToAccountId = AccountColumns.Resize(ReplyToAccountId, n);
         QuoteOfPostId = AccountColumns.Resize(QuoteOfPostId, n);
-        Hashtags = AccountColumns.Resize(Hashtags, n);
-        Urls = AccountColumns.Resize(Urls, n);
-        Domains = AccountColumns.Resize(Domains, n);
-        Mentions = AccountColumns.Resize(Mentions, n);
-        Media = AccountColumns.Resize(Media, n);
+        Hashtags.Grow(n);
+        Urls.Grow(n);
+        Domains.Grow(n);
+        Mentions.Grow(n);
+        Media.Grow(n);
     }
 }
 
@@ -487,11 +623,14 @@ public sealed class PostsParquetWriter : IAsyncDisposable
         _schema = schema;
     }
 
-    public static async Task<PostsParquetWriter> CreateAsync(string path, CancellationToken cancellationToken = default)
+    public static Task<PostsParquetWriter> CreateAsync(string path, CancellationToken cancellationToken = default) =>
+        CreateAsync(path, null, cancellationToken);
+
+    internal static async Task<PostsParquetWriter> CreateAsync(string path, ParquetOptions? options, CancellationToken cancellationToken)
     {
         var schema = CanonicalFields.Schema(CanonicalSchema.Posts);
         var stream = File.Create(path);
-        var writer = await ParquetWriter.CreateAsync(schema, stream, cancellationToken: cancellationToken);
+        var writer = await ParquetWriter.CreateAsync(schema, stream, options, cancellationToken: cancellationToken);
         return new PostsParquetWriter(stream, writer, schema);
     }
 
@@ -510,22 +649,22 @@ public sealed class PostsParquetWriter : IAsyncDisposable
         var s = _scratch;
         var ct = cancellationToken;
         using var rg = _writer.CreateRowGroup();
-        await s.WriteStrings(rg, f[0], batch.PostId, n, ct);
-        await s.WriteStrings(rg, f[1], batch.AccountId, n, ct);
+        await s.WriteText(rg, f[0], batch.PostId, n, ct);
+        await s.WriteText(rg, f[1], batch.AccountId, n, ct);
         await s.WriteTimestamps(rg, f[2], batch.CreatedAt, n, ct);
-        await s.WriteStrings(rg, f[3], batch.Text, n, ct);
-        await s.WriteStrings(rg, f[4], batch.Language, n, ct);
-        await s.WriteStrings(rg, f[5], batch.Client, n, ct);
-        await s.WriteStrings(rg, f[6], batch.RepostOfPostId, n, ct);
-        await s.WriteStrings(rg, f[7], batch.RepostOfAccountId, n, ct);
-        await s.WriteStrings(rg, f[8], batch.ReplyToPostId, n, ct);
-        await s.WriteStrings(rg, f[9], batch.ReplyToAccountId, n, ct);
-        await s.WriteStrings(rg, f[10], batch.QuoteOfPostId, n, ct);
-        await s.WriteList(rg, f[11], batch.Hashtags, n, ct);
-        await s.WriteList(rg, f[12], batch.Urls, n, ct);
-        await s.WriteList(rg, f[13], batch.Domains, n, ct);
-        await s.WriteList(rg, f[14], batch.Mentions, n, ct);
-        await s.WriteList(rg, f[15], batch.Media, n, ct);
+        await s.WriteText(rg, f[3], batch.Text, n, ct);
+        await s.WriteText(rg, f[4], batch.Language, n, ct);
+        await s.WriteText(rg, f[5], batch.Client, n, ct);
+        await s.WriteText(rg, f[6], batch.RepostOfPostId, n, ct);
+        await s.WriteText(rg, f[7], batch.RepostOfAccountId, n, ct);
+        await s.WriteText(rg, f[8], batch.ReplyToPostId, n, ct);
+        await s.WriteText(rg, f[9], batch.ReplyToAccountId, n, ct);
+        await s.WriteText(rg, f[10], batch.QuoteOfPostId, n, ct);
+        await s.WriteTextList(rg, f[11], batch.Hashtags, n, ct);
+        await s.WriteTextList(rg, f[12], batch.Urls, n, ct);
+        await s.WriteTextList(rg, f[13], batch.Domains, n, ct);
+        await s.WriteTextList(rg, f[14], batch.Mentions, n, ct);
+        await s.WriteTextList(rg, f[15], batch.Media, n, ct);
     }
 
     public async ValueTask DisposeAsync()
