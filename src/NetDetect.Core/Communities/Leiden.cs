@@ -55,8 +55,7 @@ internal static class MultilevelRunner
     public static CommunityResult Run(WeightedGraph graph, CommunityOptions options, bool refine, ReadOnlySpan<int> initial)
     {
         int n = graph.NodeCount;
-        // Work on a breadth-first renumbering for memory locality; map back at the end.
-        var level = LevelGraph.FromReordered(graph, options.Quality, out int[] order);
+        var level = LevelGraph.From(graph, options.Quality);
         var membership = new int[n];
         if (initial.IsEmpty)
         {
@@ -71,7 +70,7 @@ internal static class MultilevelRunner
                 if ((uint)initial[v] >= (uint)n)
                     throw new ArgumentOutOfRangeException(nameof(initial), $"node {v} has community {initial[v]} outside 0..{n - 1}.");
             }
-            for (int nv = 0; nv < n; nv++) membership[nv] = initial[order[nv]];
+            initial.CopyTo(membership);
         }
 
         double gamma = options.Resolution;
@@ -94,9 +93,6 @@ internal static class MultilevelRunner
             if (options.Iterations < 0 && iterations > 1 && membership.AsSpan().SequenceEqual(previous)) break;
         }
 
-        var original = new int[n];
-        for (int nv = 0; nv < n; nv++) original[order[nv]] = membership[nv];
-        membership = original;
         var sizes = RelabelBySize(membership, count);
         double quality = options.Quality == QualityFunction.Modularity
             ? Modularity.Compute(graph, membership, options.Resolution)

@@ -6,7 +6,8 @@ namespace NetDetect.Core.Communities;
 /// <remarks>
 /// Self-loops never change a move's quality difference, so they are dropped; node weights carry what the
 /// objective needs (strength for modularity, node count for CPM) through aggregation. Arrays may be longer than
-/// the level needs (aggregates reuse two buffer sets); only the first NodeCount nodes are meaningful.
+/// the level needs (aggregates reuse two buffer sets); only the first NodeCount nodes are meaningful. Level 0 may
+/// share the caller's arrays and is never written to.
 /// </remarks>
 internal sealed class LevelGraph
 {
@@ -27,57 +28,42 @@ internal sealed class LevelGraph
             GC.AllocateUninitializedArray<double>(entryCount), new double[nodeCount]);
 
     /// <summary>
-    /// Copies <paramref name="g"/> with nodes renumbered in breadth-first order (<paramref name="order"/>[new] = old),
-    /// so that neighbours, and later community members, sit close together in memory.
+    /// The input level: shares <paramref name="g"/>'s arrays when it has no self-loops (the engine never writes to
+    /// level 0), otherwise copies them without the loops. Node weights are strengths (modularity) or 1 (CPM).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static LevelGraph FromReordered(WeightedGraph g, QualityFunction quality, out int[] order)
+    public static LevelGraph From(WeightedGraph g, QualityFunction quality)
     {
         int n = g.NodeCount;
         var off = g.Offsets; var nbr = g.Neighbors; var w = g.Weights;
-        order = new int[n];
-        var rank = new int[n];
-        Array.Fill(rank, -1);
-        int tail = 0;
-        for (int s = 0; s < n; s++)
-        {
-            if (rank[s] >= 0) continue;
-            int head = tail;
-            rank[s] = tail; order[tail++] = s;
-            while (head < tail)
-            {
-                int v = order[head++];
-                for (int i = off[v]; i < off[v + 1]; i++)
-                {
-                    int u = nbr[i];
-                    if (rank[u] < 0) { rank[u] = tail; order[tail++] = u; }
-                }
-            }
-        }
-
+        var nodeW = new double[n];
         int loops = 0;
         for (int v = 0; v < n; v++)
-            for (int i = off[v]; i < off[v + 1]; i++) if (nbr[i] == v) loops++;
-        var newOff = new int[n + 1];
-        var newNbr = GC.AllocateUninitializedArray<int>(nbr.Length - loops);
-        var newW = GC.AllocateUninitializedArray<double>(nbr.Length - loops);
-        var nodeW = new double[n];
-        int k = 0;
-        for (int nv = 0; nv < n; nv++)
         {
-            int v = order[nv];
-            newOff[nv] = k;
             double s = 0;
             for (int i = off[v]; i < off[v + 1]; i++)
             {
-                int u = nbr[i];
                 double x = w[i];
-                if (!(x >= 0)) throw new ArgumentException($"edge ({v},{u}) has weight {x}; community detection needs non-negative weights.");
-                if (u == v) { s += 2 * x; continue; }
-                s += x;
-                newNbr[k] = rank[u]; newW[k] = x; k++;
+                if (!(x >= 0)) throw new ArgumentException($"edge ({v},{nbr[i]}) has weight {x}; community detection needs non-negative weights.");
+                if (nbr[i] == v) { loops++; s += 2 * x; }
+                else s += x;
             }
-            nodeW[nv] = quality == QualityFunction.Modularity ? s : 1.0;
+            nodeW[v] = quality == QualityFunction.Modularity ? s : 1.0;
+        }
+        if (loops == 0) return new LevelGraph(n, off, nbr, w, nodeW);
+
+        var newOff = new int[n + 1];
+        var newNbr = new int[nbr.Length - loops];
+        var newW = new double[nbr.Length - loops];
+        int k = 0;
+        for (int v = 0; v < n; v++)
+        {
+            newOff[v] = k;
+            for (int i = off[v]; i < off[v + 1]; i++)
+            {
+                if (nbr[i] == v) continue;
+                newNbr[k] = nbr[i]; newW[k] = w[i]; k++;
+            }
         }
         newOff[n] = k;
         return new LevelGraph(n, newOff, newNbr, newW, nodeW);
