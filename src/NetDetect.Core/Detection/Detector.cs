@@ -227,7 +227,7 @@ public static class Detector
             int le = net.LayerEdge(e, l);
             if (le < 0) continue;
             var layer = net.Layers[l];
-            foreach (var o in layer.TopObjects[le])
+            foreach (var o in layer.TopObjects(le))
             {
                 if (o.Idf <= bestIdf) continue;
                 bestIdf = o.Idf;
