@@ -16,5 +16,6 @@ public static class CliApp
         DetectCommand.Create(),
         TrainCommand.Create(),
         EvaluateCommand.Create(),
+        ServeCommand.Create(),
     };
 }
