@@ -18,7 +18,7 @@ public sealed class ApiKeyAuthenticationTests(TrainedModel model) : IClassFixtur
             var body = await Http.AssertProblem(await wrong.GetAsync(path), 401);
             Assert.DoesNotContain("not-a-key", body.GetRawText());
         }
-        await Http.AssertProblem(await anonymous.PostAsync("/v1/batches", new StringContent("{}")), 401);
+        await Http.AssertProblem(await anonymous.PostAsync("/v1/batches", new StringContent("{}", System.Text.Encoding.UTF8, "application/json")), 401);
         await Http.AssertProblem(await anonymous.PostAsync("/v1/models/alt/activate", null), 401);
     }
 
