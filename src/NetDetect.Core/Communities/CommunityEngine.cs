@@ -256,6 +256,8 @@ internal sealed class CommunityEngine
             if (ext[v] < kv * (totalS - kv) * gamma) continue;
 
             // Take v out of its singleton; its own (now empty) cluster stays a candidate with ΔH = 0.
+            // While v is a singleton, ext[v] is v's total weight to the rest of S.
+            double toRestOfS = ext[v];
             refinedWeight[v] = 0;
             ext[v] = 0;
             int nt = 0;
@@ -278,7 +280,6 @@ internal sealed class CommunityEngine
             {
                 int rc = touched[t];
                 double toRc = edgeTo[rc];
-                edgeTo[rc] = -1;
                 double rwc = refinedWeight[rc];
                 if (ext[rc] < rwc * (totalS - rwc) * gamma) continue;
                 double diff = toRc - kv * rwc * gamma;
@@ -304,13 +305,9 @@ internal sealed class CommunityEngine
 
             refined[v] = chosen;
             refinedWeight[chosen] += kv;
-            for (int i = off[v]; i < end; i++)
-            {
-                int u = nbr[i];
-                if (memb[u] != S) continue;
-                if (refined[u] == chosen) ext[chosen] -= w[i];
-                else ext[chosen] += w[i];
-            }
+            // v's edges into chosen become internal, its other edges within S become external to chosen.
+            ext[chosen] += toRestOfS - 2 * edgeTo[chosen];
+            for (int t = 0; t < nt; t++) edgeTo[touched[t]] = -1;
             if (chosen != v) nonSingleton[chosen] = true;
         }
         return Renumber(refined, n);

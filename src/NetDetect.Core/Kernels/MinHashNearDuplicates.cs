@@ -255,7 +255,9 @@ public static class MinHashNearDuplicates
         }
     }
 
-    /// <summary>Distinct representative pairs that agree on all rows of at least one band, as sorted packed keys.</summary>
+    /// <summary>Distinct representative pairs that agree on all rows of at least one band, as sorted packed keys.
+    /// A bucket yields all its pairs, so a bucket of b texts costs b²/2; exact duplicates were collapsed before, so
+    /// buckets hold distinct texts and their pairs are mostly true near-duplicates that the output must list anyway.</summary>
     internal static long[] Candidates(uint[] sig, int[] rep, MinHashOptions o, CancellationToken ct)
     {
         int n = rep.Length, len = o.Bands * o.RowsPerBand, rows = o.RowsPerBand;

@@ -12,6 +12,9 @@ public static class KernelsBench
     public static Task<int> RunAsync(string[] args)
     {
         bool quick = args.Contains("--quick");
+        // --only=dense|threshold|sparse|minhash runs one part (after the probe) when re-measuring a single figure
+        string? only = args.FirstOrDefault(a => a.StartsWith("--only=", StringComparison.Ordinal))?["--only=".Length..];
+        bool Part(string name) => only is null || only == name;
         Console.WriteLine($"kernels benchmark{(quick ? " (quick)" : "")}: {Environment.ProcessorCount} processors, best path {KernelPaths.Best}, " +
             $"Vector512 accelerated {KernelPaths.Vector512Supported}, Vector256+FMA {KernelPaths.Vector256Supported}");
 
@@ -24,10 +27,10 @@ public static class KernelsBench
                 $"{peakCpu[t]:F1} GFLOP per CPU-second)");
         }
 
-        Dense(quick ? 4000 : 20000, 168, peak, peakCpu, quick);
-        DenseAtThreshold(quick ? 10000 : 100_000, 168, threads: 2, quick);
-        SparseTopK(quick ? 10_000 : 100_000, quick ? 20_000 : 200_000, k: 10, threads: 2);
-        MinHash(quick ? 20_000 : 200_000, threads: 2);
+        if (Part("dense")) Dense(quick ? 4000 : 20000, 168, peak, peakCpu, quick);
+        if (Part("threshold")) DenseAtThreshold(quick ? 10000 : 100_000, 168, threads: 2, quick);
+        if (Part("sparse")) SparseTopK(quick ? 10_000 : 100_000, quick ? 20_000 : 200_000, k: 10, threads: 2);
+        if (Part("minhash")) MinHash(quick ? 20_000 : 200_000, threads: 2);
         return Task.FromResult(0);
     }
 

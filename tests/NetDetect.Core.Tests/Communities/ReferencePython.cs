@@ -9,7 +9,12 @@ public static class ReferencePython
     /// Finds a python3 that can import <paramref name="module"/>: $NETDETECT_PYTHON, then /usr/bin/python3 (Debian's,
     /// where apt installs the modules), then python3 on PATH. Fails the test with the apt command if none can.
     /// </summary>
-    public static string Interpreter(string module)
+    public static string Interpreter(string module) => Found.GetOrAdd(module, Probe);
+
+    // One probe per module per test run: starting python to import igraph costs a second or more.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> Found = new();
+
+    private static string Probe(string module)
     {
         var candidates = new List<string>();
         var fromEnv = Environment.GetEnvironmentVariable("NETDETECT_PYTHON");
@@ -31,7 +36,7 @@ public static class ReferencePython
         var package = module == "igraph" ? "python3-igraph" : "python3-" + module;
         Assert.Fail($"No python3 can import '{module}' (tried {string.Join(", ", candidates)}). " +
                     $"This reference test needs Debian's {package}: apt-get update && apt-get install -y {package}");
-        return "";
+        throw new InvalidOperationException("unreachable");
     }
 
     /// <summary>Runs <paramref name="script"/> with arguments and returns stdout; fails the test on a non-zero exit.</summary>
