@@ -17,5 +17,6 @@ public static class CliApp
         TrainCommand.Create(),
         EvaluateCommand.Create(),
         InjectCommand.Create(),
+        ServeCommand.Create(),
     };
 }
