@@ -10,6 +10,12 @@ public static class CliApp
     public static RootCommand CreateRoot() => new("NetDetect: find coordinated account networks in social-media data.")
     {
         ImportCommand.Create(),
+        SimulateCommand.Create(),
         ValidateCommand.Create(),
+        NetworkCommand.Create(),
+        DetectCommand.Create(),
+        TrainCommand.Create(),
+        EvaluateCommand.Create(),
+        ServeCommand.Create(),
     };
 }

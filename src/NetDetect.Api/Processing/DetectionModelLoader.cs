@@ -1,0 +1,108 @@
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using NetDetect.Api.Infrastructure;
+using NetDetect.Api.Models;
+using NetDetect.Api.Storage;
+using NetDetect.Core.Data;
+using NetDetect.Core.Detection;
+using NetDetect.Core.Network;
+using NetDetect.Core.Reporting;
+using QuikGraph;
+
+namespace NetDetect.Api.Processing;
+
+/// <summary>Loads model zips with <see cref="CoordinationModel.Load"/>, the loader <c>netdetect detect</c> uses.</summary>
+public sealed class DetectionModelLoader(IOptions<ServiceOptions> options) : IModelLoader
+{
+    public ILoadedModel Load(string id, string path) => new DetectionModel(id, CoordinationModel.Load(path), options.Value.DetectionThreads);
+}
+
+/// <summary>
+/// Scores a batch exactly as <c>netdetect detect</c> does (<see cref="ParquetDatasetReader.ReadAsync"/> then
+/// <see cref="Detector.Run"/>) and turns the result into store rows: verdicts, and clusters with the same JSON
+/// evidence as clusters.json and the same GEXF as network.gexf, cut to each cluster.
+/// </summary>
+public sealed class DetectionModel(string id, CoordinationModel model, int threads) : ILoadedModel
+{
+    public string Id => id;
+
+    public CoordinationModel Model => model;
+
+    public async Task<BatchOutcome> ScoreAsync(string batchId, string datasetDirectory, IProgress<StageProgress> progress, CancellationToken cancellationToken)
+    {
+        var dataset = await ParquetDatasetReader.ReadAsync(datasetDirectory, progress, cancellationToken);
+        var result = await Task.Run(() => Detector.Run(dataset, model, null, new DetectionOptions { Threads = threads }, progress, cancellationToken), cancellationToken);
+        return ToOutcome(batchId, result);
+    }
+
+    private BatchOutcome ToOutcome(string batchId, DetectionResult result)
+    {
+        string ClusterKey(int local) => $"{batchId}.{local}";
+        var verdicts = new VerdictRecord[result.Verdicts.Length];
+        for (int i = 0; i < verdicts.Length; i++)
+        {
+            var v = result.Verdicts[i];
+            verdicts[i] = new VerdictRecord(batchId, v.AccountId, v.Score, v.Verdict, v.ClusterId >= 0 ? ClusterKey(v.ClusterId) : null, v.Reasons, id, 0);
+        }
+
+        // clusters.json of `netdetect detect`, one element per cluster in the same order as result.Clusters
+        using var clustersJson = JsonDocument.Parse(JsonSerializer.Serialize(DetectionOutput.ClustersJson(result), DetectionOutput.Json));
+        var elements = clustersJson.RootElement.EnumerateArray().ToList();
+        var clusters = new List<ClusterRecord>(result.Clusters.Count);
+        for (int k = 0; k < result.Clusters.Count; k++)
+        {
+            var c = result.Clusters[k];
+            var memberIndex = new List<int>();
+            for (int i = 0; i < result.Verdicts.Length; i++) if (result.Verdicts[i].ClusterId == c.Id) memberIndex.Add(i);
+            var detail = new Dictionary<string, object?>
+            {
+                ["accounts"] = memberIndex.Select(i => new
+                {
+                    account_id = result.Verdicts[i].AccountId,
+                    score = result.Verdicts[i].Score,
+                    verdict = result.Verdicts[i].Verdict,
+                    reasons = result.Verdicts[i].Reasons,
+                }).ToList(),
+            };
+            foreach (var property in elements[k].EnumerateObject())
+                if (property.Name is not ("id" or "members" or "score")) detail[property.Name] = property.Value.Clone();
+            clusters.Add(new ClusterRecord(ClusterKey(c.Id), batchId, c.Score, c.Summary.Members, JsonSerializer.Serialize(detail, DetectionOutput.Json),
+                Gexf(result, memberIndex), id, 0));
+        }
+        return new BatchOutcome(id, verdicts, clusters);
+    }
+
+    /// <summary>network.gexf restricted to one cluster's accounts, written by the same writer as the CLI's.</summary>
+    private static string Gexf(DetectionResult result, List<int> members)
+    {
+        var keep = new HashSet<int>(members);
+        var graph = new UndirectedGraph<int, NetworkEdge>(allowParallelEdges: false);
+        foreach (int v in members) if (result.FlaggedGraph.ContainsVertex(v)) graph.AddVertex(v);
+        foreach (var e in result.FlaggedGraph.Edges)
+            if (keep.Contains(e.Source) && keep.Contains(e.Target)) graph.AddEdge(e);
+        var cut = new DetectionResult
+        {
+            Dataset = result.Dataset,
+            Network = result.Network,
+            Features = result.Features,
+            Verdicts = result.Verdicts,
+            Scores = result.Scores,
+            Clusters = result.Clusters,
+            FlaggedGraph = graph,
+            Model = result.Model,
+            SeedsNotFound = result.SeedsNotFound,
+            SeedCount = result.SeedCount,
+            StageSeconds = result.StageSeconds,
+        };
+        string path = Path.Combine(Path.GetTempPath(), $"netdetect-{Guid.NewGuid():N}.gexf");
+        try
+        {
+            DetectionOutput.WriteGexf(cut, path);
+            return File.ReadAllText(path);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}

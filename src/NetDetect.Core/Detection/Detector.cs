@@ -1,0 +1,241 @@
+using System.Globalization;
+using NetDetect.Core.Data;
+using NetDetect.Core.Features;
+using NetDetect.Core.Network;
+using QuikGraph;
+
+namespace NetDetect.Core.Detection;
+
+/// <summary>One account's outcome: calibrated probability, band, cluster and the reasons behind it.</summary>
+public sealed record AccountVerdict(string AccountId, double Score, string Verdict, int ClusterId, string Reasons, double ModelScore, bool Seed);
+
+/// <summary>A reported cluster: its flagged members, score and evidence (the network engine's summary) and timing profile.</summary>
+public sealed record DetectedCluster(int Id, double Score, ClusterSummary Summary, ClusterProfile Profile);
+
+/// <summary>Everything <c>netdetect detect</c> writes.</summary>
+public sealed class DetectionResult
+{
+    public required Dataset Dataset { get; init; }
+    public required CoordinationNetwork Network { get; init; }
+    public required FeatureMatrix Features { get; init; }
+    public required AccountVerdict[] Verdicts { get; init; }
+    public required double[] Scores { get; init; }
+    public required IReadOnlyList<DetectedCluster> Clusters { get; init; }
+    /// <summary>The flagged accounts' part of the network, as analysts see it (GEXF, report picture).</summary>
+    public required UndirectedGraph<int, NetworkEdge> FlaggedGraph { get; init; }
+    public required ModelMetadata Model { get; init; }
+    public required IReadOnlyList<string> SeedsNotFound { get; init; }
+    public required int SeedCount { get; init; }
+    public required IReadOnlyDictionary<string, double> StageSeconds { get; init; }
+}
+
+/// <summary>Detection options besides the model: threads and reason counts.</summary>
+public sealed record DetectionOptions
+{
+    /// <summary>Threads of the network builders; the verdicts do not depend on it.</summary>
+    public int Threads { get; init; } = 2;
+    /// <summary>Feature reasons listed per flagged account.</summary>
+    public int Reasons { get; init; } = 3;
+    /// <summary>Evidence edges listed per flagged account.</summary>
+    public int EvidenceEdges { get; init; } = 2;
+    /// <summary>Clusters need this many flagged members to be reported.</summary>
+    public int MinClusterSize { get; init; } = 2;
+}
+
+/// <summary>The detection pipeline: network → features → calibrated scores → seed prior → verdicts, reasons and clusters.</summary>
+public static class Detector
+{
+    public static DetectionResult Run(Dataset dataset, CoordinationModel model, IReadOnlyList<string>? seedIds = null, DetectionOptions? options = null,
+        IProgress<StageProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new DetectionOptions();
+        var meta = model.Metadata;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var stages = new Dictionary<string, double>();
+        void Lap(string name) { stages[name] = clock.Elapsed.TotalSeconds; clock.Restart(); }
+
+        var network = CoordinationNetwork.Build(dataset, meta.NetworkOptions(options.Threads), progress, cancellationToken);
+        Lap("network");
+        progress?.Report(new StageProgress("features", 0, 1));
+        var features = AccountFeatures.Compute(dataset, network, cancellationToken);
+        Lap("features");
+        progress?.Report(new StageProgress("scoring", 0, 1));
+        var raw = model.RawScores(features);
+        int n = dataset.Accounts.Count;
+        var modelScore = new double[n];
+        for (int i = 0; i < n; i++) modelScore[i] = Platt.Apply(raw[i], meta.PlattA, meta.PlattB);
+        Lap("scoring");
+
+        // seeds
+        var seedIndex = new List<int>();
+        var notFound = new List<string>();
+        if (seedIds is not null)
+        {
+            var lookup = new Dictionary<string, int>(n, StringComparer.Ordinal);
+            for (int i = 0; i < n; i++) lookup[dataset.Accounts.Ids[i]] = i;
+            foreach (var id in seedIds.Distinct(StringComparer.Ordinal))
+                if (lookup.TryGetValue(id, out int idx)) seedIndex.Add(idx); else notFound.Add(id);
+            seedIndex.Sort();
+        }
+        var score = seedIndex.Count > 0
+            ? SeedExpansion.Apply(modelScore, network.Graph, seedIndex, meta.Bands.Coordinated, out _)
+            : modelScore;
+        var isSeed = new bool[n];
+        foreach (int s in seedIndex) isSeed[s] = true;
+        Lap("seeds");
+
+        // reasons for flagged accounts: occlusion of each feature against the dataset's median
+        var flagged = new List<int>();
+        for (int i = 0; i < n; i++) if (score[i] >= meta.Bands.Suspicious) flagged.Add(i);
+        var reasons = Reasons(dataset, network, features, model, raw, flagged, options, isSeed);
+        Lap("reasons");
+
+        // clusters: Leiden communities restricted to flagged accounts
+        var keep = new bool[network.Network.EdgeCount];
+        var isFlagged = new bool[n];
+        foreach (int i in flagged) isFlagged[i] = true;
+        for (int e = 0; e < keep.Length; e++)
+        {
+            int a = network.Network.AccountA[e], b = network.Network.AccountB[e];
+            keep[e] = isFlagged[a] && isFlagged[b] && network.Community[a] == network.Community[b];
+        }
+        var graph = NetworkProjection.Project(network.Network, keep, EdgeWeight.Evidence);
+        var membership = new Dictionary<int, int>();
+        foreach (int v in graph.Vertices) membership[v] = network.Community[v];
+        var summaries = ClusterSummarizer.Summarize(graph, membership, topObjects: 5);
+        var clusters = new List<DetectedCluster>();
+        var reportedCluster = new int[n];
+        Array.Fill(reportedCluster, -1);
+        var accountIndex = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var v in graph.Vertices) accountIndex[dataset.Accounts.Ids[v]] = v;
+        foreach (var summary in summaries)
+        {
+            if (summary.Size < options.MinClusterSize) continue;
+            var members = summary.Members.Select(m => accountIndex[m]).ToArray();
+            double mean = 0;
+            foreach (int m in members) { mean += score[m]; reportedCluster[m] = summary.Id; }
+            mean /= members.Length;
+            clusters.Add(new DetectedCluster(summary.Id, mean, summary, ClusterProfile.Compute(dataset, members)));
+        }
+        clusters.Sort((x, y) => y.Score.CompareTo(x.Score) != 0 ? y.Score.CompareTo(x.Score) : x.Id.CompareTo(y.Id));
+        Lap("clusters");
+
+        var verdicts = new AccountVerdict[n];
+        for (int i = 0; i < n; i++)
+            verdicts[i] = new AccountVerdict(dataset.Accounts.Ids[i], score[i], meta.Bands.Verdict(score[i]), reportedCluster[i], reasons[i] ?? "", modelScore[i], isSeed[i]);
+        return new DetectionResult
+        {
+            Dataset = dataset,
+            Network = network,
+            Features = features,
+            Verdicts = verdicts,
+            Scores = score,
+            Clusters = clusters,
+            FlaggedGraph = graph,
+            Model = meta,
+            SeedsNotFound = notFound,
+            SeedCount = seedIndex.Count,
+            StageSeconds = stages,
+        };
+    }
+
+    private static string?[] Reasons(Dataset dataset, CoordinationNetwork network, FeatureMatrix features, CoordinationModel model, double[] raw,
+        List<int> flagged, DetectionOptions options, bool[] isSeed)
+    {
+        int n = features.Rows, f = features.Columns;
+        var reasons = new string?[n];
+        if (flagged.Count == 0) return reasons;
+        // reference: the median of every feature over the dataset (NaN-aware), the "typical account"
+        var reference = new float[f];
+        var column = new float[n];
+        for (int c = 0; c < f; c++)
+        {
+            int m = 0;
+            for (int i = 0; i < n; i++) { float v = features.Values[(long)i * f + c]; if (!float.IsNaN(v)) column[m++] = v; }
+            if (m == 0) { reference[c] = float.NaN; continue; }
+            Array.Sort(column, 0, m);
+            reference[c] = column[m / 2];
+        }
+        // one perturbed row per (flagged account, feature): the drop in raw score is the feature's contribution
+        var values = new float[(long)flagged.Count * f * f];
+        for (int k = 0; k < flagged.Count; k++)
+        {
+            var row = features.Row(flagged[k]);
+            for (int c = 0; c < f; c++)
+            {
+                var dest = values.AsSpan((int)(((long)k * f + c) * f), f);
+                row.CopyTo(dest);
+                dest[c] = reference[c];
+            }
+        }
+        var perturbed = new FeatureMatrix { Names = features.Names, Rows = flagged.Count * f, Values = values };
+        var scores = model.RawScores(perturbed);
+        // strongest evidence edges per flagged account
+        var edgesOf = new Dictionary<int, List<int>>();
+        var isFlagged = new HashSet<int>(flagged);
+        var net = network.Network;
+        for (int e = 0; e < net.EdgeCount; e++)
+        {
+            int a = net.AccountA[e], b = net.AccountB[e];
+            if (isFlagged.Contains(a)) { if (!edgesOf.TryGetValue(a, out var l)) edgesOf[a] = l = []; l.Add(e); }
+            if (isFlagged.Contains(b)) { if (!edgesOf.TryGetValue(b, out var l)) edgesOf[b] = l = []; l.Add(e); }
+        }
+        var contribution = new (double Delta, int Feature)[f];
+        var text = new System.Text.StringBuilder();
+        for (int k = 0; k < flagged.Count; k++)
+        {
+            int acc = flagged[k];
+            for (int c = 0; c < f; c++) contribution[c] = (raw[acc] - scores[(long)k * f + c], c);
+            Array.Sort(contribution, (x, y) => y.Delta.CompareTo(x.Delta) != 0 ? y.Delta.CompareTo(x.Delta) : x.Feature.CompareTo(y.Feature));
+            text.Clear();
+            if (isSeed[acc]) text.Append("listed seed; ");
+            int listed = 0;
+            for (int r = 0; r < f && listed < options.Reasons; r++)
+            {
+                if (contribution[r].Delta <= 0) break;
+                int c = contribution[r].Feature;
+                float v = features.Values[(long)acc * f + c];
+                text.Append(CultureInfo.InvariantCulture, $"{features.Names[c]}={Format(v)} (+{contribution[r].Delta:F2}); ");
+                listed++;
+            }
+            if (edgesOf.TryGetValue(acc, out var edges))
+            {
+                edges.Sort((x, y) => network.EdgeEvidence[y].CompareTo(network.EdgeEvidence[x]) != 0 ? network.EdgeEvidence[y].CompareTo(network.EdgeEvidence[x]) : x.CompareTo(y));
+                for (int r = 0; r < Math.Min(options.EvidenceEdges, edges.Count); r++)
+                {
+                    int e = edges[r];
+                    int partner = net.AccountA[e] == acc ? net.AccountB[e] : net.AccountA[e];
+                    text.Append(CultureInfo.InvariantCulture, $"with {dataset.Accounts.Ids[partner]} evidence {network.EdgeEvidence[e]:F1}");
+                    var top = TopObject(net, e);
+                    if (top is { } t) text.Append(CultureInfo.InvariantCulture, $" [{t.Modality} {t.Object} Δ{t.DeltaSeconds:F0}s]");
+                    text.Append("; ");
+                }
+            }
+            reasons[acc] = text.ToString().TrimEnd(' ', ';');
+        }
+        return reasons;
+    }
+
+    private static string Format(float v) => float.IsNaN(v) ? "n/a" : v.ToString("0.###", CultureInfo.InvariantCulture);
+
+    private static (string Modality, string Object, double DeltaSeconds)? TopObject(FusedNetwork net, int e)
+    {
+        (string, string, double)? best = null;
+        double bestIdf = double.NegativeInfinity;
+        for (int l = 0; l < net.Layers.Count; l++)
+        {
+            int le = net.LayerEdge(e, l);
+            if (le < 0) continue;
+            var layer = net.Layers[l];
+            foreach (var o in layer.TopObjects(le))
+            {
+                if (o.Idf <= bestIdf) continue;
+                bestIdf = o.Idf;
+                best = (layer.Modality.Name(), Truncate(layer.Shares.ObjectName(o.Object), 60), o.DeltaMicros / (double)Time.MicrosPerSecond);
+            }
+        }
+        return best;
+    }
+
+    private static string Truncate(string s, int max) => s.Length <= max ? s : s[..max] + "…";
+}

@@ -1,0 +1,427 @@
+using NetDetect.Core.Data;
+using NetDetect.Core.Kernels;
+using NetDetect.Core.Network;
+
+namespace NetDetect.Core.Features;
+
+/// <summary>A dense row-major feature matrix: <c>Values[account * Names.Count + f]</c>; NaN means "unknown".</summary>
+public sealed class FeatureMatrix
+{
+    public required IReadOnlyList<string> Names { get; init; }
+    public required int Rows { get; init; }
+    public required float[] Values { get; init; }
+
+    public int Columns => Names.Count;
+
+    public float this[int row, int column] => Values[row * Names.Count + column];
+
+    public ReadOnlySpan<float> Row(int row) => Values.AsSpan(row * Names.Count, Names.Count);
+}
+
+/// <summary>
+/// Per-account features in four groups (network, temporal, content, profile), documented one by one in
+/// <c>docs/features.md</c>. The order of <see cref="Names"/> is part of a model's contract.
+/// </summary>
+public static class AccountFeatures
+{
+    /// <summary>Version of the feature definitions; a model trained on another version is refused.</summary>
+    public const int Version = 1;
+
+    /// <summary>Modalities with their own partner-count feature (others still count in the totals).</summary>
+    public static readonly Modality[] PerModality =
+        [Modality.Repost, Modality.Hashtag, Modality.Url, Modality.Domain, Modality.Text, Modality.Media, Modality.Reply];
+
+    public static readonly IReadOnlyList<string> Names = BuildNames();
+
+    private static string[] BuildNames()
+    {
+        var names = new List<string>
+        {
+            "net_partners", "net_pairs", "net_evidence", "net_max_edge_evidence", "net_modalities",
+        };
+        foreach (var m in PerModality) names.Add("net_partners_" + m.Name());
+        names.AddRange(
+        [
+            "net_coordinated_share", "net_mean_delta_s", "net_community_size", "net_community_density",
+            "net_community_evidence_per_member", "net_kcore", "net_partner_share_of_community",
+            "t_posts", "t_active_days", "t_hour_entropy", "t_office_share", "t_interval_cv", "t_burstiness",
+            "t_top_interval_share", "t_interval_entropy", "t_median_interval_s", "t_night_share",
+            "c_repost_share", "c_reply_share", "c_quote_share", "c_dup_text_share", "c_hashtag_diversity",
+            "c_domain_diversity", "c_hashtags_per_post", "c_urls_per_post", "c_repost_source_diversity", "c_shared_object_share",
+            "p_age_days", "p_creation_day_burst", "p_followers", "p_following", "p_follow_ratio",
+            "p_name_digit_suffix", "p_post_languages", "p_language_switch_share", "p_clients", "p_client_rarity",
+        ]);
+        return names.ToArray();
+    }
+
+    /// <summary>Computes every account's features. Single pass per group over columnar data; no per-post allocation.</summary>
+    public static FeatureMatrix Compute(Dataset dataset, CoordinationNetwork network, CancellationToken cancellationToken = default)
+    {
+        int n = dataset.Accounts.Count;
+        int f = Names.Count;
+        var values = new float[(long)n * f];
+        var w = new Writer(values, f);
+        Network(dataset, network, w);
+        cancellationToken.ThrowIfCancellationRequested();
+        var byAccount = PostsByAccount(dataset.Posts, n);
+        Temporal(dataset, byAccount, w);
+        cancellationToken.ThrowIfCancellationRequested();
+        Content(dataset, network, byAccount, w);
+        cancellationToken.ThrowIfCancellationRequested();
+        Profile(dataset, byAccount, w);
+        return new FeatureMatrix { Names = Names, Rows = n, Values = values };
+    }
+
+    private sealed class Writer(float[] values, int columns)
+    {
+        private readonly Dictionary<string, int> _index = BuildIndex();
+
+        private static Dictionary<string, int> BuildIndex()
+        {
+            var d = new Dictionary<string, int>();
+            for (int i = 0; i < Names.Count; i++) d[Names[i]] = i;
+            return d;
+        }
+
+        public int Column(string name) => _index[name];
+
+        public void Set(int row, int column, double value) => values[(long)row * columns + column] = (float)value;
+    }
+
+    /// <summary>Posts grouped by author (CSR), each account's posts in time order (ties by post index).</summary>
+    internal sealed record AccountPosts(int[] Offsets, int[] Posts);
+
+    internal static AccountPosts PostsByAccount(PostTable posts, int accounts)
+    {
+        var offsets = new int[accounts + 1];
+        for (int j = 0; j < posts.Count; j++) offsets[posts.Account[j] + 1]++;
+        for (int a = 0; a < accounts; a++) offsets[a + 1] += offsets[a];
+        var fill = offsets[..accounts];
+        var order = new int[posts.Count];
+        for (int j = 0; j < posts.Count; j++) order[fill[posts.Account[j]]++] = j;
+        var keys = new long[0];
+        for (int a = 0; a < accounts; a++)
+        {
+            int len = offsets[a + 1] - offsets[a];
+            if (len < 2) continue;
+            if (keys.Length < len) keys = new long[Math.Max(len, keys.Length * 2)];
+            var span = order.AsSpan(offsets[a], len);
+            for (int k = 0; k < len; k++) keys[k] = posts.CreatedAt[span[k]];
+            keys.AsSpan(0, len).Sort(span); // equal times: the order is arbitrary but fixed for a given input
+        }
+        return new AccountPosts(offsets, order);
+    }
+
+    private static void Network(Dataset dataset, CoordinationNetwork cn, Writer w)
+    {
+        int n = dataset.Accounts.Count;
+        var net = cn.Network;
+        var partners = new int[n];
+        var pairs = new double[n];
+        var evidence = new double[n];
+        var maxEvidence = new double[n];
+        var deltaSum = new double[n];
+        var modalities = new int[n];
+        var perModality = new int[PerModality.Length, n];
+        var matched = new double[n];
+        var layerSeen = new bool[net.Layers.Count, n];
+        var postCount = new int[n];
+        for (int j = 0; j < dataset.Posts.Count; j++) postCount[dataset.Posts.Account[j]]++;
+        var layerSlot = new int[net.Layers.Count];
+        for (int l = 0; l < net.Layers.Count; l++) layerSlot[l] = Array.IndexOf(PerModality, net.Layers[l].Modality);
+        // per layer: the largest share of an account's posts matched by one partner
+        var layerMatched = new double[net.Layers.Count, n];
+        for (int e = 0; e < net.EdgeCount; e++)
+        {
+            int a = net.AccountA[e], b = net.AccountB[e];
+            partners[a]++; partners[b]++;
+            double ev = cn.EdgeEvidence[e];
+            evidence[a] += ev; evidence[b] += ev;
+            if (ev > maxEvidence[a]) maxEvidence[a] = ev;
+            if (ev > maxEvidence[b]) maxEvidence[b] = ev;
+            for (int l = 0; l < net.Layers.Count; l++)
+            {
+                int le = net.LayerEdge(e, l);
+                if (le < 0) continue;
+                var layer = net.Layers[l];
+                long p = layer.Pairs[le];
+                pairs[a] += p; pairs[b] += p;
+                deltaSum[a] += layer.SumDeltaMicros[le] / (double)Time.MicrosPerSecond;
+                deltaSum[b] += layer.SumDeltaMicros[le] / (double)Time.MicrosPerSecond;
+                if (layerSlot[l] >= 0) { perModality[layerSlot[l], a]++; perModality[layerSlot[l], b]++; }
+                if (!layerSeen[l, a]) { layerSeen[l, a] = true; modalities[a]++; }
+                if (!layerSeen[l, b]) { layerSeen[l, b] = true; modalities[b]++; }
+                double sa = postCount[a] == 0 ? 0 : (double)layer.PostsA[le] / postCount[a];
+                double sb = postCount[b] == 0 ? 0 : (double)layer.PostsB[le] / postCount[b];
+                if (sa > layerMatched[l, a]) layerMatched[l, a] = sa;
+                if (sb > layerMatched[l, b]) layerMatched[l, b] = sb;
+            }
+        }
+        for (int a = 0; a < n; a++)
+        {
+            double m = 0;
+            for (int l = 0; l < net.Layers.Count; l++) m = Math.Max(m, layerMatched[l, a]);
+            matched[a] = Math.Min(1, m);
+        }
+        // community internal edges and evidence
+        int communities = cn.CommunitySizes.Length;
+        var internalEdges = new double[communities];
+        var internalEvidence = new double[communities];
+        for (int e = 0; e < net.EdgeCount; e++)
+        {
+            int ca = cn.Community[net.AccountA[e]];
+            if (ca != cn.Community[net.AccountB[e]]) continue;
+            internalEdges[ca]++;
+            internalEvidence[ca] += cn.EdgeEvidence[e];
+        }
+        int cPartners = w.Column("net_partners"), cPairs = w.Column("net_pairs"), cEv = w.Column("net_evidence"),
+            cMax = w.Column("net_max_edge_evidence"), cMod = w.Column("net_modalities"), cShare = w.Column("net_coordinated_share"),
+            cDelta = w.Column("net_mean_delta_s"), cSize = w.Column("net_community_size"), cDens = w.Column("net_community_density"),
+            cCev = w.Column("net_community_evidence_per_member"), cCore = w.Column("net_kcore"), cPsc = w.Column("net_partner_share_of_community");
+        var cPer = new int[PerModality.Length];
+        for (int i = 0; i < PerModality.Length; i++) cPer[i] = w.Column("net_partners_" + PerModality[i].Name());
+        for (int a = 0; a < n; a++)
+        {
+            w.Set(a, cPartners, Math.Log(1 + partners[a]));
+            w.Set(a, cPairs, Math.Log(1 + pairs[a]));
+            w.Set(a, cEv, Math.Log(1 + evidence[a]));
+            w.Set(a, cMax, Math.Log(1 + maxEvidence[a]));
+            w.Set(a, cMod, modalities[a]);
+            for (int i = 0; i < PerModality.Length; i++) w.Set(a, cPer[i], Math.Log(1 + perModality[i, a]));
+            w.Set(a, cShare, matched[a]);
+            w.Set(a, cDelta, pairs[a] > 0 ? Math.Log(1 + deltaSum[a] / pairs[a]) : float.NaN);
+            int c = cn.Community[a];
+            int size = cn.CommunitySizes[c];
+            w.Set(a, cSize, Math.Log(size));
+            w.Set(a, cDens, size > 1 ? internalEdges[c] / (size * (size - 1) / 2.0) : 0);
+            w.Set(a, cCev, Math.Log(1 + internalEvidence[c] / size));
+            w.Set(a, cCore, Math.Log(1 + cn.CoreNumber[a]));
+            w.Set(a, cPsc, size > 1 ? partners[a] / (double)(size - 1) : 0);
+        }
+    }
+
+    /// <summary>Hour of week 0..167 with Monday 00:00 UTC = 0 (the Unix epoch was a Thursday).</summary>
+    internal static int HourOfWeek(long micros)
+    {
+        long hour = Math.DivRem(micros, 3600 * Time.MicrosPerSecond, out long rem);
+        if (rem < 0) hour--;
+        long how = (hour + 72) % 168;
+        return (int)(how < 0 ? how + 168 : how);
+    }
+
+    /// <summary>True when local hour-of-week <paramref name="how"/> is Monday–Friday 09:00–17:59.</summary>
+    internal static bool IsOfficeHour(int how) => how / 24 < 5 && how % 24 >= 9 && how % 24 < 18;
+
+    private static void Temporal(Dataset dataset, AccountPosts byAccount, Writer w)
+    {
+        int n = dataset.Accounts.Count;
+        var posts = dataset.Posts;
+        var stats = TemporalProfiles.Statistics(dataset, TemporalBinning.HourOfWeek(), 1);
+        int cPosts = w.Column("t_posts"), cDays = w.Column("t_active_days"), cEnt = w.Column("t_hour_entropy"),
+            cOffice = w.Column("t_office_share"), cCv = w.Column("t_interval_cv"), cBurst = w.Column("t_burstiness"),
+            cTop = w.Column("t_top_interval_share"), cIe = w.Column("t_interval_entropy"), cMed = w.Column("t_median_interval_s"),
+            cNight = w.Column("t_night_share");
+        var hist = new int[168];
+        for (int a = 0; a < n; a++)
+        {
+            int start = byAccount.Offsets[a], end = byAccount.Offsets[a + 1];
+            int count = end - start;
+            Array.Clear(hist);
+            int days = 0;
+            long lastDay = long.MinValue;
+            for (int k = start; k < end; k++)
+            {
+                long t = posts.CreatedAt[byAccount.Posts[k]];
+                hist[HourOfWeek(t)]++;
+                long day = t / (86_400 * Time.MicrosPerSecond);
+                if (day != lastDay) { days++; lastDay = day; }
+            }
+            // office-hours share in the operator's most likely time zone: the UTC offset that maximises it
+            int best = 0, bestOffset = 0;
+            for (int offset = -12; offset <= 14; offset++)
+            {
+                int office = 0;
+                for (int h = 0; h < 168; h++)
+                {
+                    if (hist[h] == 0) continue;
+                    int local = ((h + offset) % 168 + 168) % 168;
+                    if (IsOfficeHour(local)) office += hist[h];
+                }
+                if (office > best) { best = office; bestOffset = offset; }
+            }
+            // night share (00:00–05:59) in the same time zone: people sleep, shifts and schedulers do not
+            int night = 0;
+            for (int h = 0; h < 168; h++)
+            {
+                if (hist[h] == 0) continue;
+                int local = ((h + bestOffset) % 168 + 168) % 168;
+                if (local % 24 < 6) night += hist[h];
+            }
+            bool many = count >= 3;
+            w.Set(a, cPosts, Math.Log(1 + count));
+            w.Set(a, cDays, Math.Log(1 + days));
+            w.Set(a, cEnt, many ? stats.BinEntropy[a] : float.NaN);
+            w.Set(a, cOffice, many ? best / (double)count : float.NaN);
+            w.Set(a, cNight, many ? night / (double)count : float.NaN);
+            w.Set(a, cCv, count >= 3 ? stats.IntervalCv[a] : float.NaN);
+            w.Set(a, cBurst, count >= 3 ? stats.Burstiness[a] : float.NaN);
+            w.Set(a, cTop, count >= 3 ? stats.TopIntervalShare[a] : float.NaN);
+            w.Set(a, cIe, count >= 3 ? stats.IntervalEntropy[a] : float.NaN);
+            w.Set(a, cMed, count >= 2 ? Math.Log(1 + stats.MedianIntervalSeconds[a]) : float.NaN);
+        }
+    }
+
+    private static void Content(Dataset dataset, CoordinationNetwork cn, AccountPosts byAccount, Writer w)
+    {
+        int n = dataset.Accounts.Count;
+        var posts = dataset.Posts;
+        // near-duplicate text: a post whose normalised text was also posted by another account
+        var textDup = new bool[posts.Count];
+        var sharedObject = new bool[posts.Count];
+        foreach (var layer in cn.Network.Layers)
+        {
+            var s = layer.Shares;
+            if (layer.Modality == Modality.Sync) continue;
+            var firstAccount = new int[s.ObjectCount];
+            var multi = new bool[s.ObjectCount];
+            Array.Fill(firstAccount, -1);
+            for (int i = 0; i < s.Count; i++)
+            {
+                int o = s.Object[i];
+                if (firstAccount[o] < 0) firstAccount[o] = s.Account[i];
+                else if (firstAccount[o] != s.Account[i]) multi[o] = true;
+            }
+            bool isText = layer.Modality is Modality.Text or Modality.SimilarText;
+            for (int i = 0; i < s.Count; i++)
+            {
+                if (!multi[s.Object[i]]) continue;
+                if (isText) textDup[s.Post[i]] = true;
+                sharedObject[s.Post[i]] = true;
+            }
+        }
+        int cRepost = w.Column("c_repost_share"), cReply = w.Column("c_reply_share"), cQuote = w.Column("c_quote_share"),
+            cDup = w.Column("c_dup_text_share"), cHd = w.Column("c_hashtag_diversity"), cDd = w.Column("c_domain_diversity"),
+            cHpp = w.Column("c_hashtags_per_post"), cUpp = w.Column("c_urls_per_post"), cRsd = w.Column("c_repost_source_diversity"),
+            cShared = w.Column("c_shared_object_share");
+        var seenHashtag = new Dictionary<int, byte>();
+        var seenDomain = new Dictionary<int, byte>();
+        var seenSource = new Dictionary<int, byte>();
+        for (int a = 0; a < n; a++)
+        {
+            int start = byAccount.Offsets[a], end = byAccount.Offsets[a + 1];
+            int count = end - start;
+            if (count == 0)
+            {
+                for (int c = cRepost; c <= cShared; c++) w.Set(a, c, float.NaN);
+                continue;
+            }
+            int reposts = 0, replies = 0, quotes = 0, dup = 0, originals = 0, hashtags = 0, urls = 0, domains = 0, shared = 0;
+            seenHashtag.Clear(); seenDomain.Clear(); seenSource.Clear();
+            for (int k = start; k < end; k++)
+            {
+                int j = byAccount.Posts[k];
+                if (posts.RepostOfPost[j] >= 0)
+                {
+                    reposts++;
+                    if (posts.RepostOfAccount[j] >= 0) seenSource.TryAdd(posts.RepostOfAccount[j], 0);
+                }
+                else
+                {
+                    originals++;
+                    if (textDup[j]) dup++;
+                }
+                if (posts.ReplyToPost[j] >= 0 || posts.ReplyToAccount[j] >= 0) replies++;
+                if (posts.QuoteOfPost[j] >= 0) quotes++;
+                if (sharedObject[j]) shared++;
+                foreach (int h in posts.Hashtags.Row(j)) { hashtags++; seenHashtag.TryAdd(h, 0); }
+                foreach (int d in posts.Domains.Row(j)) { domains++; seenDomain.TryAdd(d, 0); }
+                urls += posts.Urls.RowLength(j);
+            }
+            w.Set(a, cRepost, reposts / (double)count);
+            w.Set(a, cReply, replies / (double)count);
+            w.Set(a, cQuote, quotes / (double)count);
+            w.Set(a, cDup, originals > 0 ? dup / (double)originals : float.NaN);
+            w.Set(a, cHd, hashtags > 0 ? seenHashtag.Count / (double)hashtags : float.NaN);
+            w.Set(a, cDd, domains > 0 ? seenDomain.Count / (double)domains : float.NaN);
+            w.Set(a, cHpp, hashtags / (double)count);
+            w.Set(a, cUpp, urls / (double)count);
+            w.Set(a, cRsd, reposts > 0 && seenSource.Count > 0 ? seenSource.Count / (double)reposts : float.NaN);
+            w.Set(a, cShared, shared / (double)count);
+        }
+    }
+
+    private static void Profile(Dataset dataset, AccountPosts byAccount, Writer w)
+    {
+        var acc = dataset.Accounts;
+        var posts = dataset.Posts;
+        int n = acc.Count;
+        // accounts created on the same UTC day: bought or mass-registered batches come in bursts
+        var perDay = new Dictionary<long, int>();
+        for (int a = 0; a < n; a++)
+        {
+            if (acc.CreatedAt[a] == Time.Null) continue;
+            long day = Math.DivRem(acc.CreatedAt[a], 86_400 * Time.MicrosPerSecond, out long r) - (r < 0 ? 1 : 0);
+            perDay[day] = perDay.GetValueOrDefault(day) + 1;
+        }
+        // main client per account, and how many accounts use each client as their main one
+        var mainClient = new int[n];
+        var clientAccounts = new int[Math.Max(1, posts.Clients.Count)];
+        int withClient = 0;
+        var langCounts = new Dictionary<int, int>();
+        var clientCounts = new Dictionary<int, int>();
+        int cAge = w.Column("p_age_days"), cBurst = w.Column("p_creation_day_burst"), cFol = w.Column("p_followers"),
+            cFing = w.Column("p_following"), cRatio = w.Column("p_follow_ratio"), cDigits = w.Column("p_name_digit_suffix"),
+            cLangs = w.Column("p_post_languages"), cSwitch = w.Column("p_language_switch_share"), cClients = w.Column("p_clients"),
+            cRarity = w.Column("p_client_rarity");
+        for (int a = 0; a < n; a++)
+        {
+            int start = byAccount.Offsets[a], end = byAccount.Offsets[a + 1];
+            langCounts.Clear(); clientCounts.Clear();
+            int withLang = 0;
+            for (int k = start; k < end; k++)
+            {
+                int j = byAccount.Posts[k];
+                if (posts.Language[j] >= 0) { langCounts[posts.Language[j]] = langCounts.GetValueOrDefault(posts.Language[j]) + 1; withLang++; }
+                if (posts.Client[j] >= 0) clientCounts[posts.Client[j]] = clientCounts.GetValueOrDefault(posts.Client[j]) + 1;
+            }
+            int mainLang = 0;
+            foreach (var kv in langCounts) mainLang = Math.Max(mainLang, kv.Value);
+            mainClient[a] = -1;
+            int best = 0;
+            foreach (var kv in clientCounts)
+                if (kv.Value > best || (kv.Value == best && kv.Key < mainClient[a])) { best = kv.Value; mainClient[a] = kv.Key; }
+            if (mainClient[a] >= 0) { clientAccounts[mainClient[a]]++; withClient++; }
+            w.Set(a, cLangs, withLang > 0 ? langCounts.Count : float.NaN);
+            w.Set(a, cSwitch, withLang > 0 ? 1 - mainLang / (double)withLang : float.NaN);
+            w.Set(a, cClients, clientCounts.Count > 0 ? clientCounts.Count : float.NaN);
+
+            long created = acc.CreatedAt[a];
+            if (created != Time.Null && end > start)
+            {
+                long first = posts.CreatedAt[byAccount.Posts[start]];
+                w.Set(a, cAge, Math.Log(1 + Math.Max(0, (first - created) / (86_400.0 * Time.MicrosPerSecond))));
+            }
+            else w.Set(a, cAge, float.NaN);
+            if (created != Time.Null)
+            {
+                long day = Math.DivRem(created, 86_400 * Time.MicrosPerSecond, out long r) - (r < 0 ? 1 : 0);
+                w.Set(a, cBurst, Math.Log(perDay[day]));
+            }
+            else w.Set(a, cBurst, float.NaN);
+            long fol = acc.FollowerCount[a], fing = acc.FollowingCount[a];
+            w.Set(a, cFol, fol >= 0 ? Math.Log(1 + fol) : float.NaN);
+            w.Set(a, cFing, fing >= 0 ? Math.Log(1 + fing) : float.NaN);
+            w.Set(a, cRatio, fol >= 0 && fing >= 0 ? Math.Log((1.0 + fol) / (1.0 + fing)) : float.NaN);
+            var name = acc.ScreenName.GetSpan(a);
+            if (acc.ScreenName.IsNull(a) || name.IsEmpty) w.Set(a, cDigits, float.NaN);
+            else
+            {
+                int digits = 0;
+                for (int i = name.Length - 1; i >= 0 && char.IsAsciiDigit(name[i]); i--) digits++;
+                w.Set(a, cDigits, digits);
+            }
+        }
+        for (int a = 0; a < n; a++)
+            w.Set(a, cRarity, mainClient[a] >= 0 ? Math.Log(withClient / (double)clientAccounts[mainClient[a]]) : float.NaN);
+    }
+}

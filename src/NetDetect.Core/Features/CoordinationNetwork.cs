@@ -1,0 +1,100 @@
+using NetDetect.Core.Communities;
+using NetDetect.Core.Data;
+using NetDetect.Core.Network;
+
+namespace NetDetect.Core.Features;
+
+/// <summary>How detection builds its co-activity network; stored in the model so training and detection agree.</summary>
+public sealed record DetectionNetworkOptions
+{
+    /// <summary>Modalities fused into the network (object modalities; sync and similar_text are optional extras).</summary>
+    public IReadOnlyList<Modality> Modalities { get; init; } =
+        [Modality.Repost, Modality.Hashtag, Modality.Url, Modality.Domain, Modality.Text, Modality.Media, Modality.Reply];
+
+    /// <summary>Co-share time window (sliding, inclusive).</summary>
+    public long WindowMicros { get; init; } = 5 * Time.MicrosPerMinute;
+
+    /// <summary>Accounts need this many distinct posts in a modality to take part in it.</summary>
+    public int MinParticipation { get; init; } = 2;
+
+    /// <summary>Seed of the Leiden community detection.</summary>
+    public long Seed { get; init; } = 42;
+
+    /// <summary>Worker threads of the network builders (results do not depend on it); 0 = all cores.</summary>
+    public int Threads { get; init; }
+}
+
+/// <summary>
+/// The co-activity network detection reads: the network engine's per-modality co-share layers fused into one graph,
+/// its evidence-weighted CSR form, Leiden communities and k-core numbers.
+/// </summary>
+public sealed class CoordinationNetwork
+{
+    public required FusedNetwork Network { get; init; }
+    /// <summary>Evidence (Σ idf over co-shared objects, all modalities) per fused edge.</summary>
+    public required double[] EdgeEvidence { get; init; }
+    public required WeightedGraph Graph { get; init; }
+    /// <summary>Leiden community per account (singletons for accounts without edges).</summary>
+    public required int[] Community { get; init; }
+    public required int[] CommunitySizes { get; init; }
+    public required int[] CoreNumber { get; init; }
+    public required DetectionNetworkOptions Options { get; init; }
+
+    /// <summary>Builds every layer, fuses them and finds communities. A window finer than the data's resolution is widened to it.</summary>
+    public static CoordinationNetwork Build(Dataset dataset, DetectionNetworkOptions options, IProgress<StageProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var coshare = new CoShareOptions
+        {
+            WindowMicros = Math.Max(options.WindowMicros, dataset.TimeResolutionMicros),
+            MinParticipation = options.MinParticipation,
+            Threads = options.Threads,
+            TopObjects = 3,
+        };
+        var layers = new List<CoShareNetwork>(options.Modalities.Count);
+        for (int i = 0; i < options.Modalities.Count; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var m = options.Modalities[i];
+            progress?.Report(new StageProgress($"network: {m.Name()}", i, options.Modalities.Count));
+            layers.Add(m switch
+            {
+                Modality.Sync => SyncBuilder.Build(dataset, new SyncOptions { Threads = options.Threads }, cancellationToken),
+                Modality.SimilarText => CoShareBuilder.Build(SimilarTextBuilder.Extract(dataset, cancellationToken: cancellationToken), coshare, null, cancellationToken),
+                _ => CoShareBuilder.Build(ShareExtractor.Extract(dataset, m), coshare, null, cancellationToken),
+            });
+        }
+        var fused = FusedNetwork.Combine(layers);
+        var evidence = fused.Weights(EdgeWeight.Evidence);
+        progress?.Report(new StageProgress("network: communities", options.Modalities.Count, options.Modalities.Count));
+        // an object everybody shared has idf 0; keep such edges in the graph with a small weight instead of none
+        var graphWeights = new double[evidence.Length];
+        for (int e = 0; e < evidence.Length; e++) graphWeights[e] = Math.Max(evidence[e], 1e-3);
+        var graph = WeightedGraph.FromEdges(dataset.Accounts.Count, fused.AccountA, fused.AccountB, graphWeights);
+        int[] community;
+        int[] sizes;
+        if (graph.EdgeCount > 0)
+        {
+            var leiden = new Leiden(graph, new CommunityOptions { Seed = options.Seed }).Compute();
+            community = leiden.Membership;
+            sizes = leiden.Sizes;
+        }
+        else
+        {
+            community = new int[dataset.Accounts.Count];
+            for (int i = 0; i < community.Length; i++) community[i] = i;
+            sizes = new int[community.Length];
+            Array.Fill(sizes, 1);
+        }
+        var core = new KCoreDecomposition(graph).Compute().CoreNumbers;
+        return new CoordinationNetwork
+        {
+            Network = fused,
+            EdgeEvidence = evidence,
+            Graph = graph,
+            Community = community,
+            CommunitySizes = sizes,
+            CoreNumber = core,
+            Options = options,
+        };
+    }
+}

@@ -1,0 +1,186 @@
+namespace NetDetect.Core.Network;
+
+/// <summary>One of the strongest objects an account pair co-shared: which object, an example post on each side, and Δt.</summary>
+/// <param name="PostA">Post of the pair's lower account id.</param>
+/// <param name="PostB">Post of the pair's higher account id.</param>
+/// <param name="DeltaMicros">|Δt| of the example pair.</param>
+/// <param name="Idf">ln(N / n_o) of the object.</param>
+public readonly record struct SharedObjectEvidence(int Object, int PostA, int PostB, long DeltaMicros, double Idf);
+
+/// <summary>Which edge weight of the spec a threshold or a projection reads.</summary>
+public enum EdgeWeight
+{
+    Pairs,
+    Objects,
+    /// <summary>The larger of posts_a and posts_b.</summary>
+    Posts,
+    Evidence,
+}
+
+/// <summary>How a builder counts an account's participation for <see cref="CoShareOptions.MinParticipation"/>.</summary>
+public enum ParticipationCount
+{
+    /// <summary>Distinct posts with at least one share in the modality (NetDetect's default).</summary>
+    DistinctPosts,
+    /// <summary>Share rows, as CooRTweet counts them.</summary>
+    ShareRows,
+}
+
+/// <summary>Parameters of a co-share network; every output records them.</summary>
+public sealed record CoShareOptions
+{
+    /// <summary>Sliding inclusive window: two shares pair when |t1 − t2| &lt;= window.</summary>
+    public long WindowMicros { get; init; } = 60 * Data.Time.MicrosPerSecond;
+    /// <summary>Accounts with fewer participations than this are dropped before pairing.</summary>
+    public int MinParticipation { get; init; } = 1;
+    public ParticipationCount Participation { get; init; } = ParticipationCount.DistinctPosts;
+    /// <summary>Also record an account matching itself with a second post (QUT self-loops).</summary>
+    public bool SelfLoops { get; init; }
+    /// <summary>How many strongest shared objects each edge keeps as evidence.</summary>
+    public int TopObjects { get; init; } = 3;
+    /// <summary>Worker threads; 0 = all cores. Results do not depend on it.</summary>
+    public int Threads { get; init; }
+    /// <summary>Accept a window finer than the data's timestamp resolution.</summary>
+    public bool ForceWindow { get; init; }
+    /// <summary>Count posts_a/posts_b (and QUT weights); costs a set insert per pair side.</summary>
+    public bool CountPosts { get; init; } = true;
+}
+
+/// <summary>A window finer than the data's timestamp resolution, refused unless forced.</summary>
+public sealed class WindowTooFineException(string message) : ArgumentException(message);
+
+/// <summary>
+/// Account-pair edges of one modality with every weight of the spec, sorted by (A, B) with A &lt; B.
+/// Columns, not objects: edge e is <c>AccountA[e]</c>–<c>AccountB[e]</c>.
+/// </summary>
+public sealed class CoShareNetwork
+{
+    public required Modality Modality { get; init; }
+    public required CoShareOptions Options { get; init; }
+    public required ShareTable Shares { get; init; }
+    public required int[] AccountA { get; init; }
+    public required int[] AccountB { get; init; }
+    /// <summary>Co-share pairs (the CooRTweet weight).</summary>
+    public required long[] Pairs { get; init; }
+    /// <summary>Distinct objects co-shared (the CooRnet weight).</summary>
+    public required int[] Objects { get; init; }
+    /// <summary>A's distinct posts matched by B within the window: the directed QUT weight w(A→B).</summary>
+    public required int[] PostsA { get; init; }
+    /// <summary>B's distinct posts matched by A: w(B→A).</summary>
+    public required int[] PostsB { get; init; }
+    public required long[] SumDeltaMicros { get; init; }
+    /// <summary>Σ over co-shared objects of ln(N / n_o).</summary>
+    public required double[] Evidence { get; init; }
+    /// <summary>Earliest and latest share time in the pair's co-shares (µs).</summary>
+    public required long[] FirstTime { get; init; }
+    public required long[] LastTime { get; init; }
+    /// <summary>Edge e's evidence is <c>TopItems[TopOffsets[e]..TopOffsets[e+1]]</c>, strongest first (flat: no array per edge).</summary>
+    public required int[] TopOffsets { get; init; }
+    public required SharedObjectEvidence[] TopItems { get; init; }
+
+    /// <summary>The strongest shared objects of edge e, strongest first.</summary>
+    public ReadOnlySpan<SharedObjectEvidence> TopObjects(int e) => TopItems.AsSpan(TopOffsets[e], TopOffsets[e + 1] - TopOffsets[e]);
+
+    /// <summary>Flat evidence columns from one list per edge.</summary>
+    public static (int[] Offsets, SharedObjectEvidence[] Items) FlattenTop(IReadOnlyList<SharedObjectEvidence[]> perEdge)
+    {
+        var offsets = new int[perEdge.Count + 1];
+        for (int e = 0; e < perEdge.Count; e++) offsets[e + 1] = offsets[e] + perEdge[e].Length;
+        var items = new SharedObjectEvidence[offsets[^1]];
+        for (int e = 0; e < perEdge.Count; e++) perEdge[e].CopyTo(items, offsets[e]);
+        return (offsets, items);
+    }
+    /// <summary>Per account: its distinct posts matched by another of its own posts (only with <see cref="CoShareOptions.SelfLoops"/>).</summary>
+    public required int[] SelfLoopPosts { get; init; }
+    /// <summary>Cosine similarity of the two accounts' activity (the <c>sync</c> modality only; null for co-share joins).</summary>
+    public double[]? Similarity { get; init; }
+    /// <summary>Sorted distinct (post + 1) &lt;&lt; 32 | other account entries: post matched by other.</summary>
+    internal ulong[] Matches { get; init; } = [];
+
+    public int EdgeCount => AccountA.Length;
+
+    public long TotalPairs
+    {
+        get
+        {
+            long s = 0;
+            foreach (long p in Pairs) s += p;
+            return s;
+        }
+    }
+
+    public double MeanDeltaSeconds(int e) => Pairs[e] == 0 ? 0 : SumDeltaMicros[e] / (double)Pairs[e] / Data.Time.MicrosPerSecond;
+
+    /// <summary>The value of one of the spec's weights on edge e.</summary>
+    public double Weight(int e, EdgeWeight weight) => weight switch
+    {
+        EdgeWeight.Pairs => Pairs[e],
+        EdgeWeight.Objects => Objects[e],
+        EdgeWeight.Posts => Math.Max(PostsA[e], PostsB[e]),
+        EdgeWeight.Evidence => Evidence[e],
+        _ => throw new ArgumentOutOfRangeException(nameof(weight)),
+    };
+
+    /// <summary>Every edge's value of <paramref name="weight"/>.</summary>
+    public double[] Weights(EdgeWeight weight)
+    {
+        var w = new double[EdgeCount];
+        for (int e = 0; e < w.Length; e++) w[e] = Weight(e, weight);
+        return w;
+    }
+
+    /// <summary>Number of distinct accounts on at least one edge.</summary>
+    public int AccountsInNetwork()
+    {
+        var seen = new bool[Shares.AccountCount];
+        int n = 0;
+        for (int e = 0; e < EdgeCount; e++)
+        {
+            if (!seen[AccountA[e]]) { seen[AccountA[e]] = true; n++; }
+            if (!seen[AccountB[e]]) { seen[AccountB[e]] = true; n++; }
+        }
+        return n;
+    }
+
+    /// <summary>The edges for which <paramref name="keep"/> is true, every column carried along.</summary>
+    public CoShareNetwork Where(bool[] keep)
+    {
+        int n = 0;
+        foreach (bool k in keep) if (k) n++;
+        var idx = new int[n];
+        n = 0;
+        for (int e = 0; e < keep.Length; e++) if (keep[e]) idx[n++] = e;
+        var topOffsets = new int[idx.Length + 1];
+        for (int i = 0; i < idx.Length; i++) topOffsets[i + 1] = topOffsets[i] + TopOffsets[idx[i] + 1] - TopOffsets[idx[i]];
+        var topItems = new SharedObjectEvidence[topOffsets[^1]];
+        for (int i = 0; i < idx.Length; i++) TopObjects(idx[i]).CopyTo(topItems.AsSpan(topOffsets[i]));
+        return new CoShareNetwork
+        {
+            Modality = Modality,
+            Options = Options,
+            Shares = Shares,
+            AccountA = Pick(AccountA, idx),
+            AccountB = Pick(AccountB, idx),
+            Pairs = Pick(Pairs, idx),
+            Objects = Pick(Objects, idx),
+            PostsA = Pick(PostsA, idx),
+            PostsB = Pick(PostsB, idx),
+            SumDeltaMicros = Pick(SumDeltaMicros, idx),
+            Evidence = Pick(Evidence, idx),
+            FirstTime = Pick(FirstTime, idx),
+            LastTime = Pick(LastTime, idx),
+            TopOffsets = topOffsets,
+            TopItems = topItems,
+            Similarity = Similarity is null ? null : Pick(Similarity, idx),
+            SelfLoopPosts = SelfLoopPosts,
+            Matches = Matches,
+        };
+    }
+
+    private static T[] Pick<T>(T[] source, int[] idx)
+    {
+        var r = new T[idx.Length];
+        for (int i = 0; i < idx.Length; i++) r[i] = source[idx[i]];
+        return r;
+    }
+}

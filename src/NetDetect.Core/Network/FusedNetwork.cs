@@ -1,0 +1,108 @@
+namespace NetDetect.Core.Network;
+
+/// <summary>
+/// Several modalities' networks as one graph: edge e joins <c>AccountA[e]</c> and <c>AccountB[e]</c> and keeps,
+/// per modality, the index of that modality's edge (-1 when the pair did not co-act in it).
+/// </summary>
+public sealed class FusedNetwork
+{
+    public required IReadOnlyList<CoShareNetwork> Layers { get; init; }
+    public required int AccountCount { get; init; }
+    public required int[] AccountA { get; init; }
+    public required int[] AccountB { get; init; }
+    /// <summary>Row-major [edge, layer] → that layer's edge index or -1.</summary>
+    public required int[] LayerEdges { get; init; }
+    public required Func<int, string> AccountName { get; init; }
+
+    public int EdgeCount => AccountA.Length;
+
+    public int LayerEdge(int e, int layer) => LayerEdges[e * Layers.Count + layer];
+
+    /// <summary>A spec weight summed over modalities (posts: the larger side per modality, summed).</summary>
+    public double Weight(int e, EdgeWeight weight)
+    {
+        double s = 0;
+        for (int l = 0; l < Layers.Count; l++)
+        {
+            int le = LayerEdge(e, l);
+            if (le >= 0) s += Layers[l].Weight(le, weight);
+        }
+        return s;
+    }
+
+    public double[] Weights(EdgeWeight weight)
+    {
+        var w = new double[EdgeCount];
+        for (int e = 0; e < w.Length; e++) w[e] = Weight(e, weight);
+        return w;
+    }
+
+    /// <summary>Unions the layers' edges (all built on the same dataset's account ids), sorted by (A, B).</summary>
+    public static FusedNetwork Combine(IReadOnlyList<CoShareNetwork> layers)
+    {
+        if (layers.Count == 0) throw new ArgumentException("no layers to fuse", nameof(layers));
+        int accounts = layers[0].Shares.AccountCount;
+        int bits = RadixSort.BitsFor((ulong)Math.Max(1, accounts - 1));
+        int total = 0;
+        foreach (var l in layers) total += l.EdgeCount;
+        var keys = new ulong[total];
+        var refs = new int[total];
+        var layerOf = new int[total];
+        var edgeOf = new int[total];
+        int g = 0;
+        for (int l = 0; l < layers.Count; l++)
+        {
+            if (layers[l].Shares.AccountCount != accounts) throw new ArgumentException("layers come from different datasets", nameof(layers));
+            for (int e = 0; e < layers[l].EdgeCount; e++)
+            {
+                keys[g] = ((ulong)layers[l].AccountA[e] << bits) | (uint)layers[l].AccountB[e];
+                refs[g] = g;
+                layerOf[g] = l;
+                edgeOf[g] = e;
+                g++;
+            }
+        }
+        RadixSort.Sort(keys, refs, 2 * bits);
+        int edges = 0;
+        for (int i = 0; i < total; i++) if (i == 0 || keys[i] != keys[i - 1]) edges++;
+        var a = new int[edges];
+        var b = new int[edges];
+        var map = new int[edges * layers.Count];
+        Array.Fill(map, -1);
+        int k = -1;
+        ulong low = (1UL << bits) - 1;
+        for (int i = 0; i < total; i++)
+        {
+            if (i == 0 || keys[i] != keys[i - 1])
+            {
+                k++;
+                a[k] = (int)(keys[i] >> bits);
+                b[k] = (int)(keys[i] & low);
+            }
+            map[k * layers.Count + layerOf[refs[i]]] = edgeOf[refs[i]];
+        }
+        return new FusedNetwork
+        {
+            Layers = layers,
+            AccountCount = accounts,
+            AccountA = a,
+            AccountB = b,
+            LayerEdges = map,
+            AccountName = layers[0].Shares.AccountName,
+        };
+    }
+
+    /// <summary>Number of distinct accounts on at least one edge.</summary>
+    public int AccountsInNetwork(bool[]? keep = null)
+    {
+        var seen = new bool[AccountCount];
+        int n = 0;
+        for (int e = 0; e < EdgeCount; e++)
+        {
+            if (keep is not null && !keep[e]) continue;
+            if (!seen[AccountA[e]]) { seen[AccountA[e]] = true; n++; }
+            if (!seen[AccountB[e]]) { seen[AccountB[e]] = true; n++; }
+        }
+        return n;
+    }
+}

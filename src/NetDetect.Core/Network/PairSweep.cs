@@ -1,0 +1,69 @@
+namespace NetDetect.Core.Network;
+
+/// <summary>The bare sliding-window sweep over sorted shares, for measuring it apart from the aggregation.</summary>
+internal static class PairSweep
+{
+    /// <summary>Counts the in-window pairs of different accounts and sums their Δ, touching nothing else.</summary>
+    public static long Count(SortedShares s, long window, out long sumDelta)
+    {
+        var obj = s.Object;
+        var time = s.Time;
+        var acc = s.Account;
+        long pairs = 0, sum = 0;
+        int n = s.Count;
+        int start = 0;
+        while (start < n)
+        {
+            int o = obj[start];
+            int end = start + 1;
+            while (end < n && obj[end] == o) end++;
+            for (int x = start; x < end - 1; x++)
+            {
+                long limit = time[x] + window;
+                int ax = acc[x];
+                for (int y = x + 1; y < end && time[y] <= limit; y++)
+                {
+                    if (acc[y] == ax) continue;
+                    pairs++;
+                    sum += time[y] - time[x];
+                }
+            }
+            start = end;
+        }
+        sumDelta = sum;
+        return pairs;
+    }
+
+    /// <summary>Writes up to <paramref name="max"/> in-window pairs as packed account keys with their Δ and object.</summary>
+    public static int Emit(SortedShares s, long window, ulong[] keys, long[] deltas, int[] objects, int max)
+    {
+        var obj = s.Object;
+        var time = s.Time;
+        var acc = s.Account;
+        int k = 0;
+        int n = s.Count;
+        int start = 0;
+        while (start < n && k < max)
+        {
+            int o = obj[start];
+            int end = start + 1;
+            while (end < n && obj[end] == o) end++;
+            for (int x = start; x < end - 1 && k < max; x++)
+            {
+                long limit = time[x] + window;
+                int ax = acc[x];
+                for (int y = x + 1; y < end && time[y] <= limit && k < max; y++)
+                {
+                    int ay = acc[y];
+                    if (ay == ax) continue;
+                    keys[k] = ax < ay ? PairAccumulator.PackPair(ax, ay) : PairAccumulator.PackPair(ay, ax);
+                    deltas[k] = time[y] - time[x];
+                    objects[k] = o;
+                    k++;
+                }
+            }
+            start = end;
+        }
+        return k;
+    }
+}

@@ -1,0 +1,218 @@
+using NetDetect.Core.Data;
+
+namespace NetDetect.Core.Network;
+
+/// <summary>
+/// The shares of one modality as columns: share i is post <c>Post[i]</c> by account <c>Account[i]</c> acting on
+/// object <c>Object[i]</c> at <c>Time[i]</c> (µs). A post with three hashtags is three shares; shares of one post
+/// are contiguous. Object ids are dense 0..ObjectCount-1 within the modality.
+/// </summary>
+public sealed class ShareTable
+{
+    public required Modality Modality { get; init; }
+    public required int[] Object { get; init; }
+    public required int[] Account { get; init; }
+    public required long[] Time { get; init; }
+    public required int[] Post { get; init; }
+    public required int ObjectCount { get; init; }
+    /// <summary>Accounts in the dataset (N of the idf), ids 0..AccountCount-1.</summary>
+    public required int AccountCount { get; init; }
+    /// <summary>Author of every post of the dataset (indexed by post, not by share).</summary>
+    public required int[] PostAccount { get; init; }
+    /// <summary>
+    /// Optional: for every post, the post carrying its original content id, when a peer table put one content id
+    /// on several rows (imported as <c>X</c>, <c>X#2</c>, ...); CooRTweet's refinement counts rows by content id.
+    /// </summary>
+    public int[]? PostContent { get; init; }
+    /// <summary>Timestamp resolution of the source data in µs.</summary>
+    public long TimeResolutionMicros { get; init; } = 1;
+    /// <summary>Readable object id (a post id, a hashtag, a normalised URL, ...).</summary>
+    public required Func<int, string> ObjectName { get; init; }
+    public required Func<int, string> AccountName { get; init; }
+    public required Func<int, string> PostName { get; init; }
+
+    public int Count => Object.Length;
+
+    /// <summary>Builds a table from plain columns (tests, peer formats); names default to the numbers.</summary>
+    public static ShareTable FromColumns(Modality modality, int[] obj, int[] account, long[] time, int[] post,
+        int objectCount, int accountCount, int[] postAccount, Func<int, string>? objectName = null,
+        Func<int, string>? accountName = null, Func<int, string>? postName = null, long resolution = 1) => new()
+    {
+        Modality = modality,
+        Object = obj,
+        Account = account,
+        Time = time,
+        Post = post,
+        ObjectCount = objectCount,
+        AccountCount = accountCount,
+        PostAccount = postAccount,
+        TimeResolutionMicros = resolution,
+        ObjectName = objectName ?? (i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        AccountName = accountName ?? (i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        PostName = postName ?? (i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+    };
+}
+
+/// <summary>Maps a dataset's posts to the shares of one modality (spec/semantics.md, Modalities).</summary>
+public static class ShareExtractor
+{
+    /// <summary>
+    /// The shares of <paramref name="modality"/>. With <paramref name="distinctPerPost"/> (the default) a value
+    /// repeated inside one post's list is one share; CooRTweet mode passes false because that tool counts rows.
+    /// </summary>
+    public static ShareTable Extract(Dataset dataset, Modality modality, bool distinctPerPost = true)
+    {
+        var table = ExtractCore(dataset, modality, distinctPerPost);
+        if (distinctPerPost) return table;
+        // peer-compatible extraction: rows of one content id are one content (see ShareIds)
+        return new ShareTable
+        {
+            Modality = table.Modality, Object = table.Object, Account = table.Account, Time = table.Time, Post = table.Post,
+            ObjectCount = table.ObjectCount, AccountCount = table.AccountCount, PostAccount = table.PostAccount,
+            PostContent = Import.ShareIds.ContentOf(dataset.Posts), TimeResolutionMicros = table.TimeResolutionMicros,
+            ObjectName = table.ObjectName, AccountName = table.AccountName, PostName = table.PostName,
+        };
+    }
+
+    private static ShareTable ExtractCore(Dataset dataset, Modality modality, bool distinctPerPost)
+    {
+        var posts = dataset.Posts;
+        var accounts = dataset.Accounts;
+        return modality switch
+        {
+            Modality.Repost => FromReference(dataset, modality, posts.RepostOfPost, originalsOnly: false),
+            Modality.Reply => FromReference(dataset, modality, posts.ReplyToPost, originalsOnly: true),
+            Modality.Hashtag => FromList(dataset, modality, posts.Hashtags, FoldCase(posts.Hashtags.Dictionary), distinctPerPost),
+            Modality.Url => FromList(dataset, modality, posts.Urls, Remap(posts.Urls.Dictionary, s => UrlNormalizer.Normalize(s)), distinctPerPost),
+            Modality.Domain => FromList(dataset, modality, posts.Domains, Identity(posts.Domains.Dictionary), distinctPerPost),
+            Modality.Mention => FromList(dataset, modality, posts.Mentions, Identity(posts.Mentions.Dictionary), distinctPerPost),
+            Modality.Media => FromList(dataset, modality, posts.Media, Identity(posts.Media.Dictionary), distinctPerPost),
+            Modality.Text => FromText(dataset),
+            _ => throw new ArgumentException($"modality {modality.Name()} is not a share modality (it has its own builder)", nameof(modality)),
+        };
+    }
+
+    private static ShareTable FromReference(Dataset dataset, Modality modality, int[] reference, bool originalsOnly)
+    {
+        var posts = dataset.Posts;
+        int n = 0;
+        for (int j = 0; j < posts.Count; j++)
+            if (reference[j] >= 0 && (!originalsOnly || posts.RepostOfPost[j] < 0)) n++;
+        var obj = new int[n];
+        var acc = new int[n];
+        var time = new long[n];
+        var post = new int[n];
+        int k = 0;
+        for (int j = 0; j < posts.Count; j++)
+        {
+            if (reference[j] < 0 || (originalsOnly && posts.RepostOfPost[j] >= 0)) continue;
+            obj[k] = reference[j];
+            acc[k] = posts.Account[j];
+            time[k] = posts.CreatedAt[j];
+            post[k] = j;
+            k++;
+        }
+        var refs = posts.PostRefs;
+        return Make(dataset, modality, obj, acc, time, post, refs.Count, i => refs[i]);
+    }
+
+    private readonly record struct ValueMap(int[] Map, int Count, Func<int, string> Name);
+
+    private static ValueMap Identity(StringInterner dictionary)
+    {
+        var map = new int[dictionary.Count];
+        for (int i = 0; i < map.Length; i++) map[i] = i;
+        return new ValueMap(map, map.Length, i => dictionary[i]);
+    }
+
+    private static ValueMap FoldCase(StringInterner dictionary) => Remap(dictionary, s => s.ToLowerInvariant());
+
+    // Normalises each distinct value once (the dictionary is far smaller than the number of shares).
+    private static ValueMap Remap(StringInterner dictionary, Func<string, string> normalise)
+    {
+        var folded = new StringInterner(Math.Max(16, dictionary.Count));
+        var map = new int[dictionary.Count];
+        for (int i = 0; i < map.Length; i++) map[i] = folded.GetOrAdd(normalise(dictionary[i]));
+        return new ValueMap(map, folded.Count, i => folded[i]);
+    }
+
+    private static ShareTable FromList(Dataset dataset, Modality modality, ListColumn column, ValueMap values, bool distinctPerPost)
+    {
+        var posts = dataset.Posts;
+        int capacity = column.Offsets[posts.Count] - column.Offsets[0];
+        var obj = new int[capacity];
+        var acc = new int[capacity];
+        var time = new long[capacity];
+        var post = new int[capacity];
+        int k = 0;
+        for (int j = 0; j < posts.Count; j++)
+        {
+            var row = column.Row(j);
+            int start = k;
+            foreach (int raw in row)
+            {
+                int o = values.Map[raw];
+                if (distinctPerPost && Array.IndexOf(obj, o, start, k - start) >= 0) continue;
+                obj[k] = o;
+                acc[k] = posts.Account[j];
+                time[k] = posts.CreatedAt[j];
+                post[k] = j;
+                k++;
+            }
+        }
+        if (k < capacity)
+        {
+            Array.Resize(ref obj, k);
+            Array.Resize(ref acc, k);
+            Array.Resize(ref time, k);
+            Array.Resize(ref post, k);
+        }
+        return Make(dataset, modality, obj, acc, time, post, values.Count, values.Name);
+    }
+
+    private static ShareTable FromText(Dataset dataset)
+    {
+        var posts = dataset.Posts;
+        var texts = new StringInterner(1024);
+        var obj = new GrowArray<int>(1024);
+        var acc = new GrowArray<int>(1024);
+        var time = new GrowArray<long>(1024);
+        var post = new GrowArray<int>(1024);
+        var buffer = new char[256];
+        for (int j = 0; j < posts.Count; j++)
+        {
+            if (posts.RepostOfPost[j] >= 0) continue;
+            var text = posts.Text.GetSpan(j);
+            if (text.IsEmpty) continue;
+            if (buffer.Length < text.Length) buffer = new char[text.Length * 2];
+            int len = TextNormalizer.Normalize(text, buffer);
+            if (len == 0) continue;
+            obj.Add(texts.GetOrAdd(buffer.AsSpan(0, len)));
+            acc.Add(posts.Account[j]);
+            time.Add(posts.CreatedAt[j]);
+            post.Add(j);
+        }
+        return Make(dataset, Modality.Text, obj.ToArray(), acc.ToArray(), time.ToArray(), post.ToArray(), texts.Count, i => texts[i]);
+    }
+
+    private static ShareTable Make(Dataset dataset, Modality modality, int[] obj, int[] acc, long[] time, int[] post, int objectCount, Func<int, string> objectName)
+    {
+        var accounts = dataset.Accounts.Ids;
+        var postIds = dataset.Posts.Ids;
+        return new ShareTable
+        {
+            Modality = modality,
+            Object = obj,
+            Account = acc,
+            Time = time,
+            Post = post,
+            ObjectCount = objectCount,
+            AccountCount = dataset.Accounts.Count,
+            PostAccount = dataset.Posts.Account,
+            TimeResolutionMicros = dataset.TimeResolutionMicros,
+            ObjectName = objectName,
+            AccountName = i => accounts[i],
+            PostName = i => postIds[i],
+        };
+    }
+}

@@ -1,0 +1,177 @@
+using NetDetect.Core.Data;
+using NetDetect.Core.Network;
+
+namespace NetDetect.Core.Tests.Network;
+
+public class CoShareBuilderTests
+{
+    [Theory]
+    [InlineData(1, 0)]
+    [InlineData(2, 5)]
+    [InlineData(3, 60)]
+    [InlineData(4, 1)]
+    public void Every_weight_equals_a_brute_force_reference(int seed, int windowSeconds)
+    {
+        var rng = new Random(seed);
+        for (int round = 0; round < 10; round++)
+        {
+            var shares = Random(rng, accounts: 25, posts: 300, objects: 30, spanSeconds: 400, listValues: round % 2 == 0);
+            int mp = rng.Next(1, 4);
+            var options = new CoShareOptions { WindowMicros = windowSeconds * Time.MicrosPerSecond, MinParticipation = mp, TopObjects = 2 };
+            var got = CoShareBuilder.Build(shares, options);
+            var expected = Reference(shares, options);
+            Assert.Equal(expected.Count, got.EdgeCount);
+            for (int e = 0; e < got.EdgeCount; e++)
+            {
+                var x = expected[(got.AccountA[e], got.AccountB[e])];
+                Assert.True(got.AccountA[e] < got.AccountB[e]);
+                Assert.Equal(x.Pairs, got.Pairs[e]);
+                Assert.Equal(x.Objects.Count, got.Objects[e]);
+                Assert.Equal(x.PostsA.Count, got.PostsA[e]);
+                Assert.Equal(x.PostsB.Count, got.PostsB[e]);
+                Assert.Equal(x.SumDelta, got.SumDeltaMicros[e]);
+                Assert.Equal(x.Evidence, got.Evidence[e], 9);
+                Assert.Equal(x.First, got.FirstTime[e]);
+                Assert.Equal(x.Last, got.LastTime[e]);
+                // evidence: the strongest objects, each a real in-window pair of the two accounts
+                var top = got.TopObjects(e).ToArray();
+                Assert.Equal(Math.Min(2, x.Objects.Count), top.Length);
+                var idfs = x.Objects.Select(o => x.Idf[o]).OrderByDescending(v => v).Take(2).ToArray();
+                for (int k = 0; k < top.Length; k++)
+                {
+                    Assert.Equal(idfs[k], top[k].Idf, 12);
+                    Assert.Contains(top[k].Object, x.Objects);
+                    Assert.Equal(got.AccountA[e], shares.PostAccount[top[k].PostA]);
+                    Assert.Equal(got.AccountB[e], shares.PostAccount[top[k].PostB]);
+                    Assert.True(top[k].DeltaMicros <= options.WindowMicros);
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void Results_are_identical_for_any_thread_count()
+    {
+        // > 32,768 shares so the sorted shares split into several chunks
+        var shares = Random(new Random(9), accounts: 3_000, posts: 120_000, objects: 4_000, spanSeconds: 20_000, listValues: true);
+        var one = CoShareBuilder.Build(shares, new CoShareOptions { WindowMicros = 30 * Time.MicrosPerSecond, Threads = 1 });
+        var many = CoShareBuilder.Build(shares, new CoShareOptions { WindowMicros = 30 * Time.MicrosPerSecond, Threads = 4 });
+        Assert.True(one.EdgeCount > 1000);
+        Assert.Equal(one.AccountA, many.AccountA);
+        Assert.Equal(one.AccountB, many.AccountB);
+        Assert.Equal(one.Pairs, many.Pairs);
+        Assert.Equal(one.PostsA, many.PostsA);
+        Assert.Equal(one.PostsB, many.PostsB);
+        Assert.Equal(one.SumDeltaMicros, many.SumDeltaMicros);
+        Assert.Equal(one.Evidence, many.Evidence); // bit-identical doubles
+        for (int e = 0; e < one.EdgeCount; e++) Assert.Equal(one.TopObjects(e).ToArray(), many.TopObjects(e).ToArray());
+    }
+
+    [Fact]
+    public void Window_is_inclusive_at_w_and_excludes_w_plus_one_second()
+    {
+        // object 0: A at 0, B at 60 s (Δ = w); object 1: A at 0, C at 61 s (Δ = w + 1 s)
+        var shares = ShareTable.FromColumns(Modality.Repost, [0, 0, 1, 1], [0, 1, 0, 2], [0, 60_000_000, 1_000_000_000, 1_061_000_000], [0, 1, 2, 3],
+            2, 3, [0, 1, 0, 2], resolution: Time.MicrosPerSecond);
+        var n = CoShareBuilder.Build(shares, new CoShareOptions { WindowMicros = 60 * Time.MicrosPerSecond });
+        Assert.Equal(1, n.EdgeCount);
+        Assert.Equal((0, 1), (n.AccountA[0], n.AccountB[0]));
+        Assert.Equal(60.0, n.MeanDeltaSeconds(0));
+    }
+
+    [Fact]
+    public void A_window_finer_than_the_resolution_is_refused_unless_forced()
+    {
+        var shares = ShareTable.FromColumns(Modality.Repost, [0, 0], [0, 1], [0, 60_000_000], [0, 1], 1, 2, [0, 1], resolution: Time.MicrosPerMinute);
+        var e = Assert.Throws<WindowTooFineException>(() => CoShareBuilder.Build(shares, new CoShareOptions { WindowMicros = 30 * Time.MicrosPerSecond }));
+        Assert.Contains("1 min", e.Message);
+        Assert.Contains("30 s", e.Message);
+        var forced = CoShareBuilder.Build(shares, new CoShareOptions { WindowMicros = 30 * Time.MicrosPerSecond, ForceWindow = true });
+        Assert.Equal(0, forced.EdgeCount);
+        Assert.Equal(1, CoShareBuilder.Build(shares, new CoShareOptions { WindowMicros = Time.MicrosPerMinute }).EdgeCount);
+    }
+
+    [Fact]
+    public void Evidence_weighs_rare_objects_above_viral_ones()
+    {
+        // 10 accounts; object 0 shared by all (idf ln 1 = 0), object 1 only by accounts 0 and 1 (idf ln 5)
+        var obj = new List<int>(); var acc = new List<int>(); var time = new List<long>(); var post = new List<int>();
+        for (int a = 0; a < 10; a++) { obj.Add(0); acc.Add(a); time.Add(a); post.Add(post.Count); }
+        obj.Add(1); acc.Add(0); time.Add(0); post.Add(post.Count);
+        obj.Add(1); acc.Add(1); time.Add(5); post.Add(post.Count);
+        var postAccount = acc.ToArray();
+        var shares = ShareTable.FromColumns(Modality.Repost, [.. obj], [.. acc], [.. time], [.. post], 2, 10, postAccount);
+        var n = CoShareBuilder.Build(shares, new CoShareOptions { WindowMicros = 100 });
+        int e01 = Enumerable.Range(0, n.EdgeCount).Single(e => n.AccountA[e] == 0 && n.AccountB[e] == 1);
+        int e23 = Enumerable.Range(0, n.EdgeCount).Single(e => n.AccountA[e] == 2 && n.AccountB[e] == 3);
+        Assert.Equal(Math.Log(5), n.Evidence[e01], 12);
+        Assert.Equal(0, n.Evidence[e23], 12);
+        Assert.Equal(1, n.TopObjects(e01)[0].Object);
+    }
+
+    internal static ShareTable Random(Random rng, int accounts, int posts, int objects, int spanSeconds, bool listValues)
+    {
+        var obj = new List<int>(); var acc = new List<int>(); var time = new List<long>(); var post = new List<int>();
+        var postAccount = new int[posts];
+        for (int p = 0; p < posts; p++)
+        {
+            int a = rng.Next(accounts);
+            postAccount[p] = a;
+            long t = rng.Next(spanSeconds) * Time.MicrosPerSecond;
+            int k = listValues ? rng.Next(1, 4) : 1;
+            var seen = new HashSet<int>();
+            for (int i = 0; i < k; i++)
+            {
+                // skewed object popularity: a few viral objects, many rare ones
+                int o = rng.Next(3) == 0 ? rng.Next(Math.Max(1, objects / 10)) : rng.Next(objects);
+                if (!seen.Add(o)) continue;
+                obj.Add(o); acc.Add(a); time.Add(t); post.Add(p);
+            }
+        }
+        return ShareTable.FromColumns(Modality.Hashtag, [.. obj], [.. acc], [.. time], [.. post], objects, accounts, postAccount, resolution: Time.MicrosPerSecond);
+    }
+
+    private sealed class Expected
+    {
+        public long Pairs, SumDelta, First = long.MaxValue, Last = long.MinValue;
+        public double Evidence;
+        public HashSet<int> Objects = [], PostsA = [], PostsB = [];
+        public Dictionary<int, double> Idf = [];
+    }
+
+    private static Dictionary<(int, int), Expected> Reference(ShareTable s, CoShareOptions o)
+    {
+        var postsPerAccount = new Dictionary<int, HashSet<int>>();
+        for (int i = 0; i < s.Count; i++)
+        {
+            if (!postsPerAccount.TryGetValue(s.Account[i], out var set)) postsPerAccount[s.Account[i]] = set = [];
+            set.Add(s.Post[i]);
+        }
+        bool Active(int a) => postsPerAccount[a].Count >= o.MinParticipation;
+        var idf = new Dictionary<int, double>();
+        foreach (var g in Enumerable.Range(0, s.Count).GroupBy(i => s.Object[i]))
+            idf[g.Key] = Math.Log(s.AccountCount / (double)g.Select(i => s.Account[i]).Distinct().Count());
+        var result = new Dictionary<(int, int), Expected>();
+        for (int i = 0; i < s.Count; i++)
+        {
+            for (int j = 0; j < s.Count; j++)
+            {
+                if (s.Object[i] != s.Object[j] || s.Account[i] >= s.Account[j]) continue;
+                if (!Active(s.Account[i]) || !Active(s.Account[j])) continue;
+                long d = Math.Abs(s.Time[i] - s.Time[j]);
+                if (d > o.WindowMicros) continue;
+                var key = (s.Account[i], s.Account[j]);
+                if (!result.TryGetValue(key, out var x)) result[key] = x = new Expected();
+                x.Pairs++;
+                x.SumDelta += d;
+                x.First = Math.Min(x.First, Math.Min(s.Time[i], s.Time[j]));
+                x.Last = Math.Max(x.Last, Math.Max(s.Time[i], s.Time[j]));
+                if (x.Objects.Add(s.Object[i])) x.Evidence += idf[s.Object[i]];
+                x.Idf[s.Object[i]] = idf[s.Object[i]];
+                x.PostsA.Add(s.Post[i]);
+                x.PostsB.Add(s.Post[j]);
+            }
+        }
+        return result;
+    }
+}

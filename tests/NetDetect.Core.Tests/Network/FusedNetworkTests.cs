@@ -1,0 +1,69 @@
+using NetDetect.Core.Data;
+using NetDetect.Core.Network;
+using static NetDetect.Core.Tests.Network.NetworkTestData;
+
+namespace NetDetect.Core.Tests.Network;
+
+public class FusedNetworkTests
+{
+    private static Dataset Sample() => Build([
+        Post("o1", "src", 0, text: "original"),
+        Post("r1", "a", 100, repostOf: "o1", hashtags: ["x"]),
+        Post("r2", "b", 110, repostOf: "o1", hashtags: ["X"]),
+        Post("r3", "c", 115, repostOf: "o1"),
+        Post("h1", "a", 500, hashtags: ["y"]),
+        Post("h2", "b", 505, hashtags: ["y"]),
+        Post("h3", "d", 900, hashtags: ["z"]),
+        Post("h4", "e", 901, hashtags: ["z"]),
+    ]);
+
+    [Fact]
+    public void Fused_edges_keep_each_modalitys_weights_and_project_to_quikgraph()
+    {
+        var ds = Sample();
+        var window = new CoShareOptions { WindowMicros = 60 * Time.MicrosPerSecond };
+        var repost = CoShareBuilder.Build(ShareExtractor.Extract(ds, Modality.Repost), window);
+        var hashtag = CoShareBuilder.Build(ShareExtractor.Extract(ds, Modality.Hashtag), window);
+        var fused = FusedNetwork.Combine([repost, hashtag]);
+        // a-b: repost (1 pair) + hashtag x and y (2 pairs); a-c, b-c: repost; d-e: hashtag
+        Assert.Equal(4, fused.EdgeCount);
+        var keep = new EdgeThreshold(2, false, ThresholdComparison.GreaterOrEqual).Apply(fused.Weights(EdgeWeight.Pairs), out _);
+        var graph = NetworkProjection.Project(fused, keep, EdgeWeight.Pairs);
+        Assert.Equal(2, graph.VertexCount); // isolated accounts dropped
+        var edge = Assert.Single(graph.Edges);
+        Assert.Equal(("a", "b"), (edge.SourceId, edge.TargetId));
+        Assert.Equal(3, edge.Weight);
+        Assert.Equal(["repost", "hashtag"], edge.Layers.Select(l => l.Modality));
+        var h = edge.Layers[1];
+        Assert.Equal(2, h.Pairs);
+        Assert.Equal(2, h.Objects);
+        Assert.Equal(7.5, h.MeanDeltaSeconds);
+        Assert.Equal(2, h.TopObjects.Count);
+        Assert.Contains(h.TopObjects, t => t.ObjectId == "y" && t.PostA == "h1" && t.PostB == "h2" && t.DeltaSeconds == 5);
+    }
+
+    [Fact]
+    public void Cluster_summaries_describe_components()
+    {
+        var ds = Sample();
+        var window = new CoShareOptions { WindowMicros = 60 * Time.MicrosPerSecond };
+        var fused = FusedNetwork.Combine([
+            CoShareBuilder.Build(ShareExtractor.Extract(ds, Modality.Repost), window),
+            CoShareBuilder.Build(ShareExtractor.Extract(ds, Modality.Hashtag), window),
+        ]);
+        var graph = NetworkProjection.Project(fused, null, EdgeWeight.Pairs);
+        var membership = NetworkProjection.Components(graph, out int count);
+        Assert.Equal(2, count);
+        var clusters = ClusterSummarizer.Summarize(graph, membership);
+        var big = clusters[0];
+        Assert.Equal(["a", "b", "c"], big.Members);
+        Assert.Equal(1.0, big.Density);
+        Assert.Equal(3, big.Modalities["repost"].Edges);
+        Assert.Equal(1, big.Modalities["hashtag"].Edges);
+        Assert.Equal(Time.ToDateTime(100 * Time.MicrosPerSecond), big.FirstShare);
+        Assert.Equal(Time.ToDateTime(505 * Time.MicrosPerSecond), big.LastShare);
+        Assert.Equal("o1", big.TopObjects[0].ObjectId); // on all three edges
+        Assert.Equal(3, big.TopObjects[0].Edges);
+        Assert.Equal(["d", "e"], clusters[1].Members);
+    }
+}

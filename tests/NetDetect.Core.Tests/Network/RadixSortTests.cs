@@ -1,0 +1,42 @@
+using NetDetect.Core.Network;
+
+namespace NetDetect.Core.Tests.Network;
+
+public class RadixSortTests
+{
+    [Theory]
+    [InlineData(0, 1, 5)]
+    [InlineData(1, 1000, 7)]
+    [InlineData(2, 50_000, 33)]
+    [InlineData(3, 20_000, 64)]
+    [InlineData(4, 10_000, 1)]
+    public void Sorts_stably_like_a_comparison_sort(int seed, int n, int bits)
+    {
+        var rng = new Random(seed);
+        ulong mask = bits == 64 ? ulong.MaxValue : (1UL << bits) - 1;
+        var keys = new ulong[n];
+        for (int i = 0; i < n; i++) keys[i] = (ulong)rng.NextInt64() * 2654435761UL & mask & (rng.Next(4) == 0 ? 0xFFUL : ulong.MaxValue);
+        var values = Enumerable.Range(0, n).ToArray();
+        var expected = keys.Select((k, i) => (k, i)).OrderBy(x => x.k).ThenBy(x => x.i).ToArray();
+        RadixSort.Sort(keys, values, bits);
+        Assert.Equal(expected.Select(x => x.k), keys);
+        Assert.Equal(expected.Select(x => x.i), values);
+    }
+
+    [Fact]
+    public void Share_sort_orders_by_object_then_time_even_when_the_key_must_coarsen_time()
+    {
+        // times spread over the whole long range force a coarse time key; the repair pass restores exact order
+        var rng = new Random(5);
+        int n = 5000;
+        var obj = Enumerable.Range(0, n).Select(_ => rng.Next(1 << 20)).ToArray();
+        var time = Enumerable.Range(0, n).Select(_ => rng.NextInt64(long.MinValue / 2, long.MaxValue / 2)).ToArray();
+        var shares = ShareTable.FromColumns(Modality.Repost, obj, new int[n], time, Enumerable.Range(0, n).ToArray(), 1 << 20, 1, [0]);
+        var sorted = ShareSorter.Sort(shares);
+        for (int i = 1; i < n; i++)
+        {
+            Assert.True(sorted.Object[i - 1] < sorted.Object[i] || (sorted.Object[i - 1] == sorted.Object[i] && sorted.Time[i - 1] <= sorted.Time[i]));
+            Assert.Equal(time[sorted.Order[i]], sorted.Time[i]);
+        }
+    }
+}
