@@ -154,7 +154,7 @@
     for (const n of xml.getElementsByTagName("node")) {
       const label = n.getAttribute("label") || n.getAttribute("id");
       const a = verdict.get(label);
-      elements.push({ data: { id: "n" + n.getAttribute("id"), label, score: a ? a.score : 0.5, verdict: a ? a.verdict : "" } });
+      elements.push({ data: { id: "n" + n.getAttribute("id"), label: a && a.screen_name ? "@" + a.screen_name : label, score: a ? a.score : 0.5, verdict: a ? a.verdict : "" } });
     }
     for (const e of xml.getElementsByTagName("edge")) {
       elements.push({ data: { id: "e" + (e.getAttribute("id") || elements.length), source: "n" + e.getAttribute("source"), target: "n" + e.getAttribute("target"), weight: parseFloat(e.getAttribute("weight") || "1") } });
@@ -163,14 +163,18 @@
     state.cy = window.cytoscape({
       container: box,
       elements,
-      layout: { name: "cose", animate: false, randomize: false },
+      layout: { name: "cose", animate: false, randomize: false, padding: 30, nodeRepulsion: () => 40000, idealEdgeLength: () => 80 },
+      maxZoom: 2.5,
+      minZoom: 0.2,
       style: [
-        { selector: "node", style: { label: "data(label)", "font-size": 9, width: 14, height: 14, "background-color": "#0b4f9c", color: "#222" } },
+        { selector: "node", style: { label: "data(label)", "font-size": 8, "text-valign": "bottom", "text-margin-y": 2, "text-background-color": "#fafbfc", "text-background-opacity": 0.8, width: 14, height: 14, "background-color": "#0b4f9c", color: "#222" } },
         { selector: "node[verdict = 'coordinated']", style: { "background-color": "#a4161a" } },
         { selector: "node[verdict = 'suspicious']", style: { "background-color": "#d08a00" } },
         { selector: "edge", style: { width: "mapData(weight, 0, 20, 1, 6)", "line-color": "#8a9bb0", opacity: 0.8 } },
       ],
     });
+    // a small cluster would otherwise be blown up to fill the box, labels and all
+    if (state.cy.zoom() > 1.2) { state.cy.zoom(1.2); state.cy.center(); }
   }
 
   // One row per member, one tick per post; shared x axis so co-activity lines up vertically.
