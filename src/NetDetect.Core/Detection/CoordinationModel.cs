@@ -263,8 +263,8 @@ public sealed class CoordinationModel
             var model = ml.Model.Load(inner, out var schema);
             return new CoordinationModel(ml, model, schema, meta);
         }
-        catch (InvalidDataException) { throw; }
-        catch (Exception e) when (e is IOException or FormatException or JsonException or InvalidOperationException)
+        catch (InvalidDataException e) when (e.Message.StartsWith(path, StringComparison.Ordinal)) { throw; }
+        catch (Exception e) when (e is InvalidDataException or IOException or FormatException or JsonException or InvalidOperationException)
         {
             throw new InvalidDataException($"{path}: cannot read the model ({e.Message})", e);
         }

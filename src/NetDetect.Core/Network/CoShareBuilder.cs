@@ -24,13 +24,14 @@ public static class CoShareBuilder
         cancellationToken.ThrowIfCancellationRequested();
         progress?.Report(new StageProgress($"{shares.Modality.Name()}: pairs", 1, 3));
         var chunks = Chunk(sorted);
+        bool local = OneSharePerPost(shares);
         var results = new ChunkResult[chunks.Length - 1];
         int threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
         Parallel.For(0, results.Length, new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken },
             () => new Worker(shares.AccountCount),
             (c, _, worker) =>
             {
-                results[c] = worker.Run(sorted, chunks[c], chunks[c + 1], shares.AccountCount, active, options);
+                results[c] = worker.Run(sorted, chunks[c], chunks[c + 1], shares.AccountCount, active, options, local, options.KeepMatches, shares.PostAccount);
                 return worker;
             },
             _ => { });
@@ -76,6 +77,15 @@ public static class CoShareBuilder
         return active;
     }
 
+    // True when no post has two shares (repost, reply, text): then a post's matches all fall in one chunk.
+    private static bool OneSharePerPost(ShareTable shares)
+    {
+        var post = shares.Post;
+        for (int i = 1; i < post.Length; i++)
+            if (post[i] == post[i - 1]) return false;
+        return true;
+    }
+
     // Chunk boundaries at object starts; the count depends on the data size only.
     private static int[] Chunk(SortedShares sorted)
     {
@@ -94,10 +104,13 @@ public static class CoShareBuilder
         return bounds.ToArray();
     }
 
-    private sealed class ChunkResult(PairAccumulator pairs, MatchSet? matches)
+    private sealed class ChunkResult(PairAccumulator pairs, MatchSet? matches, List<int>? selfLoopOwners)
     {
         public PairAccumulator Pairs { get; } = pairs;
+        /// <summary>Kept for the global merge (posts with shares in several chunks) or for CooRTweet's refinement.</summary>
         public MatchSet? Matches { get; } = matches;
+        /// <summary>Owners of self-matched posts, when counted in the chunk.</summary>
+        public List<int>? SelfLoopOwners { get; } = selfLoopOwners;
     }
 
     private sealed class Worker(int accountCount)
@@ -107,7 +120,8 @@ public static class CoShareBuilder
         private int[] _a = new int[64];
         private int[] _p = new int[64];
 
-        public ChunkResult Run(SortedShares s, int start, int end, int accountCount, bool[]? active, CoShareOptions options)
+        public ChunkResult Run(SortedShares s, int start, int end, int accountCount, bool[]? active, CoShareOptions options,
+            bool local, bool keepMatches, int[] postAccount)
         {
             var pairs = new PairAccumulator(Math.Max(16, (end - start) / 2), options.TopObjects);
             var matches = options.CountPosts || options.SelfLoops ? new MatchSet(Math.Max(16, end - start)) : null;
@@ -144,7 +158,25 @@ public static class CoShareBuilder
                 }
                 i = j;
             }
-            return new ChunkResult(pairs, matches);
+            if (matches is null || !local) return new ChunkResult(pairs, matches, null);
+            // Every post lives in this chunk only, so its (post, other account) entries are already distinct:
+            // count posts_a/posts_b into the chunk's own slots (a small table) instead of a global sort and index.
+            var selfOwners = new List<int>();
+            foreach (ulong m in matches.Keys)
+            {
+                if (m == 0) continue;
+                int p = (int)(m >> 32) - 1;
+                int other = (int)(m & 0xFFFFFFFFUL);
+                int owner = postAccount[p];
+                if (owner == other)
+                {
+                    selfOwners.Add(owner);
+                    continue;
+                }
+                if (owner < other) pairs.Existing(PairAccumulator.PackPair(owner, other)).PostsA++;
+                else pairs.Existing(PairAccumulator.PackPair(other, owner)).PostsB++;
+            }
+            return new ChunkResult(pairs, keepMatches ? matches : null, selfOwners);
         }
 
         private int Compact(long[] time, int[] acc, int[] post, int i, int j, bool[] active)
@@ -244,6 +276,8 @@ public static class CoShareBuilder
         var evidence = new double[edges];
         var first = new long[edges];
         var last = new long[edges];
+        var postsA = new int[edges];
+        var postsB = new int[edges];
         var topOffsets = new int[edges + 1];
         var topItems = new List<SharedObjectEvidence>(Math.Min(edges, 1 << 20) * Math.Max(1, options.TopObjects));
         var topList = new List<SharedObjectEvidence>();
@@ -268,17 +302,26 @@ public static class CoShareBuilder
             objects[e] += slot.Objects;
             sumDelta[e] += slot.SumDeltaMicros;
             evidence[e] += slot.Evidence;
+            postsA[e] += slot.PostsA;
+            postsB[e] += slot.PostsB;
             first[e] = Math.Min(first[e], slot.FirstTime);
             last[e] = Math.Max(last[e], slot.LastTime);
             if (options.TopObjects > 0) acc.CopyTop(slot.Top, topList);
         }
         if (e >= 0) topOffsets[e + 1] = FinishTop(topList, options.TopObjects, topItems);
 
-        var matches = MergeMatches(shares, results);
-        var postsA = new int[edges];
-        var postsB = new int[edges];
         var selfLoops = new int[options.SelfLoops ? shares.AccountCount : 0];
-        if (matches.Length > 0)
+        bool local = results.Length > 0 && results.All(r => r.SelfLoopOwners is not null);
+        ulong[] matches;
+        if (local)
+        {
+            if (selfLoops.Length > 0)
+                foreach (var r in results)
+                    foreach (int owner in r.SelfLoopOwners!) selfLoops[owner]++;
+            matches = options.KeepMatches ? ConcatMatches(results) : [];
+        }
+        else matches = MergeMatches(shares, results);
+        if (!local && matches.Length > 0)
         {
             var index = new EdgeIndex(a, b);
             var postAccount = shares.PostAccount;
@@ -323,10 +366,25 @@ public static class CoShareBuilder
     // Appends the edge's strongest k to the flat list and returns the list's new end.
     private static int FinishTop(List<SharedObjectEvidence> list, int k, List<SharedObjectEvidence> into)
     {
-        if (list.Count > 1) list.Sort(static (x, y) => x.Idf != y.Idf ? y.Idf.CompareTo(x.Idf) : x.Object.CompareTo(y.Object));
+        // one chunk's list is already in order; only lists merged from several chunks need a sort
+        bool sorted = true;
+        for (int i = 1; i < list.Count && sorted; i++)
+            sorted = list[i - 1].Idf > list[i].Idf || (list[i - 1].Idf == list[i].Idf && list[i - 1].Object < list[i].Object);
+        if (!sorted) list.Sort(static (x, y) => x.Idf != y.Idf ? y.Idf.CompareTo(x.Idf) : x.Object.CompareTo(y.Object));
         int n = Math.Min(k, list.Count);
         for (int i = 0; i < n; i++) into.Add(list[i]);
         return into.Count;
+    }
+
+    // Distinct already (each post in one chunk); order is the chunks' table order, deterministic for the data.
+    private static ulong[] ConcatMatches(ChunkResult[] results)
+    {
+        int total = 0;
+        foreach (var r in results) total += r.Matches?.Count ?? 0;
+        var keys = new ulong[total];
+        int at = 0;
+        foreach (var r in results) if (r.Matches is not null) at = r.Matches.CopyTo(keys, at);
+        return keys;
     }
 
     private static ulong[] MergeMatches(ShareTable shares, ChunkResult[] results)

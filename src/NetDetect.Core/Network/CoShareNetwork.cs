@@ -44,6 +44,8 @@ public sealed record CoShareOptions
     public bool ForceWindow { get; init; }
     /// <summary>Count posts_a/posts_b (and QUT weights); costs a set insert per pair side.</summary>
     public bool CountPosts { get; init; } = true;
+    /// <summary>Keep the (post, matching account) entries on the result (CooRTweet's refinement reads them).</summary>
+    internal bool KeepMatches { get; init; }
 }
 
 /// <summary>A window finer than the data's timestamp resolution, refused unless forced.</summary>
@@ -94,7 +96,7 @@ public sealed class CoShareNetwork
     public required int[] SelfLoopPosts { get; init; }
     /// <summary>Cosine similarity of the two accounts' activity (the <c>sync</c> modality only; null for co-share joins).</summary>
     public double[]? Similarity { get; init; }
-    /// <summary>Sorted distinct (post + 1) &lt;&lt; 32 | other account entries: post matched by other.</summary>
+    /// <summary>Distinct (post + 1) &lt;&lt; 32 | other account entries, post matched by other (only when kept).</summary>
     internal ulong[] Matches { get; init; } = [];
 
     public int EdgeCount => AccountA.Length;

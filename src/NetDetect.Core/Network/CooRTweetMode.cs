@@ -95,6 +95,7 @@ public static class CooRTweetMode
             Threads = options.Threads,
             ForceWindow = options.ForceWindow,
             CountPosts = true,
+            KeepMatches = true,
         }, cancellationToken: cancellationToken);
         if (options.MinParticipation < 1) return network;
 

@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 
 namespace NetDetect.Core.Network;
 
-/// <summary>One account pair's running totals in 56 bytes, so a pair update touches one or two cache lines.</summary>
+/// <summary>One account pair's running totals in 64 bytes, one cache line per pair update.</summary>
 [StructLayout(LayoutKind.Sequential)]
 internal struct EdgeSlot
 {
@@ -17,6 +17,9 @@ internal struct EdgeSlot
     public int Objects;
     public int LastObject;
     public int Top;
+    /// <summary>posts_a/posts_b counted inside the chunk (when no post has shares in two chunks).</summary>
+    public int PostsA;
+    public int PostsB;
 }
 
 /// <summary>
@@ -87,6 +90,18 @@ internal sealed class PairAccumulator
         ref EdgeSlot s = ref Find(key);
         s.Pairs++;
         s.SumDeltaMicros += delta;
+    }
+
+    /// <summary>The existing slot of <paramref name="key"/> (the pair must have been added).</summary>
+    public ref EdgeSlot Existing(ulong key)
+    {
+        int i = (int)((key * 0x9E3779B97F4A7C15UL) >> _shift);
+        while (_slots[i].Key != key)
+        {
+            if (_slots[i].Key == 0) throw new InvalidOperationException("pair not in the accumulator");
+            i = (i + 1) & _mask;
+        }
+        return ref _slots[i];
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -236,6 +251,9 @@ internal sealed class MatchSet
             _keys[i] = k;
         }
     }
+
+    /// <summary>The raw table: entries are the non-zero keys.</summary>
+    public ulong[] Keys => _keys;
 
     /// <summary>Appends the entries (in table order) to <paramref name="into"/> from <paramref name="at"/>.</summary>
     public int CopyTo(ulong[] into, int at)

@@ -2,8 +2,8 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using System.Xml;
 using NetDetect.Core.Detection;
+using NetDetect.Core.Export;
 using NetDetect.Core.Network;
 using Parquet.Serialization;
 
@@ -43,7 +43,7 @@ public static class DetectionOutput
             await ParquetSerializer.SerializeAsync(rows, parquet, cancellationToken: cancellationToken);
         await WriteCsvAsync(rows, Path.Combine(directory, "verdicts.csv"), cancellationToken);
         await File.WriteAllTextAsync(Path.Combine(directory, "clusters.json"), JsonSerializer.Serialize(ClustersJson(result), Json), cancellationToken);
-        WriteGexf(result, Path.Combine(directory, "network.gexf"));
+        await GexfWriter.WriteFileAsync(FlaggedGraph(result), Path.Combine(directory, "network.gexf"), cancellationToken);
         await File.WriteAllTextAsync(Path.Combine(directory, "summary.json"), JsonSerializer.Serialize(Summary(result, inputName, modelName), Json), cancellationToken);
         await File.WriteAllTextAsync(Path.Combine(directory, "report.html"), ReportHtml.Render(result, inputName, modelName), cancellationToken);
     }
@@ -137,82 +137,55 @@ public static class DetectionOutput
         };
     }
 
-    /// <summary>GEXF 1.3 of the flagged network: accounts with score, verdict and cluster; edges with evidence and per-modality pairs.</summary>
-    public static void WriteGexf(DetectionResult result, string path)
+    /// <summary>The flagged network for the export stage: accounts with score, verdict and cluster; edges weighted by evidence.</summary>
+    public static GraphExport FlaggedGraph(DetectionResult result)
     {
         var graph = result.FlaggedGraph;
-        var settings = new XmlWriterSettings { Indent = true, Encoding = new UTF8Encoding(false) };
-        using var x = XmlWriter.Create(path, settings);
-        const string ns = "http://gexf.net/1.3";
-        x.WriteStartDocument();
-        x.WriteStartElement("gexf", ns);
-        x.WriteAttributeString("version", "1.3");
-        x.WriteStartElement("meta", ns);
-        x.WriteElementString("creator", ns, "NetDetect");
-        x.WriteElementString("description", ns, "Co-activity network of the accounts flagged by netdetect detect (score at or above the suspicious band), edges inside reported clusters");
-        x.WriteEndElement();
-        x.WriteStartElement("graph", ns);
-        x.WriteAttributeString("defaultedgetype", "undirected");
-        x.WriteAttributeString("mode", "static");
-        void Attributes(string cls, params (string Id, string Title, string Type)[] attrs)
+        var vertices = graph.Vertices.OrderBy(v => v).ToArray();
+        var index = new Dictionary<int, int>();
+        for (int i = 0; i < vertices.Length; i++) index[vertices[i]] = i;
+        var edges = graph.Edges.OrderBy(e => e.Source).ThenBy(e => e.Target).ToArray();
+        var src = new int[edges.Length];
+        var dst = new int[edges.Length];
+        var weight = new double[edges.Length];
+        var pairs = new long[edges.Length];
+        var modalities = new string?[edges.Length];
+        var delta = new double[edges.Length];
+        for (int e = 0; e < edges.Length; e++)
         {
-            x.WriteStartElement("attributes", ns);
-            x.WriteAttributeString("class", cls);
-            foreach (var (id, title, type) in attrs)
+            src[e] = index[edges[e].Source];
+            dst[e] = index[edges[e].Target];
+            weight[e] = edges[e].Evidence;
+            pairs[e] = edges[e].Pairs;
+            modalities[e] = string.Join(',', edges[e].Layers.Select(l => l.Modality));
+            delta[e] = edges[e].MeanDeltaSeconds;
+        }
+        return new GraphExport
+        {
+            NodeIds = vertices.Select(v => result.Verdicts[v].AccountId).ToArray(),
+            NodeAttributes =
+            [
+                AttributeColumn.Double("score", vertices.Select(v => result.Verdicts[v].Score).ToArray()),
+                AttributeColumn.String("verdict", vertices.Select(v => (string?)result.Verdicts[v].Verdict).ToArray()),
+                AttributeColumn.Integer("cluster_id", vertices.Select(v => result.Verdicts[v].ClusterId).ToArray()),
+            ],
+            EdgeSources = src,
+            EdgeTargets = dst,
+            EdgeWeights = weight,
+            EdgeAttributes =
+            [
+                AttributeColumn.Integer("pairs", pairs),
+                AttributeColumn.String("modalities", modalities),
+                AttributeColumn.Double("mean_delta_s", delta),
+            ],
+            Parameters = new Dictionary<string, string>
             {
-                x.WriteStartElement("attribute", ns);
-                x.WriteAttributeString("id", id);
-                x.WriteAttributeString("title", title);
-                x.WriteAttributeString("type", type);
-                x.WriteEndElement();
-            }
-            x.WriteEndElement();
-        }
-        Attributes("node", ("score", "score", "double"), ("verdict", "verdict", "string"), ("cluster", "cluster_id", "integer"));
-        Attributes("edge", ("evidence", "evidence", "double"), ("pairs", "pairs", "long"), ("modalities", "modalities", "string"), ("mean_delta_s", "mean_delta_s", "double"));
-        x.WriteStartElement("nodes", ns);
-        foreach (int v in graph.Vertices.OrderBy(v => v))
-        {
-            var verdict = result.Verdicts[v];
-            x.WriteStartElement("node", ns);
-            x.WriteAttributeString("id", verdict.AccountId);
-            x.WriteAttributeString("label", verdict.AccountId);
-            x.WriteStartElement("attvalues", ns);
-            Att(x, ns, "score", verdict.Score.ToString("R", CultureInfo.InvariantCulture));
-            Att(x, ns, "verdict", verdict.Verdict);
-            Att(x, ns, "cluster", verdict.ClusterId.ToString(CultureInfo.InvariantCulture));
-            x.WriteEndElement();
-            x.WriteEndElement();
-        }
-        x.WriteEndElement();
-        x.WriteStartElement("edges", ns);
-        int id = 0;
-        foreach (var e in graph.Edges.OrderBy(e => e.Source).ThenBy(e => e.Target))
-        {
-            x.WriteStartElement("edge", ns);
-            x.WriteAttributeString("id", (id++).ToString(CultureInfo.InvariantCulture));
-            x.WriteAttributeString("source", e.SourceId);
-            x.WriteAttributeString("target", e.TargetId);
-            x.WriteAttributeString("weight", e.Evidence.ToString("R", CultureInfo.InvariantCulture));
-            x.WriteStartElement("attvalues", ns);
-            Att(x, ns, "evidence", e.Evidence.ToString("R", CultureInfo.InvariantCulture));
-            Att(x, ns, "pairs", e.Pairs.ToString(CultureInfo.InvariantCulture));
-            Att(x, ns, "modalities", string.Join(',', e.Layers.Select(l => l.Modality)));
-            Att(x, ns, "mean_delta_s", e.MeanDeltaSeconds.ToString("R", CultureInfo.InvariantCulture));
-            x.WriteEndElement();
-            x.WriteEndElement();
-        }
-        x.WriteEndElement();
-        x.WriteEndElement();
-        x.WriteEndElement();
-        x.WriteEndDocument();
-    }
-
-    private static void Att(XmlWriter x, string ns, string key, string value)
-    {
-        x.WriteStartElement("attvalue", ns);
-        x.WriteAttributeString("for", key);
-        x.WriteAttributeString("value", value);
-        x.WriteEndElement();
+                ["content"] = "accounts at or above the suspicious band, edges inside reported clusters, weight = evidence",
+                ["modalities"] = string.Join(',', result.Model.Modalities),
+                ["window_s"] = (result.Model.WindowMicros / (double)Data.Time.MicrosPerSecond).ToString(CultureInfo.InvariantCulture),
+                ["min_participation"] = result.Model.MinParticipation.ToString(CultureInfo.InvariantCulture),
+                ["suspicious"] = result.Model.Bands.Suspicious.ToString(CultureInfo.InvariantCulture),
+            },
+        };
     }
 }

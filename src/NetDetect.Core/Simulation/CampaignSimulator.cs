@@ -68,6 +68,7 @@ public static class CampaignSimulator
         using var window = new SemaphoreSlim(threads * 4);
         using var running = new SemaphoreSlim(threads);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var chunks = new System.Collections.Concurrent.ConcurrentBag<PostColumns>();
         var launcher = Task.Run(async () =>
         {
             for (int i = 0; i < plan.Count; i++)
@@ -79,7 +80,8 @@ public static class CampaignSimulator
                 {
                     try
                     {
-                        var chunk = new PostColumns(1024);
+                        // chunks are reused once appended: fresh large arrays per partition cost page faults and GC work
+                        var chunk = chunks.TryTake(out var reused) ? reused : new PostColumns(4096);
                         var generator = new PartitionGenerator(w);
                         generator.Generate(p, chunk);
                         slots[p.Index].SetResult((chunk, generator.Arena));
@@ -108,8 +110,11 @@ public static class CampaignSimulator
                 slots[i] = null!;
                 batch.Append(chunk);
                 arenas.Add(arena);
-                groupPosts[plan[i].Group] = groupPosts.GetValueOrDefault(plan[i].Group) + chunk.Count;
-                total += chunk.Count;
+                int rows = chunk.Count;
+                chunk.Clear();
+                chunks.Add(chunk);
+                groupPosts[plan[i].Group] = groupPosts.GetValueOrDefault(plan[i].Group) + rows;
+                total += rows;
                 window.Release();
                 if (batch.Count >= w.Options.RowGroupSize || (i == plan.Count - 1 && (batch.Count > 0 || total == 0)))
                 {

@@ -39,6 +39,11 @@ public sealed class TrainedModel : IAsyncLifetime
         string data = Path.Combine(root, "sim");
         string models = Path.Combine(root, "models");
         Directory.CreateDirectory(models);
+        // made once per test run and shared by every test class; removed when the test host exits
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try { Directory.Delete(root, true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        };
         await CampaignSimulator.RunAsync(new SimulationOptions { Accounts = 300, Posts = 6_000, Days = 7, Operations = 2, Seed = 11, OperationShare = 0.1, Threads = 2 }, data);
         var dataset = await ParquetDatasetReader.ReadAsync(data);
         var network = new DetectionNetworkOptions { Threads = 2 };

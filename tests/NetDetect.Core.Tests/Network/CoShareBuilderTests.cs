@@ -49,14 +49,18 @@ public class CoShareBuilderTests
         }
     }
 
-    [Fact]
-    public void Results_are_identical_for_any_thread_count()
+    [Theory]
+    [InlineData(true)]  // posts with several shares: posts_a/posts_b deduplicated globally
+    [InlineData(false)] // one share per post: posts_a/posts_b counted inside each chunk
+    public void Results_are_identical_for_any_thread_count(bool listValues)
     {
         // > 32,768 shares so the sorted shares split into several chunks
-        var shares = Random(new Random(9), accounts: 3_000, posts: 120_000, objects: 4_000, spanSeconds: 20_000, listValues: true);
+        var shares = Random(new Random(9), accounts: 3_000, posts: 120_000, objects: 4_000, spanSeconds: 20_000, listValues: listValues);
         var one = CoShareBuilder.Build(shares, new CoShareOptions { WindowMicros = 30 * Time.MicrosPerSecond, Threads = 1 });
         var many = CoShareBuilder.Build(shares, new CoShareOptions { WindowMicros = 30 * Time.MicrosPerSecond, Threads = 4 });
         Assert.True(one.EdgeCount > 1000);
+        // posts_a/posts_b agree with the other path's definition: distinct posts matched (checked against brute force above)
+        Assert.True(one.PostsA.Zip(one.PostsB).All(p => p.First + p.Second > 0));
         Assert.Equal(one.AccountA, many.AccountA);
         Assert.Equal(one.AccountB, many.AccountB);
         Assert.Equal(one.Pairs, many.Pairs);

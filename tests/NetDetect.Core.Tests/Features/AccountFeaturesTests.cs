@@ -1,0 +1,63 @@
+using NetDetect.Core.Data;
+using NetDetect.Core.Features;
+
+namespace NetDetect.Core.Tests.Features;
+
+public class AccountFeaturesTests
+{
+    [Fact]
+    public void Hour_of_week_starts_on_Monday_midnight_utc()
+    {
+        Assert.Equal(0, AccountFeatures.HourOfWeek(Time.FromDateTime(new DateTime(2024, 3, 4, 0, 30, 0, DateTimeKind.Utc))));
+        Assert.Equal(24 * 3 + 13, AccountFeatures.HourOfWeek(Time.FromDateTime(new DateTime(2024, 3, 7, 13, 0, 0, DateTimeKind.Utc))));
+        Assert.Equal(167, AccountFeatures.HourOfWeek(Time.FromDateTime(new DateTime(1969, 12, 28, 23, 59, 0, DateTimeKind.Utc))));
+        Assert.True(AccountFeatures.IsOfficeHour(9));
+        Assert.False(AccountFeatures.IsOfficeHour(18));
+        Assert.False(AccountFeatures.IsOfficeHour(5 * 24 + 10));
+    }
+
+    [Fact]
+    public void Features_follow_their_definitions_on_a_hand_built_dataset()
+    {
+        var b = new DatasetBuilder();
+        long t0 = Time.FromDateTime(new DateTime(2024, 3, 4, 7, 0, 0, DateTimeKind.Utc)); // Monday 07:00 UTC
+        b.TryAddAccount(new AccountRecord { AccountId = "a", ScreenName = "bob1234", CreatedAt = t0 - 10 * 86_400 * Time.MicrosPerSecond, FollowerCount = 9, FollowingCount = 99 });
+        b.TryAddAccount(new AccountRecord { AccountId = "b", ScreenName = "alice", CreatedAt = t0 - 10 * 86_400 * Time.MicrosPerSecond + 5 });
+        b.TryAddAccount(new AccountRecord { AccountId = "c" });
+        // a and b repost the same two posts 10 s apart; a also posts two originals with hashtags x, x
+        for (int k = 0; k < 2; k++)
+        {
+            long t = t0 + k * 3600 * Time.MicrosPerSecond;
+            b.TryAddPost(new PostRecord { PostId = $"o{k}", AccountId = "c", CreatedAt = t - 60 * Time.MicrosPerSecond, Text = "hello" });
+            b.TryAddPost(new PostRecord { PostId = $"a{k}", AccountId = "a", CreatedAt = t, RepostOfPostId = $"o{k}", RepostOfAccountId = "c", Language = "en" });
+            b.TryAddPost(new PostRecord { PostId = $"b{k}", AccountId = "b", CreatedAt = t + 10 * Time.MicrosPerSecond, RepostOfPostId = $"o{k}", RepostOfAccountId = "c" });
+            b.TryAddPost(new PostRecord { PostId = $"x{k}", AccountId = "a", CreatedAt = t + 1800 * Time.MicrosPerSecond, Text = $"own {k}", Hashtags = ["x"], Language = k == 0 ? "en" : "de" });
+        }
+        var ds = b.Build();
+        var cn = CoordinationNetwork.Build(ds, new DetectionNetworkOptions { Threads = 1 });
+        var f = AccountFeatures.Compute(ds, cn);
+        int C(string name) => AccountFeatures.Names.ToList().IndexOf(name);
+        int a = 0, bb = 1, c = 2;
+        Assert.Equal(Math.Log(2), f[a, C("net_partners")], 5);       // b only (hashtag x is a's alone)
+        Assert.Equal(Math.Log(3), f[a, C("net_pairs")], 5);          // two repost pairs
+        Assert.Equal(Math.Log(2), f[a, C("net_partners_repost")], 5);
+        Assert.Equal(0, f[c, C("net_partners")]);
+        Assert.Equal(0.5, f[a, C("net_coordinated_share")], 5);      // 2 of a's 4 posts matched by b
+        Assert.Equal(1.0, f[bb, C("net_coordinated_share")], 5);
+        Assert.Equal(Math.Log(1 + 10), f[a, C("net_mean_delta_s")], 4);
+        Assert.Equal(0.5, f[a, C("c_repost_share")], 5);
+        Assert.Equal(0.5, f[a, C("c_hashtag_diversity")], 5);        // x used twice
+        Assert.Equal(0.5, f[a, C("c_hashtags_per_post")], 5);
+        Assert.Equal(4, f[a, C("p_name_digit_suffix")]);
+        Assert.Equal(0, f[bb, C("p_name_digit_suffix")]);
+        Assert.True(float.IsNaN(f[c, C("p_name_digit_suffix")]));
+        Assert.Equal(Math.Log(2), f[a, C("p_creation_day_burst")], 5); // a and b created the same day
+        Assert.Equal(Math.Log(10.0 / 100), f[a, C("p_follow_ratio")], 4);
+        Assert.Equal(2, f[a, C("p_post_languages")]);
+        Assert.Equal(0.25, f[a, C("p_language_switch_share")], 5);   // en, en, en, de
+        Assert.Equal(Math.Log(1 + 10), f[a, C("p_age_days")], 4);
+        // all of a's posts fall 07:00–09:30 UTC on a Monday: some time zone puts them all in office hours
+        Assert.Equal(1.0, f[a, C("t_office_share")], 5);
+        Assert.Equal(AccountFeatures.Names.Count, f.Columns);
+    }
+}
