@@ -1,13 +1,19 @@
 using BenchmarkDotNet.Running;
+using NetDetect.Benchmarks;
 
-// First argument picks a hand-timed mode; anything else goes to BenchmarkDotNet.
-return args.Length > 0 && args[0] == "kernels" ? await NetDetect.Benchmarks.Kernels.KernelsBench.RunAsync(args[1..])
-    : args.Length > 0 && args[0] == "network" ? NetDetect.Benchmarks.Network.NetworkBench.Run(args[1..])
-    : args.Length > 0 && args[0] == "communities" ? NetDetect.Benchmarks.Communities.CommunitiesBench.Run(args[1..])
-    : RunBenchmarkDotNet(args);
+// First argument picks a hand-timed end-to-end mode; anything else goes to BenchmarkDotNet.
+return args.FirstOrDefault() switch
+{
+    "ingest" => await IngestMeasurement.RunAsync(args[1..]),
+    IngestMeasurement.ChildVerb => await IngestMeasurement.MeasureChildAsync(args[1..]),
+    "kernels" => await NetDetect.Benchmarks.Kernels.KernelsBench.RunAsync(args[1..]),
+    "network" => NetDetect.Benchmarks.Network.NetworkBench.Run(args[1..]),
+    "communities" => NetDetect.Benchmarks.Communities.CommunitiesBench.Run(args[1..]),
+    _ => RunBenchmarkDotNet(args),
+};
 
 static int RunBenchmarkDotNet(string[] args)
 {
-    BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    BenchmarkSwitcher.FromAssembly(typeof(IngestMeasurement).Assembly).Run(args);
     return 0;
 }

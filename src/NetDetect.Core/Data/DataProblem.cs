@@ -96,6 +96,23 @@ public sealed class ProblemCollector
         _warnings[key] = n + count;
     }
 
+    /// <summary>Adds everything <paramref name="other"/> collected (used to merge per-thread collectors in a fixed order).</summary>
+    public void Add(ProblemCollector other)
+    {
+        foreach (var p in other._problems) Error(p);
+        foreach (var (key, n) in other._errorsPerColumn)
+        {
+            int listed = Math.Min(n, other.MaxErrorsPerColumn);
+            if (n > listed)
+            {
+                _errorsPerColumn.TryGetValue(key, out int mine);
+                _errorsPerColumn[key] = mine + n - listed;
+                HasErrors = true;
+            }
+        }
+        foreach (var ((file, column, message), count) in other._warnings) Warning(file, column, message, count);
+    }
+
     public IReadOnlyList<DataProblem> Problems
     {
         get

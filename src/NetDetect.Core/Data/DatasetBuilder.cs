@@ -14,7 +14,7 @@ public enum PostList
 /// Builds a <see cref="Dataset"/> row by row or column by column. The Parquet reader, the importers and the
 /// simulator all go through it, so interning, defaults and derived columns are decided in one place.
 /// </summary>
-public sealed class DatasetBuilder
+public sealed partial class DatasetBuilder
 {
     private readonly StringInterner _accountIds;
     private readonly StringArena _screenName, _displayName, _description, _location, _profileUrl, _accountLanguage, _label;
@@ -163,9 +163,8 @@ public sealed class DatasetBuilder
     {
         _postIds.GetOrAdd(postId, out bool added);
         if (!added) return false;
-        int before = _accountIds.Count;
         int author = InternAuthor(accountId);
-        if (_accountIds.Count > before) _missingAuthors++;
+        if (!_inAccountsFile[author]) _missingAuthors++;
         _author.Add(author);
         _time.Add(createdAt);
         return true;
@@ -174,7 +173,7 @@ public sealed class DatasetBuilder
     private static int InternOptional(StringInterner pool, string? value) =>
         string.IsNullOrEmpty(value) ? -1 : pool.GetOrAdd(value);
 
-    /// <summary>Number of posts whose author was not (yet) in the accounts added before them.</summary>
+    /// <summary>Number of posts whose author was not (yet) among the accounts added from account rows.</summary>
     public long MissingAuthorCount => _missingAuthors;
 
     // ---- column-at-a-time appends for the Parquet reader (each call appends the next post's value) ----
@@ -322,6 +321,10 @@ public sealed class DatasetBuilder
         }
 
         public int ValueCount => _values.Count;
+
+        public StringInterner Dictionary => _dict;
+
+        public void AddId(int id) => _values.Add(id);
 
         public void EnsureRowCapacity(int rows) => _offsets.EnsureCapacity(rows + 1);
 

@@ -9,30 +9,55 @@ public readonly record struct StageProgress(string Stage, long Done, long Total)
     public double Fraction => Total <= 0 ? 0 : Math.Clamp((double)Done / Total, 0, 1);
 }
 
+/// <summary>How <see cref="ParquetDatasetReader"/> reads: the results never depend on these settings.</summary>
+public sealed record DatasetReadOptions
+{
+    /// <summary>Columns decoded at the same time; 0 means one per processor.</summary>
+    public int MaxDegreeOfParallelism { get; init; }
+
+    public static DatasetReadOptions Default { get; } = new();
+
+    internal int EffectiveParallelism => MaxDegreeOfParallelism > 0 ? MaxDegreeOfParallelism : Environment.ProcessorCount;
+}
+
 /// <summary>
-/// Reads a canonical dataset directory into a <see cref="Dataset"/>, streaming row group by row group and
-/// checking the data contract as it goes. Every problem names file, column, row group and row.
+/// Reads a canonical dataset directory into a <see cref="Dataset"/>, checking the data contract as it goes.
+/// Every problem names file, column, row group and row.
 /// </summary>
+/// <remarks>
+/// Columns are independent jobs: each walks the row groups in file order and appends to its own part of the
+/// <see cref="DatasetBuilder"/>, so jobs run in parallel while every id stays what a single thread would
+/// give. Strings and timestamps go through <see cref="ParquetChunkDecoder"/> (one UTF-8 decode and one
+/// intern per value, dictionary entries once); chunks it cannot handle fall back to Parquet.Net.
+/// </remarks>
 public static class ParquetDatasetReader
 {
     /// <summary>Reads <paramref name="directory"/>; throws <see cref="DataFormatException"/> listing every problem.</summary>
-    public static async Task<Dataset> ReadAsync(string directory, IProgress<StageProgress>? progress = null, CancellationToken cancellationToken = default)
+    public static Task<Dataset> ReadAsync(string directory, IProgress<StageProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        ReadAsync(directory, DatasetReadOptions.Default, progress, cancellationToken);
+
+    /// <summary>Reads <paramref name="directory"/> with explicit <paramref name="options"/>.</summary>
+    public static async Task<Dataset> ReadAsync(string directory, DatasetReadOptions options, IProgress<StageProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         var problems = new ProblemCollector();
-        var dataset = await ReadCoreAsync(directory, problems, progress, cancellationToken);
+        var dataset = await ReadCoreAsync(directory, options, problems, progress, cancellationToken);
         problems.ThrowIfErrors();
         return dataset!;
     }
 
     /// <summary>Checks <paramref name="directory"/> against the contract and reports everything found.</summary>
-    public static async Task<ValidationReport> ValidateAsync(string directory, IProgress<StageProgress>? progress = null, CancellationToken cancellationToken = default)
+    public static Task<ValidationReport> ValidateAsync(string directory, IProgress<StageProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        ValidateAsync(directory, DatasetReadOptions.Default, progress, cancellationToken);
+
+    /// <summary>Checks <paramref name="directory"/> with explicit <paramref name="options"/>.</summary>
+    public static async Task<ValidationReport> ValidateAsync(string directory, DatasetReadOptions options, IProgress<StageProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         var problems = new ProblemCollector();
-        var dataset = await ReadCoreAsync(directory, problems, progress, cancellationToken);
+        var dataset = await ReadCoreAsync(directory, options, problems, progress, cancellationToken);
         return new ValidationReport(directory, problems.Problems, problems.HasErrors ? null : dataset);
     }
 
-    private static async Task<Dataset?> ReadCoreAsync(string directory, ProblemCollector problems, IProgress<StageProgress>? progress, CancellationToken ct)
+    private static async Task<Dataset?> ReadCoreAsync(string directory, DatasetReadOptions options, ProblemCollector problems, IProgress<StageProgress>? progress, CancellationToken ct)
     {
         if (!Directory.Exists(directory))
         {
@@ -48,29 +73,27 @@ public static class ParquetDatasetReader
         }
         if (problems.HasErrors) return null;
 
-        await using var accountsFile = await OpenAsync(accountsPath, problems, ct);
-        await using var postsFile = await OpenAsync(postsPath, problems, ct);
-        if (accountsFile is null || postsFile is null) return null;
+        await using var accounts = await FileContext.OpenAsync(accountsPath, CanonicalSchema.Accounts, problems, ct);
+        await using var posts = await FileContext.OpenAsync(postsPath, CanonicalSchema.Posts, problems, ct);
+        // Column problems (missing, wrong type) do not stop the row checks of the other columns: validate lists everything.
+        if (accounts is null || posts is null) return null;
 
-        var accountColumns = ResolveColumns(accountsPath, accountsFile, CanonicalSchema.Accounts, problems);
-        var postColumns = ResolveColumns(postsPath, postsFile, CanonicalSchema.Posts, problems);
-        if (problems.HasErrors) return null;
-
-        long accountRows = accountsFile.RowGroups.Sum(g => g.RowCount);
-        long postRows = postsFile.RowGroups.Sum(g => g.RowCount);
-        if (postRows > int.MaxValue || accountRows > int.MaxValue)
+        if (posts.TotalRows > int.MaxValue || accounts.TotalRows > int.MaxValue)
         {
-            problems.Error(postsPath, null, null, "more than 2^31 rows is not supported in one dataset");
+            problems.Error(posts.TotalRows > int.MaxValue ? postsPath : accountsPath, null, null, "more than 2^31 rows is not supported in one dataset");
             return null;
         }
-        var builder = new DatasetBuilder((int)accountRows + 16, (int)postRows + 16)
+        var builder = new DatasetBuilder((int)accounts.TotalRows, (int)posts.TotalRows)
         {
-            DomainsProvided = postColumns.ContainsKey("domains"),
+            DomainsProvided = posts.Columns.ContainsKey("domains"),
         };
+        foreach (var (name, list) in ListColumns)
+            if (posts.Columns.ContainsKey(name)) builder.EnsureListValueCapacity(list, (int)Math.Min(int.MaxValue, posts.ValueSlots(name)));
 
-        var state = new ReadState(builder, problems);
-        await ReadAccountsAsync(accountsPath, accountsFile, accountColumns, state, progress, ct);
-        await ReadPostsAsync(postsPath, postsFile, postColumns, state, progress, ct);
+        int parallelism = options.EffectiveParallelism;
+        await RunJobsAsync(accounts, AccountJobs(accounts, builder, progress), parallelism, problems, ct);
+        builder.MarkAccountsFromFile(builder.AccountCount);
+        await RunJobsAsync(posts, PostJobs(posts, builder, progress), parallelism, problems, ct);
 
         if (builder.MissingAuthorCount > 0)
             problems.Warning(postsPath, "account_id", "post author not in accounts.parquet; account created with unknown profile", builder.MissingAuthorCount);
@@ -78,29 +101,103 @@ public static class ParquetDatasetReader
         return builder.Build(problems.Warnings);
     }
 
-    private sealed class ReadState(DatasetBuilder builder, ProblemCollector problems)
-    {
-        public DatasetBuilder Builder { get; } = builder;
-        public ProblemCollector Problems { get; } = problems;
-    }
+    // ---- files and columns ----
 
-    private static async Task<ParquetReader?> OpenAsync(string path, ProblemCollector problems, CancellationToken ct)
+    /// <summary>One open Parquet file: its metadata, resolved columns and a handle every job reads through.</summary>
+    private sealed class FileContext : IAsyncDisposable
     {
-        try
+        private readonly Dictionary<string, Parquet.Meta.ColumnMetaData?[]> _chunks = new(StringComparer.Ordinal);
+
+        private FileContext(string path, ParquetReader reader, Dictionary<string, DataField> columns)
         {
-            return await ParquetReader.CreateAsync(path, cancellationToken: ct);
+            Path = path;
+            Reader = reader;
+            Columns = columns;
+            RowGroupCount = reader.RowGroupCount;
+            RowCount = new int[RowGroupCount];
+            RowBase = new long[RowGroupCount];
+            for (int g = 0; g < RowGroupCount; g++)
+            {
+                using var rg = reader.OpenRowGroupReader(g);
+                RowBase[g] = TotalRows;
+                RowCount[g] = (int)Math.Min(int.MaxValue, rg.RowCount);
+                TotalRows += rg.RowCount;
+                foreach (var (name, field) in columns)
+                {
+                    if (!_chunks.TryGetValue(name, out var chunks)) _chunks[name] = chunks = new Parquet.Meta.ColumnMetaData?[RowGroupCount];
+                    chunks[g] = rg.GetMetadata(field)?.MetaData;
+                }
+            }
+            Handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.RandomAccess);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+
+        public string Path { get; }
+        public ParquetReader Reader { get; }
+        public Dictionary<string, DataField> Columns { get; }
+        public Microsoft.Win32.SafeHandles.SafeFileHandle Handle { get; }
+        public int RowGroupCount { get; }
+        public int[] RowCount { get; }
+        public long[] RowBase { get; }
+        public long TotalRows { get; }
+
+        public Parquet.Meta.ColumnMetaData? Chunk(string column, int g) => _chunks.TryGetValue(column, out var c) ? c[g] : null;
+
+        /// <summary>Value slots of a column over all row groups (rows plus extra list elements).</summary>
+        public long ValueSlots(string column)
         {
-            problems.Error(path, null, null, $"not a readable Parquet file (truncated or corrupt?): {e.Message}");
-            return null;
+            long total = 0;
+            for (int g = 0; g < RowGroupCount; g++) total += Chunk(column, g)?.NumValues ?? RowCount[g];
+            return total;
+        }
+
+        /// <summary>Bytes a column decodes to, to start the biggest jobs first.</summary>
+        public long Cost(string column)
+        {
+            long total = 0;
+            for (int g = 0; g < RowGroupCount; g++) total += Chunk(column, g)?.TotalUncompressedSize ?? 0;
+            return total;
+        }
+
+        public static async Task<FileContext?> OpenAsync(string path, IReadOnlyList<ColumnSpec> specs, ProblemCollector problems, CancellationToken ct)
+        {
+            ParquetReader reader;
+            try
+            {
+                reader = await ParquetReader.CreateAsync(path, cancellationToken: ct);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                var size = new FileInfo(path).Length;
+                problems.Error(path, null, null, size == 0
+                    ? "empty file: not a Parquet file"
+                    : $"not a readable Parquet file (truncated or corrupt?): {e.Message}");
+                return null;
+            }
+            try
+            {
+                var columns = ResolveColumns(path, reader, specs, problems);
+                return new FileContext(path, reader, columns);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                await reader.DisposeAsync();
+                problems.Error(path, null, null, $"not a readable Parquet file (corrupt metadata?): {e.Message}");
+                return null;
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            Handle.Dispose();
+            await Reader.DisposeAsync();
         }
     }
 
     /// <summary>Maps each canonical column present in the file to its data field, checking types.</summary>
     private static Dictionary<string, DataField> ResolveColumns(string path, ParquetReader reader, IReadOnlyList<ColumnSpec> specs, ProblemCollector problems)
     {
-        var byName = reader.Schema.Fields.ToDictionary(f => f.Name, StringComparer.Ordinal);
+        var byName = new Dictionary<string, Field>(StringComparer.Ordinal);
+        foreach (var f in reader.Schema.Fields) byName.TryAdd(f.Name, f);
         var result = new Dictionary<string, DataField>(StringComparer.Ordinal);
         foreach (var spec in specs)
         {
@@ -112,8 +209,13 @@ public static class ParquetDatasetReader
             var data = CheckType(path, spec, field, problems);
             if (data is not null) result[spec.Name] = data;
         }
-        foreach (var name in byName.Keys.Where(n => specs.All(s => s.Name != n)))
-            problems.Warning(path, name, "unknown column ignored");
+        foreach (var name in byName.Keys)
+        {
+            bool known = false;
+            foreach (var s in specs) known |= s.Name == name;
+            // counted in rows, so the report says how much data is being left out
+            if (!known) problems.Warning(path, name, "unknown column ignored", Math.Max(1, reader.Metadata?.NumRows ?? 1));
+        }
         return result;
     }
 
@@ -132,7 +234,7 @@ public static class ParquetDatasetReader
             problems.Error(path, spec.Name, null, $"wrong type: expected {expected}, found {Describe(field)}");
             return null;
         }
-        if (field is not DataField data || data.IsArray)
+        if (field is not DataField data || data.IsArray || data.MaxRepetitionLevel > 0)
         {
             problems.Error(path, spec.Name, null, $"wrong type: expected {expected}, found {Describe(field)}");
             return null;
@@ -156,61 +258,129 @@ public static class ParquetDatasetReader
 
     private static string Describe(Field field) => field switch
     {
-        ListField l => $"list<{(l.Item is DataField d ? Describe(d) : l.Item.SchemaType.ToString())}>",
+        ListField l => $"list<{(l.Item is DataField d ? Describe(d) : l.Item.SchemaType.ToString().ToLowerInvariant())}>",
         DataField d when d.ClrType == typeof(ReadOnlyMemory<char>) || d.ClrType == typeof(string) => "string",
         DataField d => d.ClrType.Name.ToLowerInvariant(),
         _ => field.SchemaType.ToString().ToLowerInvariant(),
     };
 
-    private static async Task ReadAccountsAsync(string path, ParquetReader reader, Dictionary<string, DataField> cols, ReadState state, IProgress<StageProgress>? progress, CancellationToken ct)
+    // ---- jobs ----
+
+    /// <summary>One column job: a step run for each row group in file order.</summary>
+    private sealed record JobSpec(string Name, long Cost, Func<Job, int, Task> Step);
+
+    /// <summary>Per-job state: its own decoder, buffers, problems and (when needed) a Parquet.Net reader.</summary>
+    private sealed class Job(FileContext file) : IAsyncDisposable
     {
-        long total = reader.RowGroups.Sum(g => g.RowCount);
-        long rowBase = 0;
-        var file = path;
-        for (int g = 0; g < reader.RowGroupCount; g++)
+        private Stream? _fallbackStream;
+        private ParquetReader? _fallback;
+
+        public FileContext File { get; } = file;
+        public ParquetChunkDecoder Decoder { get; } = new();
+        public ColumnSlots Slots { get; } = new();
+        public ProblemCollector Problems { get; } = new();
+        /// <summary>Next dense id a first-seen value gets (for duplicate checks in id columns).</summary>
+        public int Next;
+
+        public async Task<ParquetReader> FallbackAsync(CancellationToken ct)
         {
-            ct.ThrowIfCancellationRequested();
-            using var rg = reader.OpenRowGroupReader(g);
-            int n = checked((int)rg.RowCount);
-            var ids = await ReadStringsAsync(rg, cols["account_id"], n, ct);
-            var screen = await ReadOptionalStringsAsync(rg, cols, "screen_name", n, ct);
-            var display = await ReadOptionalStringsAsync(rg, cols, "display_name", n, ct);
-            var description = await ReadOptionalStringsAsync(rg, cols, "description", n, ct);
-            var location = await ReadOptionalStringsAsync(rg, cols, "reported_location", n, ct);
-            var profileUrl = await ReadOptionalStringsAsync(rg, cols, "profile_url", n, ct);
-            var created = cols.TryGetValue("created_at", out var cf) ? await ReadTimestampsAsync(rg, cf, n, ct) : null;
-            var followers = cols.TryGetValue("follower_count", out var ff) ? await ReadInt64Async(rg, ff, n, ct) : null;
-            var following = cols.TryGetValue("following_count", out var gf) ? await ReadInt64Async(rg, gf, n, ct) : null;
-            var language = await ReadOptionalStringsAsync(rg, cols, "language", n, ct);
-            var label = await ReadOptionalStringsAsync(rg, cols, "label", n, ct);
-            for (int r = 0; r < n; r++)
-            {
-                long row = rowBase + r + 1;
-                if (ids.IsNull(r) || ids.Span(r).IsEmpty)
-                {
-                    state.Problems.Error(file, "account_id", row, "account id is null or empty", g);
-                    continue;
-                }
-                var record = new AccountRecord
-                {
-                    AccountId = ids.String(r)!,
-                    ScreenName = screen?.String(r),
-                    DisplayName = display?.String(r),
-                    Description = description?.String(r),
-                    ReportedLocation = location?.String(r),
-                    ProfileUrl = profileUrl?.String(r),
-                    CreatedAt = created is null || created[r] == Time.Null ? null : created[r],
-                    FollowerCount = followers is null || followers[r] == long.MinValue ? null : followers[r],
-                    FollowingCount = following is null || following[r] == long.MinValue ? null : following[r],
-                    Language = language?.String(r),
-                    Label = label?.String(r),
-                };
-                if (!state.Builder.TryAddAccount(record))
-                    state.Problems.Error(file, "account_id", row, $"duplicate account id '{record.AccountId}'", g);
-            }
-            rowBase += n;
-            progress?.Report(new StageProgress("read accounts", rowBase, total));
+            if (_fallback is not null) return _fallback;
+            _fallbackStream = System.IO.File.OpenRead(File.Path);
+            _fallback = await ParquetReader.CreateAsync(_fallbackStream, cancellationToken: ct);
+            return _fallback;
         }
+
+        public void Error(string column, int g, long? row, string message) =>
+            Problems.Error(File.Path, column, row, message, g);
+
+        public async ValueTask DisposeAsync()
+        {
+            if (_fallback is not null) await _fallback.DisposeAsync();
+            if (_fallbackStream is not null) await _fallbackStream.DisposeAsync();
+        }
+    }
+
+    private static async Task RunJobsAsync(FileContext file, List<JobSpec> specs, int parallelism, ProblemCollector problems, CancellationToken ct)
+    {
+        var jobs = new Job[specs.Count];
+        for (int i = 0; i < jobs.Length; i++) jobs[i] = new Job(file);
+        try
+        {
+            async ValueTask RunOne(int i, CancellationToken token)
+            {
+                for (int g = 0; g < file.RowGroupCount; g++)
+                {
+                    token.ThrowIfCancellationRequested();
+                    await specs[i].Step(jobs[i], g);
+                }
+            }
+            // Biggest columns first so the last job to finish is a small one.
+            var order = new int[specs.Count];
+            for (int i = 0; i < order.Length; i++) order[i] = i;
+            Array.Sort(order, (a, b) => specs[b].Cost != specs[a].Cost ? specs[b].Cost.CompareTo(specs[a].Cost) : a.CompareTo(b));
+            if (parallelism <= 1)
+            {
+                foreach (int i in order) await RunOne(i, ct);
+            }
+            else
+            {
+                await Parallel.ForEachAsync(order, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = ct },
+                    (i, token) => RunOne(i, token));
+            }
+        }
+        finally
+        {
+            foreach (var j in jobs) await j.DisposeAsync();
+        }
+        // Problems are merged in job order, not completion order, so reports read the same every time.
+        foreach (var j in jobs) problems.Add(j.Problems);
+    }
+
+    private static List<JobSpec> AccountJobs(FileContext f, DatasetBuilder b, IProgress<StageProgress>? progress)
+    {
+        var jobs = new List<JobSpec>
+        {
+            new("account_id", f.Cost("account_id"), async (job, g) =>
+            {
+                var pool = b.AccountIdPool;
+                int n = f.RowCount[g];
+                if (f.Columns.ContainsKey("account_id") && await ReadStringsAsync(job, "account_id", g, v => v.IsEmpty ? -2 : pool.GetOrAdd(v), null))
+                {
+                    var ids = job.Slots.Ids;
+                    for (int r = 0; r < n; r++)
+                    {
+                        int id = ids[r];
+                        if (id < 0) job.Error("account_id", g, f.RowBase[g] + r + 1, "account id is null or empty");
+                        else if (id == job.Next) job.Next++;
+                        else job.Error("account_id", g, f.RowBase[g] + r + 1, $"duplicate account id '{pool[id]}'");
+                    }
+                }
+                progress?.Report(new StageProgress("read accounts", f.RowBase[g] + n, f.TotalRows));
+            }),
+        };
+        foreach (var (name, arena) in new[]
+        {
+            ("screen_name", b.AccountScreenName), ("display_name", b.AccountDisplayName), ("description", b.AccountDescription),
+            ("reported_location", b.AccountLocation), ("profile_url", b.AccountProfileUrl), ("language", b.AccountLanguage), ("label", b.AccountLabel),
+        })
+        {
+            jobs.Add(new(name, f.Cost(name), (job, g) => ArenaColumnAsync(job, name, g, arena)));
+        }
+        foreach (var (name, target, none) in new[] { ("created_at", b.AccountCreated, Time.Null), ("follower_count", b.AccountFollowers, -1L), ("following_count", b.AccountFollowing, -1L) })
+        {
+            jobs.Add(new(name, f.Cost(name), async (job, g) =>
+            {
+                int n = f.RowCount[g];
+                if (!f.Columns.ContainsKey(name) || !await ReadLongsAsync(job, name, g))
+                {
+                    for (int r = 0; r < n; r++) target.Add(none);
+                    return;
+                }
+                var values = job.Slots.Longs;
+                for (int r = 0; r < n; r++) target.Add(values[r] == long.MinValue ? none : values[r]);
+            }));
+        }
+        return jobs;
     }
 
     private static readonly (string Name, PostList List)[] ListColumns =
@@ -222,173 +392,330 @@ public static class ParquetDatasetReader
         ("media", PostList.Media),
     ];
 
-    private static async Task ReadPostsAsync(string path, ParquetReader reader, Dictionary<string, DataField> cols, ReadState state, IProgress<StageProgress>? progress, CancellationToken ct)
+    private static List<JobSpec> PostJobs(FileContext f, DatasetBuilder b, IProgress<StageProgress>? progress)
     {
-        long total = reader.RowGroups.Sum(g => g.RowCount);
-        long rowBase = 0;
-        var b = state.Builder;
-        var problems = state.Problems;
-        for (int g = 0; g < reader.RowGroupCount; g++)
+        var jobs = new List<JobSpec>
         {
-            ct.ThrowIfCancellationRequested();
+            new("post_id", f.Cost("post_id"), async (job, g) =>
+            {
+                var pool = b.PostIdPool;
+                int n = f.RowCount[g];
+                if (f.Columns.ContainsKey("post_id") && await ReadStringsAsync(job, "post_id", g, v => v.IsEmpty ? -2 : pool.GetOrAdd(v), null))
+                {
+                    var ids = job.Slots.Ids;
+                    for (int r = 0; r < n; r++)
+                    {
+                        int id = ids[r];
+                        if (id < 0) job.Error("post_id", g, f.RowBase[g] + r + 1, "post id is null or empty");
+                        else if (id == job.Next) job.Next++;
+                        else job.Error("post_id", g, f.RowBase[g] + r + 1, $"duplicate post id '{pool[id]}'");
+                    }
+                }
+                progress?.Report(new StageProgress("read posts", f.RowBase[g] + n, f.TotalRows));
+            }),
+            new("account_id+created_at", f.Cost("account_id") + f.Cost("created_at"), async (job, g) =>
+            {
+                int n = f.RowCount[g];
+                if (f.Columns.ContainsKey("account_id") && await ReadStringsAsync(job, "account_id", g, v => v.IsEmpty ? -2 : b.InternAuthorId(v), null))
+                {
+                    var ids = job.Slots.Ids;
+                    for (int r = 0; r < n; r++)
+                    {
+                        if (ids[r] < 0) job.Error("account_id", g, f.RowBase[g] + r + 1, "author account id is null or empty");
+                        else b.AppendAuthor(ids[r]);
+                    }
+                }
+                if (f.Columns.ContainsKey("created_at") && await ReadLongsAsync(job, "created_at", g))
+                {
+                    var times = job.Slots.Longs;
+                    var target = b.PostTime;
+                    for (int r = 0; r < n; r++)
+                    {
+                        if (times[r] == Time.Null) job.Error("created_at", g, f.RowBase[g] + r + 1, "created_at is null");
+                        target.Add(times[r]);
+                    }
+                }
+            }),
+            new("text", f.Cost("text"), (job, g) => ArenaColumnAsync(job, "text", g, b.PostText)),
+            new("language+client", f.Cost("language") + f.Cost("client"), async (job, g) =>
+            {
+                await InternedColumnAsync(job, "language", g, b.LanguagePool, b.PostLanguage);
+                await InternedColumnAsync(job, "client", g, b.ClientPool, b.PostClient);
+            }),
+            // Columns sharing one interner stay in one job, in a fixed order, so their ids never depend on timing.
+            new("post references", f.Cost("repost_of_post_id") + f.Cost("reply_to_post_id") + f.Cost("quote_of_post_id"), async (job, g) =>
+            {
+                await InternedColumnAsync(job, "repost_of_post_id", g, b.PostRefPool, b.RepostOfPostColumn);
+                await InternedColumnAsync(job, "reply_to_post_id", g, b.PostRefPool, b.ReplyToPostColumn);
+                await InternedColumnAsync(job, "quote_of_post_id", g, b.PostRefPool, b.QuoteOfPostColumn);
+            }),
+            new("account references", f.Cost("repost_of_account_id") + f.Cost("reply_to_account_id"), async (job, g) =>
+            {
+                await InternedColumnAsync(job, "repost_of_account_id", g, b.AccountRefPool, b.RepostOfAccountColumn);
+                await InternedColumnAsync(job, "reply_to_account_id", g, b.AccountRefPool, b.ReplyToAccountColumn);
+            }),
+        };
+        foreach (var (name, list) in ListColumns)
+            jobs.Add(new(name, f.Cost(name), (job, g) => ListColumnAsync(job, name, list, g, b)));
+        return jobs;
+    }
+
+    private static async Task ArenaColumnAsync(Job job, string name, int g, StringArena arena)
+    {
+        int n = job.File.RowCount[g];
+        int before = arena.Count;
+        if (!job.File.Columns.ContainsKey(name) || !await ReadStringsAsync(job, name, g, v => arena.Add(v), () => arena.AddNull()))
+        {
+            // keep the column aligned with the rows even when it could not be read (the dataset is not built then)
+            while (arena.Count < before + n) arena.AddNull();
+        }
+    }
+
+    private static async Task InternedColumnAsync(Job job, string name, int g, StringInterner pool, GrowArray<int> target)
+    {
+        int n = job.File.RowCount[g];
+        if (!job.File.Columns.ContainsKey(name) || !await ReadStringsAsync(job, name, g, v => v.IsEmpty ? -1 : pool.GetOrAdd(v), null))
+        {
+            for (int r = 0; r < n; r++) target.Add(-1);
+            return;
+        }
+        var ids = job.Slots.Ids;
+        for (int r = 0; r < n; r++) target.Add(ids[r]);
+    }
+
+    private static async Task ListColumnAsync(Job job, string name, PostList list, int g, DatasetBuilder b)
+    {
+        int n = job.File.RowCount[g];
+        var dict = b.ListDictionary(list);
+        if (!job.File.Columns.ContainsKey(name) || !await ReadStringsAsync(job, name, g, v => dict.GetOrAdd(v), null))
+        {
+            for (int r = 0; r < n; r++) b.EndListRow(list);
+            return;
+        }
+        var slots = job.Slots;
+        int maxDef = job.File.Columns[name].MaxDefinitionLevel;
+        int rows = 0;
+        for (int s = 0; s < slots.Count; s++)
+        {
+            if (slots.Rep[s] == 0 && s > 0)
+            {
+                b.EndListRow(list);
+                rows++;
+            }
+            if (slots.Def[s] == maxDef) b.AppendListId(list, slots.Ids[s]);
+        }
+        if (slots.Count > 0)
+        {
+            b.EndListRow(list);
+            rows++;
+        }
+        if (rows != n)
+        {
+            job.Error(name, g, job.File.RowBase[g] + 1, $"list column has {rows} rows in this row group, expected {n}");
+            for (; rows < n; rows++) b.EndListRow(list);
+        }
+    }
+
+    // ---- decoding one column chunk ----
+
+    /// <summary>Decodes column <paramref name="name"/> of row group <paramref name="g"/> into <c>job.Slots</c>; false (with the problem recorded) when it cannot.</summary>
+    private static async Task<bool> ReadStringsAsync(Job job, string name, int g, ValueInterner intern, Action? onNull)
+    {
+        var f = job.File;
+        var field = f.Columns[name];
+        var md = f.Chunk(name, g);
+        bool ok = true;
+        if (md is not null && ParquetChunkDecoder.Supports(md))
+        {
+            try
+            {
+                job.Decoder.DecodeStrings(f.Handle, md, field.MaxDefinitionLevel, field.MaxRepetitionLevel, intern, onNull, job.Slots);
+                return CheckCount(job, name, g, field);
+            }
+            catch (NotSupportedException) when (!job.Decoder.Produced)
+            {
+                // fall through to Parquet.Net
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                DecodeError(job, name, g, e);
+                return false;
+            }
+        }
+        try
+        {
+            var reader = await job.FallbackAsync(CancellationToken.None);
+            using var rg = reader.OpenRowGroupReader(g);
+            long count = md?.NumValues ?? rg.RowCount;
+            if (count > int.MaxValue) throw new InvalidDataException($"{count} values in one row group");
+            int slots = (int)count;
+            var values = new ReadOnlyMemory<char>[slots];
+            var def = new int[slots];
+            // Typed nulls on purpose: a bare null here converts through int[] to a non-null, empty Memory<int>.
+            Memory<int>? rep = field.MaxRepetitionLevel > 0 ? new int[slots] : (Memory<int>?)null;
+            Memory<int>? defs = field.MaxDefinitionLevel > 0 ? def : (Memory<int>?)null;
+            await rg.ReadRawAsync<ReadOnlyMemory<char>>(field, values, defs, rep);
+            var s = job.Slots;
+            s.Reset(slots, strings: true);
+            int maxDef = field.MaxDefinitionLevel;
+            var repSpan = rep is { } r ? r.Span : default;
+            for (int i = 0, v = 0; i < slots; i++)
+            {
+                s.Def[i] = def[i];
+                s.Rep[i] = repSpan.IsEmpty ? 0 : repSpan[i];
+                if (maxDef == 0 || def[i] == maxDef) s.Ids[i] = intern(values[v++].Span);
+                else
+                {
+                    s.Ids[i] = -1;
+                    onNull?.Invoke();
+                }
+            }
+            s.Count = slots;
+            ok = CheckCount(job, name, g, field);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            DecodeError(job, name, g, e);
+            return false;
+        }
+        return ok;
+    }
+
+    /// <summary>Decodes an int64 or timestamp column (µs) into <c>job.Slots.Longs</c>, <see cref="long.MinValue"/> for nulls.</summary>
+    private static async Task<bool> ReadLongsAsync(Job job, string name, int g)
+    {
+        var f = job.File;
+        var field = f.Columns[name];
+        var md = f.Chunk(name, g);
+        long? scale = field.ClrType == typeof(long) ? 1 : TimestampScale(f, field);
+        if (md is not null && scale is { } sc && ParquetChunkDecoder.Supports(md))
+        {
+            try
+            {
+                job.Decoder.DecodeInt64(f.Handle, md, field.MaxDefinitionLevel, 0, sc, job.Slots);
+                return CheckCount(job, name, g, field);
+            }
+            catch (NotSupportedException)
+            {
+                // fall through to Parquet.Net
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                DecodeError(job, name, g, e);
+                return false;
+            }
+        }
+        try
+        {
+            var reader = await job.FallbackAsync(CancellationToken.None);
             using var rg = reader.OpenRowGroupReader(g);
             int n = checked((int)rg.RowCount);
-            var ids = await ReadStringsAsync(rg, cols["post_id"], n, ct);
-            var authors = await ReadStringsAsync(rg, cols["account_id"], n, ct);
-            var times = await ReadTimestampsAsync(rg, cols["created_at"], n, ct);
-
-            for (int r = 0; r < n; r++)
-            {
-                long row = rowBase + r + 1;
-                bool ok = true;
-                if (ids.IsNull(r) || ids.Span(r).IsEmpty) { problems.Error(path, "post_id", row, "post id is null or empty", g); ok = false; }
-                if (authors.IsNull(r) || authors.Span(r).IsEmpty) { problems.Error(path, "account_id", row, "author account id is null or empty", g); ok = false; }
-                if (times[r] == Time.Null) { problems.Error(path, "created_at", row, "created_at is null", g); ok = false; }
-                if (!ok) continue;
-                if (!b.BeginPost(ids.Span(r), authors.Span(r), times[r]))
-                    problems.Error(path, "post_id", row, $"duplicate post id '{ids.String(r)}'", g);
-            }
-            rowBase += n;
-            if (problems.HasErrors)
-            {
-                // The dataset will not be built; keep checking ids and times only.
-                progress?.Report(new StageProgress("read posts", rowBase, total));
-                continue;
-            }
-
-            var text = await ReadOptionalStringsAsync(rg, cols, "text", n, ct);
-            for (int r = 0; r < n; r++) b.AppendText(text is null ? default : text.Span(r), text is null || text.IsNull(r));
-            await AppendInternedAsync(rg, cols, "language", n, b.AppendLanguage, ct);
-            await AppendInternedAsync(rg, cols, "client", n, b.AppendClient, ct);
-            await AppendInternedAsync(rg, cols, "repost_of_post_id", n, b.AppendRepostOfPost, ct);
-            await AppendInternedAsync(rg, cols, "repost_of_account_id", n, b.AppendRepostOfAccount, ct);
-            await AppendInternedAsync(rg, cols, "reply_to_post_id", n, b.AppendReplyToPost, ct);
-            await AppendInternedAsync(rg, cols, "reply_to_account_id", n, b.AppendReplyToAccount, ct);
-            await AppendInternedAsync(rg, cols, "quote_of_post_id", n, b.AppendQuoteOfPost, ct);
-            foreach (var (name, list) in ListColumns)
-            {
-                if (cols.TryGetValue(name, out var lf)) await AppendListAsync(rg, lf, n, list, b, path, g, rowBase - n, problems, ct);
-                else for (int r = 0; r < n; r++) b.EndListRow(list);
-            }
-            progress?.Report(new StageProgress("read posts", rowBase, total));
+            long[] values = field.ClrType == typeof(long) || field.ClrType == typeof(int)
+                ? await ReadInt64Async(rg, field, n)
+                : await ReadTimestampsAsync(rg, field, n);
+            var s = job.Slots;
+            s.Reset(n, strings: false);
+            values.CopyTo(s.Longs, 0);
+            s.Count = n;
+            return true;
         }
-    }
-
-    private delegate void SpanAppender(ReadOnlySpan<char> value);
-
-    private static async Task AppendInternedAsync(ParquetRowGroupReader rg, Dictionary<string, DataField> cols, string name, int n, SpanAppender append, CancellationToken ct)
-    {
-        var column = await ReadOptionalStringsAsync(rg, cols, name, n, ct);
-        for (int r = 0; r < n; r++) append(column is null ? default : column.Span(r));
-    }
-
-    private static async Task AppendListAsync(ParquetRowGroupReader rg, DataField item, int n, PostList list, DatasetBuilder b, string path, int g, long rowBase, ProblemCollector problems, CancellationToken ct)
-    {
-        long slots = rg.GetMetadata(item)?.MetaData?.NumValues ?? 0;
-        var values = new ReadOnlyMemory<char>[slots];
-        var def = new int[slots];
-        var rep = new int[slots];
-        await rg.ReadRawAsync<ReadOnlyMemory<char>>(item, values, def, rep, ct);
-        int maxDef = item.MaxDefinitionLevel;
-        int v = 0, rows = 0;
-        for (int s = 0; s < slots; s++)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            if (rep[s] == 0)
+            DecodeError(job, name, g, e);
+            return false;
+        }
+    }
+
+    private static bool CheckCount(Job job, string name, int g, DataField field)
+    {
+        if (field.MaxRepetitionLevel > 0 || job.Slots.Count == job.File.RowCount[g]) return true;
+        job.Error(name, g, job.File.RowBase[g] + 1, $"column has {job.Slots.Count} values in this row group, expected {job.File.RowCount[g]}");
+        return false;
+    }
+
+    private static void DecodeError(Job job, string name, int g, Exception e)
+    {
+        var f = job.File;
+        job.Error(name, g, null, $"cannot decode rows {f.RowBase[g] + 1}-{f.RowBase[g] + f.RowCount[g]} (corrupt or truncated data?): {e.Message}");
+    }
+
+    /// <summary>Multiplier from a timestamp column's stored unit to µs (negative: divisor), or null when it is not an int64 timestamp.</summary>
+    private static long? TimestampScale(FileContext f, DataField field)
+    {
+        var schema = f.Reader.Metadata?.Schema;
+        if (schema is null) return null;
+        foreach (var e in schema)
+        {
+            if (e.Name != field.Name || e.NumChildren is > 0) continue;
+            if (e.Type != Parquet.Meta.Type.INT64) return null;
+            var unit = e.LogicalType?.TIMESTAMP?.Unit;
+            if (unit?.MILLIS is not null) return 1000;
+            if (unit?.MICROS is not null) return 1;
+            if (unit?.NANOS is not null) return -1000;
+            return e.ConvertedType switch
             {
-                if (s > 0) { b.EndListRow(list); rows++; }
-            }
-            if (def[s] == maxDef) b.AppendListValue(list, values[v++].Span);
+                Parquet.Meta.ConvertedType.TIMESTAMP_MILLIS => 1000,
+                Parquet.Meta.ConvertedType.TIMESTAMP_MICROS => 1,
+                _ => null,
+            };
         }
-        if (slots > 0) { b.EndListRow(list); rows++; }
-        if (rows != n)
-            problems.Error(path, list.ToString().ToLowerInvariant(), rowBase + 1, $"list column has {rows} rows in this row group, expected {n}", g);
+        return null;
     }
 
-    /// <summary>A string column of one row group: values packed, nulls from definition levels.</summary>
-    private sealed class StringColumn(ReadOnlyMemory<char>[] values, int[] valueIndex)
-    {
-        public bool IsNull(int row) => valueIndex[row] < 0;
-        public ReadOnlySpan<char> Span(int row) => valueIndex[row] < 0 ? default : values[valueIndex[row]].Span;
-        public string? String(int row) => valueIndex[row] < 0 ? null : new string(values[valueIndex[row]].Span);
-    }
-
-    private static async Task<StringColumn?> ReadOptionalStringsAsync(ParquetRowGroupReader rg, Dictionary<string, DataField> cols, string name, int n, CancellationToken ct) =>
-        cols.TryGetValue(name, out var f) ? await ReadStringsAsync(rg, f, n, ct) : null;
-
-    private static async Task<StringColumn> ReadStringsAsync(ParquetRowGroupReader rg, DataField field, int n, CancellationToken ct)
-    {
-        var values = new ReadOnlyMemory<char>[n];
-        var index = new int[n];
-        if (field.MaxDefinitionLevel == 0)
-        {
-            await rg.ReadRawAsync<ReadOnlyMemory<char>>(field, values, null, null, ct);
-            for (int r = 0; r < n; r++) index[r] = r;
-        }
-        else
-        {
-            var def = new int[n];
-            await rg.ReadRawAsync<ReadOnlyMemory<char>>(field, values, def, null, ct);
-            int v = 0;
-            int max = field.MaxDefinitionLevel;
-            for (int r = 0; r < n; r++) index[r] = def[r] == max ? v++ : -1;
-        }
-        return new StringColumn(values, index);
-    }
-
-    /// <summary>Timestamps as µs since epoch, <see cref="Time.Null"/> for nulls.</summary>
-    private static async Task<long[]> ReadTimestampsAsync(ParquetRowGroupReader rg, DataField field, int n, CancellationToken ct)
+    /// <summary>Timestamps as µs since epoch, <see cref="Time.Null"/> for nulls (Parquet.Net path for INT96 and dates).</summary>
+    private static async Task<long[]> ReadTimestampsAsync(ParquetRowGroupReader rg, DataField field, int n)
     {
         var result = new long[n];
         if (field.ClrType == typeof(DateTime))
         {
             var values = new DateTime[n];
-            var def = await ReadRawAsync(rg, field, values, n, ct);
+            var def = await ReadRawAsync(rg, field, values, n);
             Unpack(values, def, field.MaxDefinitionLevel, result, Time.FromDateTime);
         }
         else if (field.ClrType == typeof(DateTimeOffset))
         {
             var values = new DateTimeOffset[n];
-            var def = await ReadRawAsync(rg, field, values, n, ct);
+            var def = await ReadRawAsync(rg, field, values, n);
             Unpack(values, def, field.MaxDefinitionLevel, result, d => Time.FromDateTime(d.UtcDateTime));
         }
         else
         {
             var values = new DateOnly[n];
-            var def = await ReadRawAsync(rg, field, values, n, ct);
+            var def = await ReadRawAsync(rg, field, values, n);
             Unpack(values, def, field.MaxDefinitionLevel, result, d => Time.FromDateTime(d.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc)));
         }
         return result;
     }
 
     /// <summary>Int64 values, long.MinValue for nulls.</summary>
-    private static async Task<long[]> ReadInt64Async(ParquetRowGroupReader rg, DataField field, int n, CancellationToken ct)
+    private static async Task<long[]> ReadInt64Async(ParquetRowGroupReader rg, DataField field, int n)
     {
         var result = new long[n];
         if (field.ClrType == typeof(long))
         {
             var values = new long[n];
-            var def = await ReadRawAsync(rg, field, values, n, ct);
+            var def = await ReadRawAsync(rg, field, values, n);
             Unpack(values, def, field.MaxDefinitionLevel, result, x => x);
         }
         else
         {
             var values = new int[n];
-            var def = await ReadRawAsync(rg, field, values, n, ct);
+            var def = await ReadRawAsync(rg, field, values, n);
             Unpack(values, def, field.MaxDefinitionLevel, result, x => x);
         }
         return result;
     }
 
-    private static async Task<int[]?> ReadRawAsync<T>(ParquetRowGroupReader rg, DataField field, T[] values, int n, CancellationToken ct)
+    private static async Task<int[]?> ReadRawAsync<T>(ParquetRowGroupReader rg, DataField field, T[] values, int n)
         where T : struct
     {
         if (field.MaxDefinitionLevel == 0)
         {
-            await rg.ReadRawAsync<T>(field, values, null, null, ct);
+            await rg.ReadRawAsync<T>(field, values, null, null);
             return null;
         }
         var def = new int[n];
-        await rg.ReadRawAsync<T>(field, values, def, null, ct);
+        await rg.ReadRawAsync<T>(field, values, def, null);
         return def;
     }
 

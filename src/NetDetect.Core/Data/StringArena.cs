@@ -8,6 +8,8 @@ namespace NetDetect.Core.Data;
 public sealed class StringArena
 {
     private const int ChunkSize = 1 << 22;
+    // Chunks start small and double, so the many small arenas of a dataset (languages, labels) stay small.
+    private const int FirstChunkSize = 1 << 10;
     private readonly List<char[]> _chunks = [];
     private int _current = -1;
     private int _used;
@@ -72,9 +74,10 @@ public sealed class StringArena
         }
         else
         {
-            if (_current < 0 || _used + value.Length > ChunkSize)
+            if (_current < 0 || _used + value.Length > _chunks[_current].Length)
             {
-                _chunks.Add(new char[ChunkSize]);
+                int size = _current < 0 ? FirstChunkSize : Math.Min(ChunkSize, _chunks[_current].Length * 2);
+                _chunks.Add(new char[Math.Max(size, value.Length)]);
                 _current = _chunks.Count - 1;
                 _used = 0;
             }

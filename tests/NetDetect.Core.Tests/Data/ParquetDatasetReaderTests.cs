@@ -1,0 +1,166 @@
+using System.Globalization;
+using NetDetect.Core.Data;
+using NetDetect.Core.Tests.TestSupport;
+using Parquet;
+using static NetDetect.Core.Tests.Data.ParquetTestFile;
+
+namespace NetDetect.Core.Tests.Data;
+
+public class ParquetDatasetReaderTests
+{
+    /// <summary>
+    /// Real posts: the first rows of CooRTweet's German election sample (anonymised Facebook and Twitter posts
+    /// with url, hashtag, domain and image-hash ids), grouped by post, written in several row groups.
+    /// </summary>
+    private static async Task<string> WriteGermanElectionSampleAsync(TempDir dir, int maxRows, int rowGroupSize)
+    {
+        var posts = new Dictionary<string, PostRecord>(StringComparer.Ordinal);
+        var order = new List<PostRecord>();
+        var lists = new Dictionary<PostRecord, (List<string> Urls, List<string> Tags, List<string> Domains, List<string> Media)>();
+        foreach (var line in File.ReadLines(SharedData.File("coortweet", "german_elections.csv")).Skip(1).Take(maxRows))
+        {
+            var c = line.Split(',');
+            if (!posts.TryGetValue(c[1], out var post))
+            {
+                post = new PostRecord { PostId = c[1], AccountId = c[0], CreatedAt = Time.FromUnixSeconds(long.Parse(c[6], CultureInfo.InvariantCulture)) };
+                posts[c[1]] = post;
+                order.Add(post);
+                lists[post] = ([], [], [], []);
+            }
+            var l = lists[post];
+            if (c[2] != "") l.Urls.Add("url:" + c[2]);
+            if (c[3] != "") l.Tags.Add("tag" + c[3]);
+            if (c[4] != "") l.Domains.Add("domain" + c[4] + ".de");
+            if (c[5] != "") l.Media.Add("phash:" + c[5]);
+        }
+        var accounts = order.Select(p => p.AccountId).Distinct().Where((_, i) => i % 5 != 0) // every fifth author is missing
+            .Select(id => new AccountRecord { AccountId = id, ScreenName = id.ToUpperInvariant(), Label = id.StartsWith("fb_") ? "organic" : null }).ToList();
+        foreach (var p in order)
+        {
+            var l = lists[p];
+            p.Urls = [.. l.Urls];
+            p.Hashtags = [.. l.Tags];
+            p.Domains = [.. l.Domains];
+            p.Media = l.Media.Count == 0 ? null : [.. l.Media];
+            p.Language = p.AccountId.StartsWith("fb_") ? "de" : null;
+        }
+        await using (var w = await AccountsParquetWriter.CreateAsync(dir.Sub(CanonicalSchema.AccountsFile)))
+            await w.WriteRowGroupAsync(accounts);
+        await using (var w = await PostsParquetWriter.CreateAsync(dir.Sub(CanonicalSchema.PostsFile)))
+        {
+            for (int i = 0; i < order.Count; i += rowGroupSize)
+                await w.WriteRowGroupAsync(order.GetRange(i, Math.Min(rowGroupSize, order.Count - i)));
+        }
+        return dir.Path;
+    }
+
+    /// <summary>Column-level identity, including the order ids were handed out in every interner.</summary>
+    private static void AssertIdentical(Dataset a, Dataset b)
+    {
+        DatasetAssert.Equal(a, b);
+        Assert.Equal(a.Accounts.InAccountsFile, b.Accounts.InAccountsFile);
+        Assert.Equal(a.Warnings.Select(w => w.ToString()), b.Warnings.Select(w => w.ToString()));
+        AssertSameStrings(a.Accounts.Ids, b.Accounts.Ids, a.Accounts.Count);
+        AssertSameStrings(a.Posts.Ids, b.Posts.Ids, a.Posts.Count);
+        AssertSameStrings(a.Posts.PostRefs, b.Posts.PostRefs, a.Posts.PostRefs.Count);
+        AssertSameStrings(a.Posts.AccountRefs, b.Posts.AccountRefs, a.Posts.AccountRefs.Count);
+        Assert.Equal(a.Posts.Language, b.Posts.Language);
+        Assert.Equal(a.Posts.RepostOfPost, b.Posts.RepostOfPost);
+        foreach (var (x, y) in new[] { (a.Posts.Hashtags, b.Posts.Hashtags), (a.Posts.Urls, b.Posts.Urls), (a.Posts.Domains, b.Posts.Domains), (a.Posts.Mentions, b.Posts.Mentions), (a.Posts.Media, b.Posts.Media) })
+        {
+            Assert.Equal(x.Offsets, y.Offsets);
+            Assert.Equal(x.Values, y.Values);
+            AssertSameStrings(x.Dictionary, y.Dictionary, x.Dictionary.Count);
+        }
+    }
+
+    private static void AssertSameStrings(StringInterner x, StringInterner y, int count)
+    {
+        Assert.Equal(count, y.Count);
+        for (int i = 0; i < count; i++) Assert.Equal(x[i], y[i]);
+    }
+
+    [Fact]
+    public async Task Reading_real_data_twice_and_with_any_parallelism_gives_identical_datasets()
+    {
+        using var dir = new TempDir();
+        string path = await WriteGermanElectionSampleAsync(dir, maxRows: 12_000, rowGroupSize: 2_500);
+        var first = await ParquetDatasetReader.ReadAsync(path, new DatasetReadOptions { MaxDegreeOfParallelism = 1 });
+        Assert.True(first.Posts.Count > 10_000);
+        Assert.True(first.Posts.Urls.Values.Length > 0 && first.Posts.Media.Values.Length > 0);
+        Assert.Contains(first.Warnings, w => w.Column == "account_id" && w.Count > 0);
+        foreach (int threads in new[] { 1, 2, 3, 8 })
+        {
+            var again = await ParquetDatasetReader.ReadAsync(path, new DatasetReadOptions { MaxDegreeOfParallelism = threads });
+            AssertIdentical(first, again);
+        }
+    }
+
+    [Fact]
+    public async Task Reader_matches_the_builder_on_the_same_records()
+    {
+        // The Parquet reader fills columns in parallel; the builder's row API adds whole posts. Same records, same dataset.
+        var original = DatasetGenerator.Build(seed: 11, accounts: 60, posts: 700);
+        using var dir = new TempDir();
+        await ParquetDatasetWriter.WriteAsync(original, dir.Path);
+        var read = await ParquetDatasetReader.ReadAsync(dir.Path, new DatasetReadOptions { MaxDegreeOfParallelism = 4 });
+        DatasetAssert.Equal(original, read);
+    }
+
+    public static TheoryData<string, bool> Encodings => new()
+    {
+        { "None", false }, { "Snappy", false }, { "Gzip", false }, { "Zstd", false }, { "Lz4", false },
+        { "None", true }, { "Snappy", true }, { "Gzip", true }, { "Zstd", true },
+    };
+
+    /// <summary>Every codec and both plain and dictionary pages decode to the same values (LZ4 goes through the Parquet.Net fallback).</summary>
+    [Theory]
+    [MemberData(nameof(Encodings))]
+    public async Task Codecs_and_dictionary_pages_decode_to_the_same_values(string codec, bool dictionary)
+    {
+        using var dir = new TempDir();
+        await new ParquetTestFile().Strings("account_id", "a1", "a2", "a3").Longs("follower_count", 5, null, long.MaxValue).WriteAsync(dir.Sub(CanonicalSchema.AccountsFile));
+        const int n = 3000;
+        var ids = new string?[n];
+        var authors = new string?[n];
+        var times = new DateTime[n];
+        var langs = new string?[n];
+        var tags = new string[]?[n];
+        for (int i = 0; i < n; i++)
+        {
+            ids[i] = "p" + i;
+            authors[i] = "a" + (1 + i % 4); // a4 is not in accounts
+            times[i] = At(i).AddMilliseconds(i % 7);
+            langs[i] = i % 3 == 0 ? null : i % 3 == 1 ? "en" : "zh-香港";
+            tags[i] = i % 5 == 0 ? null : i % 5 == 1 ? [] : Enumerable.Range(0, i % 5).Select(k => "t" + ((i + k) % 37)).ToArray();
+        }
+        var posts = new ParquetTestFile()
+            .Strings("post_id", ids).Strings("account_id", authors).RequiredTimestamps("created_at", times)
+            .Strings("language", langs).StringLists("hashtags", tags);
+        posts.Options.CompressionMethod = Enum.Parse<CompressionMethod>(codec, ignoreCase: true);
+        if (dictionary)
+        {
+            posts.Options.ColumnEncodingHints["account_id"] = EncodingHint.Dictionary;
+            posts.Options.ColumnEncodingHints["language"] = EncodingHint.Dictionary;
+            posts.Options.ColumnEncodingHints["hashtags/list/element"] = EncodingHint.Dictionary;
+        }
+        await posts.WriteAsync(dir.Sub(CanonicalSchema.PostsFile));
+
+        var ds = await ParquetDatasetReader.ReadAsync(dir.Path);
+        Assert.Equal(n, ds.Posts.Count);
+        Assert.Equal(4, ds.Accounts.Count);
+        Assert.Equal(Time.MicrosPerMilli, ds.TimeResolutionMicros);
+        Assert.Null(ds.Accounts.ToRecord(1).FollowerCount);
+        Assert.Equal(long.MaxValue, ds.Accounts.FollowerCount[2]);
+        for (int i = 0; i < n; i++)
+        {
+            var p = ds.Posts.ToRecord(i, ds.Accounts);
+            Assert.Equal(ids[i], p.PostId);
+            Assert.Equal(authors[i], p.AccountId);
+            Assert.Equal(Time.FromDateTime(times[i]), p.CreatedAt);
+            Assert.Equal(langs[i], p.Language);
+            Assert.Equal(tags[i] ?? [], p.Hashtags);
+        }
+        Assert.Equal(n / 4, Assert.Single(ds.Warnings, w => w.Column == "account_id").Count);
+    }
+}
