@@ -19,7 +19,7 @@ public sealed class DetectionModelLoader(IOptions<ServiceOptions> options) : IMo
 }
 
 /// <summary>
-/// Scores a batch exactly as <c>netdetect detect</c> does (<see cref="ParquetDatasetReader.ReadAsync"/> then
+/// Scores a batch exactly as <c>netdetect detect</c> does (<see cref="ParquetDatasetReader.ReadAsync(string, IProgress{StageProgress}?, CancellationToken)"/> then
 /// <see cref="Detector.Run"/>) and turns the result into store rows: verdicts, and clusters with the same JSON
 /// evidence as clusters.json and the same GEXF as network.gexf, cut to each cluster.
 /// </summary>
