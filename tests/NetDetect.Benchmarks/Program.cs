@@ -7,8 +7,8 @@ return args.FirstOrDefault() switch
     "ingest" => await IngestMeasurement.RunAsync(args[1..]),
     IngestMeasurement.ChildVerb => await IngestMeasurement.MeasureChildAsync(args[1..]),
     "kernels" => await NetDetect.Benchmarks.Kernels.KernelsBench.RunAsync(args[1..]),
-    "network" => NetDetect.Benchmarks.Network.NetworkBench.Run(args[1..]),
     "communities" => NetDetect.Benchmarks.Communities.CommunitiesBench.Run(args[1..]),
+    "network" => NetDetect.Benchmarks.Network.NetworkBench.Run(args[1..]),
     _ => RunBenchmarkDotNet(args),
 };
 
