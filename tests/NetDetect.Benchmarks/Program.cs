@@ -9,6 +9,7 @@ return args.FirstOrDefault() switch
     "kernels" => await NetDetect.Benchmarks.Kernels.KernelsBench.RunAsync(args[1..]),
     "communities" => NetDetect.Benchmarks.Communities.CommunitiesBench.Run(args[1..]),
     "network" => NetDetect.Benchmarks.Network.NetworkBench.Run(args[1..]),
+    "load" => await NetDetect.Benchmarks.Load.LoadGenerator.RunAsync(args[1..]),
     _ => RunBenchmarkDotNet(args),
 };
 
