@@ -51,13 +51,15 @@ internal static class LoadGenerator
 
         Console.WriteLine($"load: GET {o.BaseUrl}v1/accounts/{{id}} over {o.Ids.Length:N0} ids, {o.Rate:N0} req/s for {o.DurationSeconds} s, " +
                           $"up to {o.Connections} connections, timeout {o.TimeoutMs} ms, {Environment.ProcessorCount} logical cores, {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}");
+        // enough in flight to hold the rate for one full timeout: beyond that a request could only time out
+        int maxInFlight = (int)Math.Clamp((long)o.Rate * o.TimeoutMs / 1000, o.Connections, 100_000);
         if (o.WarmupSeconds > 0)
         {
-            var warm = await RunPhaseAsync(client, targets, o.Rate, o.WarmupSeconds, o.Connections * 4);
+            var warm = await RunPhaseAsync(client, targets, o.Rate, o.WarmupSeconds, maxInFlight);
             Console.WriteLine($"warm-up ({o.WarmupSeconds} s, not counted): {warm.Ok:N0} ok, {warm.Errors:N0} errors");
         }
 
-        var r = await RunPhaseAsync(client, targets, o.Rate, o.DurationSeconds, o.Connections * 4);
+        var r = await RunPhaseAsync(client, targets, o.Rate, o.DurationSeconds, maxInFlight);
         r.Print(o.Rate);
         return r.Errors == 0 ? 0 : 1;
     }
