@@ -160,6 +160,67 @@ public class NetworkCommandTests
         Assert.Equal(accounts + 1, ReadCsv(dir.Sub("nodes.csv")).Count);
     }
 
+    [Fact]
+    public async Task Several_modalities_export_totals_and_each_modality_s_weights()
+    {
+        // a0 and a1 repost one original and use one hashtag ("Tag"/"tag" fold together) 10 s apart; a2 and a3 share
+        // only a hashtag 5 s apart; a4 co-acts with nobody and must not appear.
+        long t0 = 1_600_000_000L * Core.Data.Time.MicrosPerSecond;
+        var b = new Core.Data.DatasetBuilder();
+        string[] names = ["Ann, \"A\"", "bob", "cat", "dan", "eve"];
+        for (int i = 0; i < names.Length; i++)
+            b.TryAddAccount(new Core.Data.AccountRecord { AccountId = "a" + i, ScreenName = names[i], Label = i < 2 ? "op" : null });
+        (string Account, long Seconds, string? Repost, string Tag)[] posts =
+            [("a0", 0, "orig-1", "Tag"), ("a1", 10, "orig-1", "tag"), ("a2", 1000, null, "other"), ("a3", 1005, null, "other"), ("a4", 5000, null, "alone")];
+        for (int j = 0; j < posts.Length; j++)
+            b.TryAddPost(new Core.Data.PostRecord
+            {
+                PostId = "p" + j, AccountId = posts[j].Account, CreatedAt = t0 + posts[j].Seconds * Core.Data.Time.MicrosPerSecond,
+                RepostOfPostId = posts[j].Repost, Hashtags = [posts[j].Tag],
+            });
+        using var data = new TempDir();
+        await Core.Data.ParquetDatasetWriter.WriteAsync(b.Build(), data.Path);
+        using var dir = new TempDir();
+        var (code, _, err) = await Run("network", data.Path, "--modality", "repost,hashtag", "--window", "60s", "--min-participation", "1",
+            "--edge-threshold", "1", "--out", dir.Path);
+        Assert.True(code == 0, err);
+
+        using var doc = ExportTestData.ReadWithNetworkx("graphml", dir.Sub("network.graphml"));
+        Assert.Equal(["a0", "a1", "a2", "a3"], doc.RootElement.GetProperty("nodes").EnumerateObject().Select(n => n.Name).Order());
+        Assert.Equal(2, doc.RootElement.GetProperty("edges").GetArrayLength());
+        var ann = doc.RootElement.GetProperty("nodes").GetProperty("a0");
+        ExportTestData.AssertValue(ann, "screen_name", "str", "Ann, \"A\"");
+        ExportTestData.AssertValue(ann, "dataset_label", "str", "op");
+        ExportTestData.AssertValue(ann, "degree", "int", 1);
+
+        var both = ExportTestData.EdgeAttributes(doc, "a0", "a1");
+        ExportTestData.AssertValue(both, "modality", "str", "repost,hashtag");
+        ExportTestData.AssertValue(both, "weight", "float", 2.0);
+        ExportTestData.AssertValue(both, "pairs", "int", 2);
+        ExportTestData.AssertValue(both, "repost_pairs", "int", 1);
+        ExportTestData.AssertValue(both, "hashtag_pairs", "int", 1);
+        ExportTestData.AssertValue(both, "objects", "int", 2);
+        ExportTestData.AssertValue(both, "posts_a", "int", 2);
+        ExportTestData.AssertValue(both, "hashtag_posts_b", "int", 1);
+        ExportTestData.AssertValue(both, "mean_delta_s", "float", 10.0);
+        ExportTestData.AssertValue(both, "repost_mean_delta_s", "float", 10.0);
+        double Value(JsonElement e, string name) => e.GetProperty(name).GetProperty("value").GetDouble();
+        Assert.True(Value(both, "repost_evidence") > 0 && Value(both, "hashtag_evidence") > 0);
+        Assert.Equal(Value(both, "repost_evidence") + Value(both, "hashtag_evidence"), Value(both, "evidence"), 12);
+
+        var tagOnly = ExportTestData.EdgeAttributes(doc, "a2", "a3");
+        ExportTestData.AssertValue(tagOnly, "modality", "str", "hashtag");
+        ExportTestData.AssertValue(tagOnly, "repost_pairs", "int", 0);
+        ExportTestData.AssertValue(tagOnly, "hashtag_pairs", "int", 1);
+        ExportTestData.AssertValue(tagOnly, "mean_delta_s", "float", 5.0);
+        ExportTestData.AssertValue(tagOnly, "first_share", "str", "2020-09-13T12:43:20Z");
+        ExportTestData.AssertValue(doc.RootElement.GetProperty("graph"), "modalities", "str", "repost,hashtag");
+
+        // the screen name with a comma and quotes survives the CSV as the Gephi label
+        var nodes = ReadCsv(dir.Sub("nodes.csv"));
+        Assert.Equal(["a0", "Ann, \"A\"", "Ann, \"A\""], nodes.Single(r => r[0] == "a0")[..3]);
+    }
+
     /// <summary>RFC 4180 rows (quoted fields, doubled quotes, quoted line breaks).</summary>
     private static List<string[]> ReadCsv(string path)
     {
