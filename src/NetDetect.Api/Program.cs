@@ -5,6 +5,7 @@ using NetDetect.Api.Health;
 using NetDetect.Api.Infrastructure;
 using NetDetect.Api.Labels;
 using NetDetect.Api.Models;
+using NetDetect.Api.Review;
 using NetDetect.Api.Reviews;
 using NetDetect.Api.Security;
 
@@ -33,6 +34,7 @@ public partial class Program
         v1.MapReviews();                    // POST/GET /v1/clusters/{id}/reviews
         v1.MapLabels();                     // GET /v1/labels
         v1.MapModels();                     // GET /v1/models, POST /v1/models/{id}/activate
+        app.MapReview();                    // /review: the analyst page (static, embedded)
         app.MapApiDocs();                   // /openapi/v1.json, /scalar, /metrics
         return app;
     }

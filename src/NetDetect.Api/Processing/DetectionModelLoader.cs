@@ -49,6 +49,7 @@ public sealed class DetectionModel(string id, CoordinationModel model, int threa
         // clusters.json of `netdetect detect`, one element per cluster in the same order as result.Clusters
         using var clustersJson = JsonDocument.Parse(JsonSerializer.Serialize(DetectionOutput.ClustersJson(result), DetectionOutput.Json));
         var elements = clustersJson.RootElement.EnumerateArray().ToList();
+        var (clientOf, postTimes) = MemberActivity(result);
         var clusters = new List<ClusterRecord>(result.Clusters.Count);
         for (int k = 0; k < result.Clusters.Count; k++)
         {
@@ -63,7 +64,14 @@ public sealed class DetectionModel(string id, CoordinationModel model, int threa
                     score = result.Verdicts[i].Score,
                     verdict = result.Verdicts[i].Verdict,
                     reasons = result.Verdicts[i].Reasons,
+                    // profile facts for the review page
+                    screen_name = result.Dataset.Accounts.ScreenName[i],
+                    created_at = result.Dataset.Accounts.CreatedAt[i] == Time.Null ? (DateTime?)null : Time.ToDateTime(result.Dataset.Accounts.CreatedAt[i]),
+                    followers = result.Dataset.Accounts.FollowerCount[i],
+                    client = clientOf[i],
                 }).ToList(),
+                // the members' post times (µs, at most MaxTimelinePosts each) for the review page's co-activity timeline
+                ["timeline"] = memberIndex.Select(i => new { account_id = result.Verdicts[i].AccountId, times = postTimes[i] ?? [] }).ToList(),
             };
             foreach (var property in elements[k].EnumerateObject())
                 if (property.Name is not ("id" or "members" or "score")) detail[property.Name] = property.Value.Clone();
@@ -71,6 +79,39 @@ public sealed class DetectionModel(string id, CoordinationModel model, int threa
                 await GexfAsync(result, memberIndex, cancellationToken), id, 0));
         }
         return new BatchOutcome(id, verdicts, clusters);
+    }
+
+    private const int MaxTimelinePosts = 500;
+
+    /// <summary>Per clustered account: its most used client and its first post times, in one pass over the posts.</summary>
+    private static (string?[] Client, long[]?[] Times) MemberActivity(DetectionResult result)
+    {
+        var posts = result.Dataset.Posts;
+        int n = result.Verdicts.Length;
+        var inCluster = new bool[n];
+        for (int i = 0; i < n; i++) inCluster[i] = result.Verdicts[i].ClusterId >= 0;
+        var times = new List<long>?[n];
+        var clientCounts = new Dictionary<int, int>?[n];
+        for (int j = 0; j < posts.Count; j++)
+        {
+            int a = posts.Account[j];
+            if ((uint)a >= (uint)n || !inCluster[a]) continue;
+            var t = times[a] ??= [];
+            if (t.Count < MaxTimelinePosts) t.Add(posts.CreatedAt[j]);
+            if (posts.Client[j] >= 0)
+            {
+                var counts = clientCounts[a] ??= [];
+                counts[posts.Client[j]] = counts.GetValueOrDefault(posts.Client[j]) + 1;
+            }
+        }
+        var client = new string?[n];
+        var result2 = new long[]?[n];
+        for (int i = 0; i < n; i++)
+        {
+            if (clientCounts[i] is { Count: > 0 } c) client[i] = posts.Clients[c.MaxBy(kv => kv.Value).Key];
+            if (times[i] is { } t) { t.Sort(); result2[i] = t.ToArray(); }
+        }
+        return (client, result2);
     }
 
     /// <summary>network.gexf restricted to one cluster's accounts, written by the same writer as the CLI's.</summary>
