@@ -167,7 +167,8 @@ var metrics = new Dictionary<string, object?>
 {
     ["dataset"] = evalName, ["in_sample"] = inSample, ["trained_on"] = meta.TrainedOn,
     ["train_accounts"] = meta.TrainAccounts, ["train_positives"] = meta.TrainPositives,
-    ["analyst_labels"] = overrides.Count, ["new_model"] = fresh.Metrics, ["current_model"] = current?.Item3,
+    ["analyst_labels"] = overrides.Count, ["operation_labels"] = sets.Sum(x => x.Labels.Count(l => l == 1)),
+    ["organic_labels"] = sets.Sum(x => x.Labels.Count(l => l == 0)), ["new_model"] = fresh.Metrics, ["current_model"] = current?.Item3,
     ["current_model_path"] = currentPath,
     ["feature_importance"] = importance.Select(f => new { feature = f.Feature, roc_auc_drop = f.Drop }).ToList(),
 };
