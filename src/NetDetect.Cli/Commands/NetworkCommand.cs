@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using NetDetect.Core.Data;
+using NetDetect.Core.Export;
 using NetDetect.Core.Import;
 using NetDetect.Core.Network;
 
@@ -9,7 +10,8 @@ namespace NetDetect.Cli.Commands;
 
 /// <summary>
 /// <c>netdetect network DIR --modality repost[,hashtag,...] --window 60s [--min-participation 2]
-/// [--edge-threshold 0.5q|3] [--compat coortweet|qut] [--communities leiden|components] --out OUT</c>.
+/// [--edge-threshold 0.5q|3] [--compat coortweet|qut] [--communities leiden|components] --out OUT</c>: writes
+/// summary.json, clusters.json, network.gexf, network.graphml and Gephi CSV (nodes.csv, edges.csv, parameters.json).
 /// </summary>
 public static class NetworkCommand
 {
@@ -30,7 +32,9 @@ public static class NetworkCommand
         var force = new Option<bool>("--force-window") { Description = "Accept a window finer than the data's timestamp resolution" };
         var threads = new Option<int>("--threads") { Description = "Worker threads (0 = all cores); results do not depend on it", DefaultValueFactory = _ => 0 };
         var output = new Option<string>("--out") { Description = "Output directory", Required = true };
-        var command = new Command("network", "Build the co-activity network, flag its strongest edges, group the flagged accounts, and write summary.json, clusters.json and graph exports.")
+        var command = new Command("network", "Build the co-activity network, flag its strongest edges, group the flagged accounts, and write to OUT: summary.json, clusters.json, " +
+            "and the flagged network (isolated accounts dropped; directed in --compat qut) as network.gexf (GEXF 1.3), network.graphml and Gephi CSV " +
+            "(nodes.csv, edges.csv, parameters.json), each with per-account and per-modality edge attributes and every parameter used.")
         {
             input, modality, window, minParticipation, threshold, compare, weight, compat, communities, seed, resolution, selfLoops, force, threads, output,
         };
@@ -65,6 +69,10 @@ public static class NetworkCommand
             Directory.CreateDirectory(outDir);
             await WriteSummaryAsync(Path.Combine(outDir, "summary.json"), report, ct);
             await WriteClustersAsync(Path.Combine(outDir, "clusters.json"), report, ct);
+            var graph = NetworkGraphExport.From(report, dataset);
+            await GexfWriter.WriteFileAsync(graph, Path.Combine(outDir, "network.gexf"), ct);
+            await GraphMLWriter.WriteFileAsync(graph, Path.Combine(outDir, "network.graphml"), ct);
+            await GephiCsvWriter.WriteAsync(graph, outDir, ct);
             log.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"pairs {report.Pairs}, accounts {report.Accounts}, edges {report.Edges}; flagged: {report.FlaggedAccounts} accounts, {report.FlaggedEdges} edges, {report.FlaggedComponents} components ({report.Parameters["edge_threshold"]}, cut-off {report.Threshold})"));
             log.WriteLine($"wrote {outDir}");
