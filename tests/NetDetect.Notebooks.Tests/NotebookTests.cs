@@ -136,15 +136,29 @@ public sealed class NotebookTests
     }
 
     [Fact]
-    public void Retrain_ipynb_cells_run_as_a_file_based_app()
+    public void Sync_rule_detects_an_edited_cell()
+    {
+        var cs = File.ReadAllText(Path.Combine(Root, "notebooks", "evaluate.cs"));
+        var (cells, _) = NotebookSync.IpynbCodeCells(Path.Combine(Root, "notebooks", "evaluate.ipynb"));
+        var edited = cs.Replace("Threads = 1", "Threads = 2");
+        Assert.NotEqual(cs, edited);
+        Assert.NotEqual(NotebookSync.CsCells(edited), cells);
+        // Round trip: the cells written as a file-based app split back into the same cells.
+        Assert.Equal(cells, NotebookSync.CsCells(NotebookSync.ToFileBasedApp(cells, "/x/NetDetect.Core.csproj")));
+    }
+
+    [Fact]
+    public async Task Retrain_ipynb_cells_run_as_a_file_based_app()
     {
         var dir = TempDir();
         var app = Path.Combine(dir, "retrain_ipynb.cs");
         var (cells, _) = NotebookSync.IpynbCodeCells(Path.Combine(Root, "notebooks", "retrain.ipynb"));
         File.WriteAllText(app, NotebookSync.ToFileBasedApp(cells, Path.Combine(Root, "src", "NetDetect.Core", "NetDetect.Core.csproj")));
+        var labels = await WriteLabelsAsync(dir);
         var outDir = Path.Combine(dir, "out");
-        Run(app, Sample, "--out", outDir, "--iterations", "60");
-        AssertRetrainOutputs(outDir, expectedOperation: 60);
+        var log = Run(app, Sample, "--labels", labels, "--out", outDir, "--iterations", "60");
+        Assert.Contains("10 analyst labels", log);
+        AssertRetrainOutputs(outDir, expectedOperation: 50);
         Directory.Delete(dir, true);
     }
 }
