@@ -50,6 +50,7 @@ public static class ProgressDisplay
         private readonly object _gate = new();
         private string? _stage;
         private long _done;
+        private long _total;
         private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
 
         public void Report(StageProgress value)
@@ -63,6 +64,7 @@ public static class ProgressDisplay
                     _clock.Restart();
                 }
                 _done = value.Done;
+                _total = value.Total;
             }
         }
 
@@ -71,7 +73,9 @@ public static class ProgressDisplay
             lock (_gate)
             {
                 if (_stage is null) return;
-                log.WriteLine($"{_stage}: {_done:N0} done in {_clock.Elapsed.TotalSeconds:F1} s");
+                // A stage that counted its items to the end says how many; stages that report steps only say they finished.
+                var count = _total > 0 && _done == _total ? $"{_total:N0} " : "";
+                log.WriteLine($"{_stage}: {count}done in {_clock.Elapsed.TotalSeconds:F1} s");
                 _stage = null;
             }
         }
