@@ -336,27 +336,33 @@ public static class ParquetDatasetReader
         foreach (var j in jobs) problems.Add(j.Problems);
     }
 
+    /// <summary>
+    /// The job that interns a table's id column in file order: an id seen before is a duplicate, since ids
+    /// are handed out in first-seen order and each new one must be the next.
+    /// </summary>
+    private static JobSpec UniqueIdJob(FileContext f, string column, string what, StringInterner pool, string stage, IProgress<StageProgress>? progress) =>
+        new(column, f.Cost(column), async (job, g) =>
+        {
+            int n = f.RowCount[g];
+            if (f.Columns.ContainsKey(column) && await ReadStringsAsync(job, column, g, v => v.IsEmpty ? -2 : pool.GetOrAdd(v), null))
+            {
+                var ids = job.Slots.Ids;
+                for (int r = 0; r < n; r++)
+                {
+                    int id = ids[r];
+                    if (id < 0) job.Error(column, g, f.RowBase[g] + r + 1, $"{what} is null or empty");
+                    else if (id == job.Next) job.Next++;
+                    else job.Error(column, g, f.RowBase[g] + r + 1, $"duplicate {what} '{pool[id]}'");
+                }
+            }
+            progress?.Report(new StageProgress(stage, f.RowBase[g] + n, f.TotalRows));
+        });
+
     private static List<JobSpec> AccountJobs(FileContext f, DatasetBuilder b, IProgress<StageProgress>? progress)
     {
         var jobs = new List<JobSpec>
         {
-            new("account_id", f.Cost("account_id"), async (job, g) =>
-            {
-                var pool = b.AccountIdPool;
-                int n = f.RowCount[g];
-                if (f.Columns.ContainsKey("account_id") && await ReadStringsAsync(job, "account_id", g, v => v.IsEmpty ? -2 : pool.GetOrAdd(v), null))
-                {
-                    var ids = job.Slots.Ids;
-                    for (int r = 0; r < n; r++)
-                    {
-                        int id = ids[r];
-                        if (id < 0) job.Error("account_id", g, f.RowBase[g] + r + 1, "account id is null or empty");
-                        else if (id == job.Next) job.Next++;
-                        else job.Error("account_id", g, f.RowBase[g] + r + 1, $"duplicate account id '{pool[id]}'");
-                    }
-                }
-                progress?.Report(new StageProgress("read accounts", f.RowBase[g] + n, f.TotalRows));
-            }),
+            UniqueIdJob(f, "account_id", "account id", b.AccountIdPool, "read accounts", progress),
         };
         foreach (var (name, arena) in new[]
         {
@@ -396,23 +402,7 @@ public static class ParquetDatasetReader
     {
         var jobs = new List<JobSpec>
         {
-            new("post_id", f.Cost("post_id"), async (job, g) =>
-            {
-                var pool = b.PostIdPool;
-                int n = f.RowCount[g];
-                if (f.Columns.ContainsKey("post_id") && await ReadStringsAsync(job, "post_id", g, v => v.IsEmpty ? -2 : pool.GetOrAdd(v), null))
-                {
-                    var ids = job.Slots.Ids;
-                    for (int r = 0; r < n; r++)
-                    {
-                        int id = ids[r];
-                        if (id < 0) job.Error("post_id", g, f.RowBase[g] + r + 1, "post id is null or empty");
-                        else if (id == job.Next) job.Next++;
-                        else job.Error("post_id", g, f.RowBase[g] + r + 1, $"duplicate post id '{pool[id]}'");
-                    }
-                }
-                progress?.Report(new StageProgress("read posts", f.RowBase[g] + n, f.TotalRows));
-            }),
+            UniqueIdJob(f, "post_id", "post id", b.PostIdPool, "read posts", progress),
             new("account_id+created_at", f.Cost("account_id") + f.Cost("created_at"), async (job, g) =>
             {
                 int n = f.RowCount[g];
