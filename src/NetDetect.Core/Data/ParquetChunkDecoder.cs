@@ -30,11 +30,11 @@ internal sealed class ColumnSlots
         Count = 0;
         if (Def.Length < capacity)
         {
-            Def = new int[capacity];
-            Rep = new int[capacity];
+            Def = LargeArrays.Allocate<int>(capacity);
+            Rep = LargeArrays.Allocate<int>(capacity);
         }
-        if (strings && Ids.Length < capacity) Ids = new int[capacity];
-        if (!strings && Longs.Length < capacity) Longs = new long[capacity];
+        if (strings && Ids.Length < capacity) Ids = LargeArrays.Allocate<int>(capacity);
+        if (!strings && Longs.Length < capacity) Longs = LargeArrays.Allocate<long>(capacity);
     }
 }
 
@@ -63,6 +63,9 @@ internal sealed class ParquetChunkDecoder
     private int _dictCount;
     private ZstdSharp.Decompressor? _zstd;
     private Action? _onNull;
+    private Utf8IdCache? _cache;
+    private StringInterner? _probes;
+    private char[] _pageChars = [];
     private IMemoryOwner<byte>? _snappy;
 
     /// <summary>True when this decoder handles the chunk's codec and encodings (checked again per page).</summary>
@@ -77,11 +80,19 @@ internal sealed class ParquetChunkDecoder
 
     /// <summary>Decodes a BYTE_ARRAY chunk into <paramref name="output"/>, interning every present value.</summary>
     /// <remarks><paramref name="onNull"/>, when given, is called for each null slot in order, between the interning calls.</remarks>
-    public void DecodeStrings(SafeFileHandle file, ColumnMetaData md, int maxDef, int maxRep, ValueInterner intern, Action? onNull, ColumnSlots output)
+    /// <remarks>
+    /// <paramref name="cache"/>, when given, answers repeated values from their raw bytes; it must belong to
+    /// <paramref name="intern"/> alone, which then has to return the same id for the same value every time.
+    /// <paramref name="probes"/>, when given, is the interner <paramref name="intern"/> looks values up in: its
+    /// table slots are prefetched a few values ahead (only a hint; results never depend on it).
+    /// </remarks>
+    public void DecodeStrings(SafeFileHandle file, ColumnMetaData md, int maxDef, int maxRep, ValueInterner intern, Action? onNull, ColumnSlots output, Utf8IdCache? cache = null, StringInterner? probes = null)
     {
+        _probes = probes;
         Produced = false;
         if (md.Type != Parquet.Meta.Type.BYTE_ARRAY) throw new NotSupportedException("not a BYTE_ARRAY column");
         _onNull = onNull;
+        _cache = cache;
         Decode(file, md, maxDef, maxRep, output, strings: true, intern, 1);
     }
 
@@ -93,6 +104,8 @@ internal sealed class ParquetChunkDecoder
     {
         Produced = false;
         _onNull = null;
+        _cache = null;
+        _probes = null;
         if (md.Type != Parquet.Meta.Type.INT64) throw new NotSupportedException("not an INT64 column");
         Decode(file, md, maxDef, maxRep, output, strings: false, null, scale);
     }
@@ -103,7 +116,7 @@ internal sealed class ParquetChunkDecoder
         long start = md.DictionaryPageOffset is > 0 and var d && d < md.DataPageOffset ? d : md.DataPageOffset;
         long length = md.TotalCompressedSize;
         if (length <= 0 || length > int.MaxValue - 64) throw new InvalidDataException($"column chunk size {length} is out of range");
-        if (_raw.Length < length) _raw = new byte[Math.Max(length, _raw.Length * 3L / 2)];
+        if (_raw.Length < length) _raw = LargeArrays.Allocate<byte>((int)Math.Min(int.MaxValue - 64, Math.Max(length, _raw.Length * 3L / 2)));
         int got = ReadFully(file, _raw.AsSpan(0, (int)length), start);
         if (got < length) throw new InvalidDataException($"column chunk ends early: {got} of {length} bytes (file truncated?)");
         long slots = md.NumValues;
@@ -156,14 +169,15 @@ internal sealed class ParquetChunkDecoder
     {
         if (codec == CompressionCodec.UNCOMPRESSED) return body;
         if (uncompressedSize < 0) throw new InvalidDataException("negative page size");
-        if (_page.Length < uncompressedSize) _page = new byte[Math.Max(uncompressedSize, _page.Length * 3 / 2)];
+        if (_page.Length < uncompressedSize) _page = LargeArrays.Allocate<byte>((int)Math.Min(int.MaxValue - 64, Math.Max(uncompressedSize, _page.Length * 3L / 2)));
         var target = _page.AsSpan(0, uncompressedSize);
         int n;
         switch (codec)
         {
             case CompressionCodec.SNAPPY:
                 {
-                    // DecompressToMemory hands over Snappier's own buffer; Decompress(span, span) copies it once more.
+                    // DecompressToMemory hands over Snappier's own buffer; Decompress(span, span) decompresses into
+                    // that same kind of buffer and then copies it once more (measured: the copy and its page faults).
                     _snappy?.Dispose();
                     _snappy = Snappier.Snappy.DecompressToMemory(body);
                     var result = _snappy.Memory.Span;
@@ -316,7 +330,15 @@ internal sealed class ParquetChunkDecoder
 
         int v = 0, pos = 0;
         Produced |= n > 0;
-        if (strings)
+        if (strings && !dictionary && _cache is not null)
+        {
+            PlainCached(data, n, maxDef, output, intern!);
+        }
+        else if (strings && !dictionary && _probes is not null)
+        {
+            PlainPrefetched(data, n, maxDef, output, intern!, _probes);
+        }
+        else if (strings)
         {
             var ids = output.Ids.AsSpan(start, n);
             for (int s = 0; s < n; s++)
@@ -331,7 +353,7 @@ internal sealed class ParquetChunkDecoder
                 {
                     int k = indices[v++];
                     int id = _dictIds[k];
-                    if (id < 0) _dictIds[k] = id = intern!(Utf16(_dict.AsSpan(_dictStart[k], _dictLength[k])));
+                    if (id < 0) _dictIds[k] = id = Intern(_dict.AsSpan(_dictStart[k], _dictLength[k]), intern!);
                     ids[s] = id;
                 }
                 else
@@ -340,7 +362,7 @@ internal sealed class ParquetChunkDecoder
                     int len = BinaryPrimitives.ReadInt32LittleEndian(data.Slice(pos));
                     pos += 4;
                     if (len < 0 || pos + len > data.Length) throw new InvalidDataException("string value runs past the page");
-                    ids[s] = intern!(Utf16(data.Slice(pos, len)));
+                    ids[s] = Intern(data.Slice(pos, len), intern!);
                     pos += len;
                 }
             }
@@ -363,9 +385,139 @@ internal sealed class ParquetChunkDecoder
         output.Count += n;
     }
 
+    private int[] _valueStart = [], _valueLength = [];
+    private uint[] _valueHash = [];
+
+    /// <summary>
+    /// Plain string values through the raw-value cache, as a pipeline: all values of the page are located and
+    /// hashed first (sequential work), then each lookup runs while the slots of the values a few places ahead
+    /// are being loaded, so the cache misses of neighbouring lookups overlap instead of queueing one by one.
+    /// Values are still interned one at a time in data order, so ids are what a plain loop would give.
+    /// The caller advances <c>output.Count</c>.
+    /// </summary>
+    private void PlainCached(ReadOnlySpan<byte> data, int n, int maxDef, ColumnSlots output, ValueInterner intern)
+    {
+        const int SlotAhead = 8, ValueAhead = 4;
+        int start = output.Count;
+        var def = output.Def.AsSpan(start, n);
+        var ids = output.Ids.AsSpan(start, n);
+        if (_valueStart.Length < n)
+        {
+            _valueStart = new int[n];
+            _valueLength = new int[n];
+            _valueHash = new uint[n];
+        }
+        int present = 0, pos = 0;
+        for (int s = 0; s < n; s++)
+        {
+            if (maxDef != 0 && def[s] != maxDef) continue;
+            if (pos + 4 > data.Length) throw new InvalidDataException("string value runs past the page");
+            int len = BinaryPrimitives.ReadInt32LittleEndian(data.Slice(pos));
+            pos += 4;
+            if (len < 0 || pos + len > data.Length) throw new InvalidDataException("string value runs past the page");
+            _valueStart[present] = pos;
+            _valueLength[present] = len;
+            _valueHash[present] = Utf8IdCache.Hash(data.Slice(pos, len));
+            present++;
+            pos += len;
+        }
+        var cache = _cache!;
+        for (int k = 0; k < Math.Min(SlotAhead, present); k++) cache.PrefetchSlot(_valueHash[k]);
+        for (int k = 0; k < Math.Min(ValueAhead, present); k++) cache.PrefetchValue(_valueHash[k]);
+        int v = 0;
+        for (int s = 0; s < n; s++)
+        {
+            if (maxDef != 0 && def[s] != maxDef)
+            {
+                ids[s] = -1;
+                _onNull?.Invoke();
+                continue;
+            }
+            if (v + SlotAhead < present) cache.PrefetchSlot(_valueHash[v + SlotAhead]);
+            if (v + ValueAhead < present) cache.PrefetchValue(_valueHash[v + ValueAhead]);
+            var value = data.Slice(_valueStart[v], _valueLength[v]);
+            uint hash = _valueHash[v++];
+            int id = cache.Find(value, hash);
+            if (id < 0)
+            {
+                id = intern(Utf16(value));
+                cache.Add(value, hash, id);
+            }
+            ids[s] = id;
+        }
+    }
+
+    /// <summary>
+    /// Plain string values with the interner's table slots prefetched: all values of the page are decoded to
+    /// UTF-16 first, then each is interned while the slots of the next few are loading (a table of millions of
+    /// ids misses the cache on nearly every probe; overlapped, the misses cost a fraction). Data order is kept.
+    /// The caller advances <c>output.Count</c>.
+    /// </summary>
+    private void PlainPrefetched(ReadOnlySpan<byte> data, int n, int maxDef, ColumnSlots output, ValueInterner intern, StringInterner probes)
+    {
+        const int Ahead = 8;
+        int start = output.Count;
+        var def = output.Def.AsSpan(start, n);
+        var ids = output.Ids.AsSpan(start, n);
+        if (_valueStart.Length < n)
+        {
+            _valueStart = new int[n];
+            _valueLength = new int[n];
+            _valueHash = new uint[n];
+        }
+        // UTF-16 never needs more code units than UTF-8 has bytes.
+        if (_pageChars.Length < data.Length) _pageChars = LargeArrays.Allocate<char>(Math.Max(data.Length, (int)Math.Min(int.MaxValue - 64, _pageChars.Length * 3L / 2)));
+        int present = 0, pos = 0, chars = 0;
+        for (int s = 0; s < n; s++)
+        {
+            if (maxDef != 0 && def[s] != maxDef) continue;
+            if (pos + 4 > data.Length) throw new InvalidDataException("string value runs past the page");
+            int len = BinaryPrimitives.ReadInt32LittleEndian(data.Slice(pos));
+            pos += 4;
+            if (len < 0 || pos + len > data.Length) throw new InvalidDataException("string value runs past the page");
+            var value = data.Slice(pos, len);
+            var target = _pageChars.AsSpan(chars);
+            if (System.Text.Ascii.ToUtf16(value, target, out int written) != System.Buffers.OperationStatus.Done)
+                written = System.Text.Encoding.UTF8.GetChars(value, target);
+            _valueStart[present] = chars;
+            _valueLength[present] = written;
+            present++;
+            chars += written;
+            pos += len;
+        }
+        var text = _pageChars.AsSpan(0, chars);
+        for (int k = 0; k < Math.Min(Ahead, present); k++) probes.Prefetch(text.Slice(_valueStart[k], _valueLength[k]));
+        int v = 0;
+        for (int s = 0; s < n; s++)
+        {
+            if (maxDef != 0 && def[s] != maxDef)
+            {
+                ids[s] = -1;
+                _onNull?.Invoke();
+                continue;
+            }
+            if (v + Ahead < present) probes.Prefetch(text.Slice(_valueStart[v + Ahead], _valueLength[v + Ahead]));
+            ids[s] = intern(text.Slice(_valueStart[v], _valueLength[v]));
+            v++;
+        }
+    }
+
+    private int Intern(ReadOnlySpan<byte> utf8, ValueInterner intern)
+    {
+        var cache = _cache;
+        if (cache is null) return intern(Utf16(utf8));
+        int id = cache.Find(utf8, out uint hash);
+        if (id >= 0) return id;
+        id = intern(Utf16(utf8));
+        cache.Add(utf8, hash, id);
+        return id;
+    }
+
     private ReadOnlySpan<char> Utf16(ReadOnlySpan<byte> utf8)
     {
         if (_chars.Length < utf8.Length) _chars = new char[Math.Max(utf8.Length, _chars.Length * 2)];
+        // Almost every id, tag and URL is ASCII: widen it directly and leave the full decoder for the rest.
+        if (System.Text.Ascii.ToUtf16(utf8, _chars, out int written) == System.Buffers.OperationStatus.Done) return _chars.AsSpan(0, written);
         // Invalid sequences become U+FFFD, as with Parquet.Net's own string decoding.
         int n = System.Text.Encoding.UTF8.GetChars(utf8, _chars);
         return _chars.AsSpan(0, n);
@@ -391,7 +543,9 @@ internal sealed class ParquetChunkDecoder
                 for (int b = 0; b < byteWidth; b++) value |= data[pos + b] << (8 * b);
                 pos += byteWidth;
                 int take = Math.Min(run, output.Length - o);
-                output.Slice(o, take).Fill(value);
+                // Level runs are often a single value (list rows alternate empty and full): skip the Fill call.
+                if (take == 1) output[o] = value;
+                else output.Slice(o, take).Fill(value);
                 o += take;
             }
             else

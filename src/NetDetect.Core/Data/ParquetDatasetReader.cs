@@ -282,6 +282,15 @@ public static class ParquetDatasetReader
         /// <summary>Next dense id a first-seen value gets (for duplicate checks in id columns).</summary>
         public int Next;
 
+        private readonly Dictionary<object, Utf8IdCache> _caches = new(ReferenceEqualityComparer.Instance);
+
+        /// <summary>This job's raw-value cache for <paramref name="pool"/> (each pool is filled by one job only).</summary>
+        public Utf8IdCache Cache(object pool)
+        {
+            if (!_caches.TryGetValue(pool, out var cache)) _caches[pool] = cache = new Utf8IdCache();
+            return cache;
+        }
+
         public async Task<ParquetReader> FallbackAsync(CancellationToken ct)
         {
             if (_fallback is not null) return _fallback;
@@ -344,7 +353,7 @@ public static class ParquetDatasetReader
         new(column, f.Cost(column), async (job, g) =>
         {
             int n = f.RowCount[g];
-            if (f.Columns.ContainsKey(column) && await ReadStringsAsync(job, column, g, v => v.IsEmpty ? -2 : pool.GetOrAdd(v), null))
+            if (f.Columns.ContainsKey(column) && await ReadStringsAsync(job, column, g, v => v.IsEmpty ? -2 : pool.GetOrAdd(v), null, probes: pool))
             {
                 var ids = job.Slots.Ids;
                 for (int r = 0; r < n; r++)
@@ -406,7 +415,7 @@ public static class ParquetDatasetReader
             new("account_id+created_at", f.Cost("account_id") + f.Cost("created_at"), async (job, g) =>
             {
                 int n = f.RowCount[g];
-                if (f.Columns.ContainsKey("account_id") && await ReadStringsAsync(job, "account_id", g, v => v.IsEmpty ? -2 : b.InternAuthorId(v), null))
+                if (f.Columns.ContainsKey("account_id") && await ReadStringsAsync(job, "account_id", g, v => v.IsEmpty ? -2 : b.InternAuthorId(v), null, job.Cache(b.AccountIdPool)))
                 {
                     var ids = job.Slots.Ids;
                     for (int r = 0; r < n; r++)
@@ -435,9 +444,10 @@ public static class ParquetDatasetReader
             // Columns sharing one interner stay in one job, in a fixed order, so their ids never depend on timing.
             new("post references", f.Cost("repost_of_post_id") + f.Cost("reply_to_post_id") + f.Cost("quote_of_post_id"), async (job, g) =>
             {
-                await InternedColumnAsync(job, "repost_of_post_id", g, b.PostRefPool, b.RepostOfPostColumn);
-                await InternedColumnAsync(job, "reply_to_post_id", g, b.PostRefPool, b.ReplyToPostColumn);
-                await InternedColumnAsync(job, "quote_of_post_id", g, b.PostRefPool, b.QuoteOfPostColumn);
+                // Post ids mostly differ from row to row: prefetching the interner beats a raw-value cache.
+                await InternedColumnAsync(job, "repost_of_post_id", g, b.PostRefPool, b.RepostOfPostColumn, cache: false);
+                await InternedColumnAsync(job, "reply_to_post_id", g, b.PostRefPool, b.ReplyToPostColumn, cache: false);
+                await InternedColumnAsync(job, "quote_of_post_id", g, b.PostRefPool, b.QuoteOfPostColumn, cache: false);
             }),
             new("account references", f.Cost("repost_of_account_id") + f.Cost("reply_to_account_id"), async (job, g) =>
             {
@@ -461,10 +471,11 @@ public static class ParquetDatasetReader
         }
     }
 
-    private static async Task InternedColumnAsync(Job job, string name, int g, StringInterner pool, GrowArray<int> target)
+    private static async Task InternedColumnAsync(Job job, string name, int g, StringInterner pool, GrowArray<int> target, bool cache = true)
     {
         int n = job.File.RowCount[g];
-        if (!job.File.Columns.ContainsKey(name) || !await ReadStringsAsync(job, name, g, v => v.IsEmpty ? -1 : pool.GetOrAdd(v), null))
+        if (!job.File.Columns.ContainsKey(name) || !await ReadStringsAsync(job, name, g, v => v.IsEmpty ? -1 : pool.GetOrAdd(v), null,
+                cache ? job.Cache(pool) : null, cache ? null : pool))
         {
             for (int r = 0; r < n; r++) target.Add(-1);
             return;
@@ -477,7 +488,7 @@ public static class ParquetDatasetReader
     {
         int n = job.File.RowCount[g];
         var dict = b.ListDictionary(list);
-        if (!job.File.Columns.ContainsKey(name) || !await ReadStringsAsync(job, name, g, v => dict.GetOrAdd(v), null))
+        if (!job.File.Columns.ContainsKey(name) || !await ReadStringsAsync(job, name, g, v => dict.GetOrAdd(v), null, job.Cache(dict)))
         {
             for (int r = 0; r < n; r++) b.EndListRow(list);
             return;
@@ -509,7 +520,8 @@ public static class ParquetDatasetReader
     // ---- decoding one column chunk ----
 
     /// <summary>Decodes column <paramref name="name"/> of row group <paramref name="g"/> into <c>job.Slots</c>; false (with the problem recorded) when it cannot.</summary>
-    private static async Task<bool> ReadStringsAsync(Job job, string name, int g, ValueInterner intern, Action? onNull)
+    /// <remarks><paramref name="cache"/> only for interners that give a value the same id every time (see <see cref="Utf8IdCache"/>).</remarks>
+    private static async Task<bool> ReadStringsAsync(Job job, string name, int g, ValueInterner intern, Action? onNull, Utf8IdCache? cache = null, StringInterner? probes = null)
     {
         var f = job.File;
         var field = f.Columns[name];
@@ -519,7 +531,7 @@ public static class ParquetDatasetReader
         {
             try
             {
-                job.Decoder.DecodeStrings(f.Handle, md, field.MaxDefinitionLevel, field.MaxRepetitionLevel, intern, onNull, job.Slots);
+                job.Decoder.DecodeStrings(f.Handle, md, field.MaxDefinitionLevel, field.MaxRepetitionLevel, intern, onNull, job.Slots, cache, probes);
                 return CheckCount(job, name, g, field);
             }
             catch (NotSupportedException) when (!job.Decoder.Produced)

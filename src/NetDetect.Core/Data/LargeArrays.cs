@@ -1,0 +1,60 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace NetDetect.Core.Data;
+
+/// <summary>Allocates the big, randomly probed arrays of ingest (interner tables, string chunks) on transparent huge pages where Linux offers them.</summary>
+/// <remarks>
+/// Ingest probes hash tables and string chunks of hundreds of MB at random: with 4 KiB pages nearly every probe
+/// is a TLB miss as well as a cache miss, and filling the memory takes one page fault per 4 KiB. Where the
+/// kernel hands out transparent huge pages on request (<c>madvise</c> mode, the common default), advising the
+/// array's range before it is first touched gets 2 MiB pages: 512 times fewer faults and TLB entries. Arrays
+/// of at least <see cref="Threshold"/> bytes are allocated pinned (the pinned heap, never moved) so the advice
+/// stays with the memory. Elsewhere, or if the call fails, these are plain arrays; results never depend on it.
+/// </remarks>
+internal static class LargeArrays
+{
+    /// <summary>Arrays smaller than this are ordinary arrays (huge pages only pay off over several MiB).</summary>
+    public const long Threshold = 4L << 20;
+
+    private const long HugePage = 2L << 20;
+    private const int MadvHugePage = 14;
+    private static bool _available = OperatingSystem.IsLinux();
+
+    /// <summary>A zeroed array of <paramref name="length"/> elements, on huge pages when it is large.</summary>
+    public static T[] Allocate<T>(int length) where T : unmanaged
+    {
+        long bytes = (long)length * Unsafe.SizeOf<T>();
+        if (!_available || bytes < Threshold) return new T[length];
+        var array = GC.AllocateArray<T>(length, pinned: true);
+        Advise(array, bytes);
+        return array;
+    }
+
+    /// <summary>Like <see cref="Array.Resize{T}"/>, with the new array from <see cref="Allocate{T}"/>.</summary>
+    public static void Resize<T>(ref T[] array, int length) where T : unmanaged
+    {
+        var bigger = Allocate<T>(length);
+        array.AsSpan(0, Math.Min(array.Length, length)).CopyTo(bigger);
+        array = bigger;
+    }
+
+    private static unsafe void Advise<T>(T[] array, long bytes) where T : unmanaged
+    {
+        long start = (long)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(array));
+        long first = (start + HugePage - 1) & ~(HugePage - 1);
+        long last = (start + bytes) & ~(HugePage - 1);
+        if (last <= first) return;
+        try
+        {
+            if (madvise((nint)first, (nuint)(last - first), MadvHugePage) != 0) _available = false;
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            _available = false;
+        }
+    }
+
+    [DllImport("libc", EntryPoint = "madvise")]
+    private static extern int madvise(nint address, nuint length, int advice);
+}
