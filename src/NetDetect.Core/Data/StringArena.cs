@@ -16,12 +16,17 @@ public sealed class StringArena
     // One 12-byte record per entry rather than three parallel arrays: a lookup (the interners compare
     // against these on every hit) then costs one cache miss for the bookkeeping instead of three.
     private Entry[] _entries;
+    // Entries at or past this index were never written and still hold the all-zero null entry, so appending a
+    // null writes nothing: an all-null column (posts without text) leaves its entry pages untouched and unpaged.
+    private int _written;
 
     private struct Entry
     {
-        public int Chunk;   // index into _chunks, -1 for null or empty
+        public int Chunk;          // index into _chunks (0 for null or empty)
         public int Offset;
-        public int Length;  // -1 for null
+        public int LengthPlusOne;  // 0 = null (the zeroed default), 1 = empty
+
+        public readonly int Length => LengthPlusOne - 1;
     }
 
     public StringArena(int capacity = 16)
@@ -50,7 +55,7 @@ public sealed class StringArena
     {
         Grow();
         int i = Count++;
-        _entries[i] = new Entry { Chunk = -1, Offset = 0, Length = -1 };
+        if (i < _written) _entries[i] = default;
         return i;
     }
 
@@ -61,7 +66,8 @@ public sealed class StringArena
         int i = Count++;
         if (value.Length == 0)
         {
-            _entries[i] = new Entry { Chunk = -1, Offset = 0, Length = 0 };
+            _entries[i] = new Entry { LengthPlusOne = 1 };
+            _written = Math.Max(_written, i + 1);
             return i;
         }
         int chunk, offset;
@@ -86,7 +92,8 @@ public sealed class StringArena
             offset = _used;
             _used += value.Length;
         }
-        _entries[i] = new Entry { Chunk = chunk, Offset = offset, Length = value.Length };
+        _entries[i] = new Entry { Chunk = chunk, Offset = offset, LengthPlusOne = value.Length + 1 };
+        _written = Math.Max(_written, i + 1);
         CharCount += value.Length;
         return i;
     }
