@@ -163,4 +163,78 @@ public class ParquetDatasetReaderTests
         }
         Assert.Equal(n / 4, Assert.Single(ds.Warnings, w => w.Column == "account_id").Count);
     }
+
+    /// <summary>
+    /// Our decoder (raw-value caches, prefetched interner probes) against Parquet.Net's own decoding (the LZ4
+    /// fallback), on enough rows that the caches grow many times: same values, same ids in the same order.
+    /// </summary>
+    [Fact]
+    public async Task Cached_and_prefetched_decoding_gives_the_ids_parquet_net_decoding_gives()
+    {
+        const int n = 40_000;
+        var rng = new Random(5);
+        var ids = new string?[n];
+        var authors = new string?[n];
+        var times = new DateTime[n];
+        var langs = new string?[n];
+        var repost = new string?[n];
+        var repostAccount = new string?[n];
+        var tags = new string[]?[n];
+        var urls = new string[]?[n];
+        for (int i = 0; i < n; i++)
+        {
+            ids[i] = (1_100_000_000_000_000_000L + i * 4096L + rng.Next(4096)).ToString(CultureInfo.InvariantCulture);
+            // skewed authors, some with non-ASCII ids, some longer than the cache keeps
+            int author = (int)(Math.Pow(rng.NextDouble(), 3) * 3000);
+            authors[i] = author % 11 == 0 ? "ü" + author : author % 13 == 0 ? new string('h', 300) + author : "a" + author;
+            times[i] = At(i);
+            langs[i] = rng.Next(4) switch { 0 => null, 1 => "en", 2 => "zh-香港", _ => "" };
+            if (rng.Next(3) == 0)
+            {
+                repost[i] = ids[rng.Next(Math.Max(1, i))] ?? "x";
+                repostAccount[i] = "a" + rng.Next(500);
+            }
+            tags[i] = rng.Next(6) switch
+            {
+                0 => null,
+                1 => [],
+                _ => Enumerable.Range(0, rng.Next(1, 5)).Select(_ => "t" + (int)(Math.Pow(rng.NextDouble(), 3) * 5000) + (rng.Next(50) == 0 ? "ß" : "")).ToArray(),
+            };
+            urls[i] = rng.Next(2) == 0 ? [] : ["https://site" + rng.Next(300) + ".example/" + rng.Next(20_000)];
+        }
+        async Task<Dataset> ReadAsync(TempDir dir, CompressionMethod codec, bool dictionary)
+        {
+            await new ParquetTestFile().Strings("account_id", "a1", "a2").WriteAsync(dir.Sub(CanonicalSchema.AccountsFile));
+            var posts = new ParquetTestFile()
+                .Strings("post_id", ids).Strings("account_id", authors).RequiredTimestamps("created_at", times)
+                .Strings("language", langs).Strings("repost_of_post_id", repost).Strings("repost_of_account_id", repostAccount)
+                .StringLists("hashtags", tags).StringLists("urls", urls);
+            posts.Options.CompressionMethod = codec;
+            if (dictionary)
+            {
+                foreach (var c in new[] { "account_id", "language", "repost_of_account_id", "hashtags/list/element", "urls/list/element" })
+                    posts.Options.ColumnEncodingHints[c] = EncodingHint.Dictionary;
+            }
+            await posts.WriteAsync(dir.Sub(CanonicalSchema.PostsFile));
+            return await ParquetDatasetReader.ReadAsync(dir.Path, new DatasetReadOptions { MaxDegreeOfParallelism = 2 });
+        }
+        // One directory rewritten for each variant, so the warnings (which name the file) compare equal too.
+        using var dir = new TempDir();
+        var ours = await ReadAsync(dir, CompressionMethod.Snappy, dictionary: false);
+        var theirs = await ReadAsync(dir, Enum.Parse<CompressionMethod>("Lz4", ignoreCase: true), dictionary: false);
+        var dictionaryPages = await ReadAsync(dir, CompressionMethod.Snappy, dictionary: true);
+        AssertIdentical(theirs, ours);
+        AssertIdentical(theirs, dictionaryPages);
+        Assert.Equal(n, ours.Posts.Count);
+        for (int i = 0; i < n; i += 997)
+        {
+            var p = ours.Posts.ToRecord(i, ours.Accounts);
+            Assert.Equal(ids[i], p.PostId);
+            Assert.Equal(authors[i], p.AccountId);
+            Assert.Equal(string.IsNullOrEmpty(langs[i]) ? null : langs[i], p.Language);
+            Assert.Equal(tags[i] ?? [], p.Hashtags);
+            Assert.Equal(urls[i], p.Urls);
+            Assert.Equal(repost[i], p.RepostOfPostId);
+        }
+    }
 }
