@@ -64,7 +64,7 @@ internal sealed class ParquetChunkDecoder
     private ZstdSharp.Decompressor? _zstd;
     private Action? _onNull;
     private Utf8IdCache? _cache;
-    private StringInterner? _probes;
+    private StringInterner? _pool;
     private char[] _pageChars = [];
     private IMemoryOwner<byte>? _snappy;
 
@@ -83,12 +83,13 @@ internal sealed class ParquetChunkDecoder
     /// <remarks>
     /// <paramref name="cache"/>, when given, answers repeated values from their raw bytes; it must belong to
     /// <paramref name="intern"/> alone, which then has to return the same id for the same value every time.
-    /// <paramref name="probes"/>, when given, is the interner <paramref name="intern"/> looks values up in: its
-    /// table slots are prefetched a few values ahead (only a hint; results never depend on it).
+    /// <paramref name="pool"/>, when given, must be what <paramref name="intern"/> does for every non-empty value
+    /// (<c>pool.GetOrAdd(value)</c>): those values then go to the pool directly, with its slots, entries and
+    /// characters prefetched a few values ahead; empty values still go through <paramref name="intern"/>.
     /// </remarks>
-    public void DecodeStrings(SafeFileHandle file, ColumnMetaData md, int maxDef, int maxRep, ValueInterner intern, Action? onNull, ColumnSlots output, Utf8IdCache? cache = null, StringInterner? probes = null)
+    public void DecodeStrings(SafeFileHandle file, ColumnMetaData md, int maxDef, int maxRep, ValueInterner intern, Action? onNull, ColumnSlots output, Utf8IdCache? cache = null, StringInterner? pool = null)
     {
-        _probes = probes;
+        _pool = pool;
         Produced = false;
         if (md.Type != Parquet.Meta.Type.BYTE_ARRAY) throw new NotSupportedException("not a BYTE_ARRAY column");
         _onNull = onNull;
@@ -105,7 +106,7 @@ internal sealed class ParquetChunkDecoder
         Produced = false;
         _onNull = null;
         _cache = null;
-        _probes = null;
+        _pool = null;
         if (md.Type != Parquet.Meta.Type.INT64) throw new NotSupportedException("not an INT64 column");
         Decode(file, md, maxDef, maxRep, output, strings: false, null, scale);
     }
@@ -334,9 +335,9 @@ internal sealed class ParquetChunkDecoder
         {
             PlainCached(data, n, maxDef, output, intern!);
         }
-        else if (strings && !dictionary && _probes is not null)
+        else if (strings && !dictionary && _pool is not null)
         {
-            PlainPrefetched(data, n, maxDef, output, intern!, _probes);
+            PlainPrefetched(data, n, maxDef, output, intern!, _pool);
         }
         else if (strings)
         {
@@ -448,14 +449,15 @@ internal sealed class ParquetChunkDecoder
     }
 
     /// <summary>
-    /// Plain string values with the interner's table slots prefetched: all values of the page are decoded to
-    /// UTF-16 first, then each is interned while the slots of the next few are loading (a table of millions of
-    /// ids misses the cache on nearly every probe; overlapped, the misses cost a fraction). Data order is kept.
-    /// The caller advances <c>output.Count</c>.
+    /// Plain string values interned straight into <paramref name="pool"/>, prefetched: all values of the page are
+    /// decoded to UTF-16 and hashed first, then each is interned while, a few values ahead, the table slot, the
+    /// arena entry and the characters of later values load in three stages (a pool of millions of ids misses
+    /// the cache at each of the three; overlapped, the misses cost a fraction). Values are still interned one
+    /// at a time in data order, so ids are what a plain loop gives. The caller advances <c>output.Count</c>.
     /// </summary>
-    private void PlainPrefetched(ReadOnlySpan<byte> data, int n, int maxDef, ColumnSlots output, ValueInterner intern, StringInterner probes)
+    private void PlainPrefetched(ReadOnlySpan<byte> data, int n, int maxDef, ColumnSlots output, ValueInterner intern, StringInterner pool)
     {
-        const int Ahead = 8;
+        const int SlotAhead = 12, EntryAhead = 8, CharsAhead = 4;
         int start = output.Count;
         var def = output.Def.AsSpan(start, n);
         var ids = output.Ids.AsSpan(start, n);
@@ -481,12 +483,14 @@ internal sealed class ParquetChunkDecoder
                 written = System.Text.Encoding.UTF8.GetChars(value, target);
             _valueStart[present] = chars;
             _valueLength[present] = written;
+            _valueHash[present] = StringInterner.Hash(_pageChars.AsSpan(chars, written));
             present++;
             chars += written;
             pos += len;
         }
         var text = _pageChars.AsSpan(0, chars);
-        for (int k = 0; k < Math.Min(Ahead, present); k++) probes.Prefetch(text.Slice(_valueStart[k], _valueLength[k]));
+        var hashes = _valueHash;
+        for (int k = 0; k < Math.Min(SlotAhead, present); k++) pool.PrefetchSlot(hashes[k]);
         int v = 0;
         for (int s = 0; s < n; s++)
         {
@@ -496,8 +500,11 @@ internal sealed class ParquetChunkDecoder
                 _onNull?.Invoke();
                 continue;
             }
-            if (v + Ahead < present) probes.Prefetch(text.Slice(_valueStart[v + Ahead], _valueLength[v + Ahead]));
-            ids[s] = intern(text.Slice(_valueStart[v], _valueLength[v]));
+            if (v + SlotAhead < present) pool.PrefetchSlot(hashes[v + SlotAhead]);
+            if (v + EntryAhead < present) pool.PrefetchEntry(hashes[v + EntryAhead]);
+            if (v + CharsAhead < present) pool.PrefetchChars(hashes[v + CharsAhead]);
+            var value = text.Slice(_valueStart[v], _valueLength[v]);
+            ids[s] = value.IsEmpty ? intern(value) : pool.GetOrAdd(value, hashes[v], out _);
             v++;
         }
     }

@@ -353,7 +353,7 @@ public static class ParquetDatasetReader
         new(column, f.Cost(column), async (job, g) =>
         {
             int n = f.RowCount[g];
-            if (f.Columns.ContainsKey(column) && await ReadStringsAsync(job, column, g, v => v.IsEmpty ? -2 : pool.GetOrAdd(v), null, probes: pool))
+            if (f.Columns.ContainsKey(column) && await ReadStringsAsync(job, column, g, v => v.IsEmpty ? -2 : pool.GetOrAdd(v), null, pool: pool))
             {
                 var ids = job.Slots.Ids;
                 for (int r = 0; r < n; r++)
@@ -520,8 +520,9 @@ public static class ParquetDatasetReader
     // ---- decoding one column chunk ----
 
     /// <summary>Decodes column <paramref name="name"/> of row group <paramref name="g"/> into <c>job.Slots</c>; false (with the problem recorded) when it cannot.</summary>
-    /// <remarks><paramref name="cache"/> only for interners that give a value the same id every time (see <see cref="Utf8IdCache"/>).</remarks>
-    private static async Task<bool> ReadStringsAsync(Job job, string name, int g, ValueInterner intern, Action? onNull, Utf8IdCache? cache = null, StringInterner? probes = null)
+    /// <remarks><paramref name="cache"/> only for interners that give a value the same id every time (see <see cref="Utf8IdCache"/>);
+    /// <paramref name="pool"/> only where <paramref name="intern"/> is <c>pool.GetOrAdd</c> for every non-empty value (see <see cref="ParquetChunkDecoder.DecodeStrings"/>).</remarks>
+    private static async Task<bool> ReadStringsAsync(Job job, string name, int g, ValueInterner intern, Action? onNull, Utf8IdCache? cache = null, StringInterner? pool = null)
     {
         var f = job.File;
         var field = f.Columns[name];
@@ -531,7 +532,7 @@ public static class ParquetDatasetReader
         {
             try
             {
-                job.Decoder.DecodeStrings(f.Handle, md, field.MaxDefinitionLevel, field.MaxRepetitionLevel, intern, onNull, job.Slots, cache, probes);
+                job.Decoder.DecodeStrings(f.Handle, md, field.MaxDefinitionLevel, field.MaxRepetitionLevel, intern, onNull, job.Slots, cache, pool);
                 return CheckCount(job, name, g, field);
             }
             catch (NotSupportedException) when (!job.Decoder.Produced)

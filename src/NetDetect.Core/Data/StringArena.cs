@@ -126,6 +126,20 @@ public sealed class StringArena
         return new ReadOnlySpan<char>(_chunks[e.Chunk], e.Offset, e.Length);
     }
 
+    internal unsafe void PrefetchEntry(int index)
+    {
+        if (System.Runtime.Intrinsics.X86.Sse.IsSupported && (uint)index < (uint)_entries.Length)
+            System.Runtime.Intrinsics.X86.Sse.Prefetch0(System.Runtime.CompilerServices.Unsafe.AsPointer(ref _entries[index]));
+    }
+
+    internal unsafe void PrefetchChars(int index)
+    {
+        if (!System.Runtime.Intrinsics.X86.Sse.IsSupported || (uint)index >= (uint)_entries.Length) return;
+        ref readonly var e = ref _entries[index];
+        if (e.Length > 0 && (uint)e.Chunk < (uint)_chunks.Count && (uint)e.Offset < (uint)_chunks[e.Chunk].Length)
+            System.Runtime.Intrinsics.X86.Sse.Prefetch0(System.Runtime.CompilerServices.Unsafe.AsPointer(ref _chunks[e.Chunk][e.Offset]));
+    }
+
     public string? GetString(int index) => _entries[index].Length < 0 ? null : new string(GetSpan(index));
 
     public string? this[int index] => GetString(index);

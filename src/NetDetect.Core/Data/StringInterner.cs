@@ -39,9 +39,11 @@ public sealed class StringInterner
     public int GetOrAdd(ReadOnlySpan<char> value) => GetOrAdd(value, out _);
 
     /// <summary>The id of <paramref name="value"/>, adding it when new; <paramref name="added"/> says which.</summary>
-    public int GetOrAdd(ReadOnlySpan<char> value, out bool added)
+    public int GetOrAdd(ReadOnlySpan<char> value, out bool added) => GetOrAdd(value, Hash(value), out added);
+
+    /// <summary><see cref="GetOrAdd(ReadOnlySpan{char}, out bool)"/> with <paramref name="hash"/> = <see cref="Hash"/> of the value, computed earlier.</summary>
+    internal int GetOrAdd(ReadOnlySpan<char> value, uint hash, out bool added)
     {
-        uint hash = Hash(value);
         int slot = (int)hash & _mask;
         var table = _table;
         while (true)
@@ -86,11 +88,29 @@ public sealed class StringInterner
         }
     }
 
-    /// <summary>Starts loading the table slot that <paramref name="value"/> probes first, so a lookup a little later finds it in cache.</summary>
-    internal unsafe void Prefetch(ReadOnlySpan<char> value)
+    // A lookup that hits reads three places one after the other: the table slot, the arena entry, the
+    // characters. A caller that knows the values coming up prefetches them in three stages, a few values
+    // apart, so each stage's load has landed when the next stage reads it. Read-only hints: no result changes.
+
+    /// <summary>Stage 1: starts loading the table slot a value with <paramref name="hash"/> probes first.</summary>
+    internal unsafe void PrefetchSlot(uint hash)
     {
         if (System.Runtime.Intrinsics.X86.Sse.IsSupported)
-            System.Runtime.Intrinsics.X86.Sse.Prefetch0(System.Runtime.CompilerServices.Unsafe.AsPointer(ref _table[(int)Hash(value) & _mask]));
+            System.Runtime.Intrinsics.X86.Sse.Prefetch0(System.Runtime.CompilerServices.Unsafe.AsPointer(ref _table[(int)hash & _mask]));
+    }
+
+    /// <summary>Stage 2 (slot loaded): starts loading the arena entry of the id in that slot.</summary>
+    internal void PrefetchEntry(uint hash)
+    {
+        ulong entry = _table[(int)hash & _mask];
+        if (entry != 0 && (uint)(entry >> 32) == hash) _arena.PrefetchEntry((int)(uint)entry - 1);
+    }
+
+    /// <summary>Stage 3 (entry loaded): starts loading that id's characters.</summary>
+    internal void PrefetchChars(uint hash)
+    {
+        ulong entry = _table[(int)hash & _mask];
+        if (entry != 0 && (uint)(entry >> 32) == hash) _arena.PrefetchChars((int)(uint)entry - 1);
     }
 
     public ReadOnlySpan<char> GetSpan(int id) => _arena.GetSpan(id);
