@@ -96,7 +96,10 @@ public sealed class DetectionModel(string id, CoordinationModel model, int threa
             foreach (var property in elements[k].EnumerateObject())
                 if (property.Name is not ("id" or "members" or "score")) detail[property.Name] = property.Value.Clone();
             clusters.Add(new ClusterRecord(ClusterKey(c.Id), batchId, c.Score, c.Summary.Members, JsonSerializer.Serialize(detail, DetectionOutput.Json),
-                await GexfAsync(result, memberIndex, cancellationToken), id, 0));
+                await GexfAsync(result, memberIndex, cancellationToken), id, 0,
+                Modalities: c.Summary.Modalities.Keys.ToList(),
+                FirstShare: c.Summary.FirstShare is { } first ? Time.FromDateTime(first) : null,
+                LastShare: c.Summary.LastShare is { } last ? Time.FromDateTime(last) : null));
         }
         return new BatchOutcome(id, verdicts, clusters);
     }
