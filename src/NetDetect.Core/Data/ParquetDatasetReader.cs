@@ -276,8 +276,9 @@ public static class ParquetDatasetReader
         private ParquetReader? _fallback;
 
         public FileContext File { get; } = file;
-        public ParquetChunkDecoder Decoder { get; } = new();
-        public ColumnSlots Slots { get; } = new();
+        /// <summary>Decoder and slot buffers: column-chunk sized, so they pass from a finished job to the next one (see <see cref="RunJobsAsync"/>).</summary>
+        public ParquetChunkDecoder Decoder { get; set; } = null!;
+        public ColumnSlots Slots { get; set; } = null!;
         public ProblemCollector Problems { get; } = new();
         /// <summary>Next dense id a first-seen value gets (for duplicate checks in id columns).</summary>
         public int Next;
@@ -313,14 +314,26 @@ public static class ParquetDatasetReader
     {
         var jobs = new Job[specs.Count];
         for (int i = 0; i < jobs.Length; i++) jobs[i] = new Job(file);
+        // Buffers of finished jobs, for the next job to start: only as many sets as jobs run at once get
+        // allocated, instead of one per column (each set is tens of MB that must be paged in and zeroed).
+        var buffers = new System.Collections.Concurrent.ConcurrentBag<(ParquetChunkDecoder, ColumnSlots)>();
         try
         {
             async ValueTask RunOne(int i, CancellationToken token)
             {
-                for (int g = 0; g < file.RowGroupCount; g++)
+                var job = jobs[i];
+                (job.Decoder, job.Slots) = buffers.TryTake(out var reused) ? reused : (new ParquetChunkDecoder(), new ColumnSlots());
+                try
                 {
-                    token.ThrowIfCancellationRequested();
-                    await specs[i].Step(jobs[i], g);
+                    for (int g = 0; g < file.RowGroupCount; g++)
+                    {
+                        token.ThrowIfCancellationRequested();
+                        await specs[i].Step(job, g);
+                    }
+                }
+                finally
+                {
+                    buffers.Add((job.Decoder, job.Slots));
                 }
             }
             // Biggest columns first so the last job to finish is a small one.
