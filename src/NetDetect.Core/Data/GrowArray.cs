@@ -10,12 +10,12 @@ internal sealed class GrowArray<T>(int capacity = 16) where T : unmanaged
 
     public void EnsureCapacity(int capacity)
     {
-        if (capacity > _items.Length) LargeArrays.Resize(ref _items, capacity);
+        if (capacity > _items.Length) LargeArrays.Resize(ref _items, capacity, Count);
     }
 
     public void Add(T item)
     {
-        if (Count == _items.Length) LargeArrays.Resize(ref _items, _items.Length * 2);
+        if (Count == _items.Length) LargeArrays.Resize(ref _items, _items.Length * 2, Count);
         _items[Count++] = item;
     }
 

@@ -31,11 +31,12 @@ internal static class LargeArrays
         return array;
     }
 
-    /// <summary>Like <see cref="Array.Resize{T}"/>, with the new array from <see cref="Allocate{T}"/>.</summary>
-    public static void Resize<T>(ref T[] array, int length) where T : unmanaged
+    /// <summary>Like <see cref="Array.Resize{T}"/>, with the new array from <see cref="Allocate{T}"/>, copying only the first <paramref name="used"/> elements (the rest are zero in both).</summary>
+    /// <remarks>Copying a presized, still empty array would page in and zero both arrays for nothing.</remarks>
+    public static void Resize<T>(ref T[] array, int length, int used) where T : unmanaged
     {
         var bigger = Allocate<T>(length);
-        array.AsSpan(0, Math.Min(array.Length, length)).CopyTo(bigger);
+        array.AsSpan(0, Math.Min(used, Math.Min(array.Length, length))).CopyTo(bigger);
         array = bigger;
     }
 

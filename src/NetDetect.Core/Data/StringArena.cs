@@ -44,7 +44,7 @@ public sealed class StringArena
     public void EnsureCapacity(int capacity)
     {
         if (capacity <= _entries.Length) return;
-        LargeArrays.Resize(ref _entries, capacity);
+        LargeArrays.Resize(ref _entries, capacity, _written);
     }
 
     /// <summary>Appends a string (null allowed) and returns its index.</summary>

@@ -13,10 +13,14 @@ public class LargeArraysTests
         Assert.Equal(length, a.Length);
         Assert.All(a.Where((_, i) => i % 4099 == 0), x => Assert.Equal(0, x));
         for (int i = 0; i < length; i++) a[i] = i;
-        LargeArrays.Resize(ref a, length * 2);
+        LargeArrays.Resize(ref a, length * 2, used: length);
         Assert.Equal(length * 2, a.Length);
         Assert.Equal(length - 1, a[length - 1]);
         Assert.Equal(0, a[length]);
         Assert.Equal(0, a[^1]);
+        // only the used prefix is carried over
+        LargeArrays.Resize(ref a, length * 3, used: length / 2);
+        Assert.Equal(length / 2 - 1, a[length / 2 - 1]);
+        Assert.Equal(0, a[length - 1]);
     }
 }
