@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using NetDetect.Core.Data;
 
@@ -46,8 +47,9 @@ public sealed class SparseTfIdfCosine
 {
     private readonly int[] _rowPtr, _col;
     private readonly float[] _w;
-    private readonly int[] _colPtr, _colRow;
-    private readonly float[] _colW;
+    private readonly int[] _colPtr;
+    /// <summary>The inverted index's entries, account and weight side by side so a list is one memory stream.</summary>
+    private readonly Posting[] _post;
     private readonly int[] _colPos;
     private readonly int _threads;
     private readonly KernelPath _path;
@@ -137,14 +139,14 @@ public sealed class SparseTfIdfCosine
             _rowPtr[a + 1] = at;
         }
 
-        // inverted index (CSC) with each object's accounts ascending, as a counting sort in row order gives them;
-        // _colPos maps an entry of the CSR to its place in its object's list, so a row can start at its own entry
-        // and visit only the accounts after it (each unordered pair is produced once)
+        // inverted index (CSC) with each object's accounts ascending, as a counting sort in row order gives them,
+        // and one sentinel account int.MaxValue closing every list, so a scan up to a bound needs one compare;
+        // _colPos maps an entry of the CSR to its place in its object's list, so a row can start right after its own
+        // entry and visit only the accounts after it (each unordered pair is produced once)
         _colPtr = new int[objects + 1];
         for (int p = 0; p < kept; p++) _colPtr[_col[p] + 1]++;
-        for (int o = 0; o < objects; o++) _colPtr[o + 1] += _colPtr[o];
-        _colRow = new int[kept];
-        _colW = new float[kept];
+        for (int o = 0; o < objects; o++) _colPtr[o + 1] += _colPtr[o] + 1;
+        _post = new Posting[kept + objects];
         _colPos = new int[kept];
         var fill = _colPtr[..objects];
         for (int a = 0; a < accounts; a++)
@@ -152,10 +154,10 @@ public sealed class SparseTfIdfCosine
             {
                 int o = _col[p];
                 int at2 = fill[o]++;
-                _colRow[at2] = a;
-                _colW[at2] = _w[p];
+                _post[at2] = new Posting(a, _w[p]);
                 _colPos[p] = at2;
             }
+        for (int o = 0; o < objects; o++) _post[_colPtr[o + 1] - 1] = new Posting(int.MaxValue, 0);
     }
 
     /// <summary>Builds the matrix from one (account, object) occurrence per share, e.g. a post's repost target.</summary>
@@ -227,7 +229,7 @@ public sealed class SparseTfIdfCosine
         {
             var buf = new PairBuffer();
             w.Pairs = buf;
-            for (int a = block * BlockRows, end = Math.Min(Accounts, a + BlockRows); a < end; a++) w.Row(a);
+            w.Rows(block * BlockRows, Math.Min(Accounts, (block + 1) * BlockRows));
             blocks[block] = buf;
         }, progress, cancellationToken);
         long total = 0;
@@ -258,9 +260,7 @@ public sealed class SparseTfIdfCosine
         if ((long)Accounts * k > Array.MaxLength) throw new ArgumentOutOfRangeException(nameof(k), $"{Accounts} x {k} neighbours do not fit one array.");
         float floor = MathF.Max(minScore, float.Epsilon);
         var workers = RunBlocks("tfidf-topk", () => new Worker(this, _path, k, floor), (w, block) =>
-        {
-            for (int a = block * BlockRows, end = Math.Min(Accounts, a + BlockRows); a < end; a++) w.Row(a);
-        }, progress, cancellationToken);
+            w.Rows(block * BlockRows, Math.Min(Accounts, (block + 1) * BlockRows)), progress, cancellationToken);
         var counts = new int[Accounts];
         if (workers.Count == 0) return NeighborLists.FromFixed(Accounts, k, counts, [], []);
         var first = workers[0];
@@ -282,6 +282,8 @@ public sealed class SparseTfIdfCosine
         }
         return NeighborLists.FromFixed(Accounts, k, counts, hj, hs);
     }
+
+    private readonly record struct Posting(int Row, float W);
 
     private const int BlockRows = 256;
     private int BlockCount => (Accounts + BlockRows - 1) / BlockRows;
@@ -332,22 +334,26 @@ public sealed class SparseTfIdfCosine
         }
     }
 
-    /// <summary>Per-thread state of the row-wise product (Gustavson): a dense double accumulator over accounts, the
-    /// list of touched accounts for sparse rows, and in top-k mode a best-k heap for every account.</summary>
-    /// <remarks>Row a walks its objects in ascending order and, for each, the accounts after a in that object's
-    /// list, adding w_a,o * w_b,o into acc[b]. So acc[b] is built in exactly the canonical order (ascending object, in
-    /// double, from 0) and rounds to the canonical score with no rescoring. The accumulator is then read back either
-    /// densely over the touched range with SIMD compares (a row that touched much of its range) or through the
-    /// touched list (a row that touched little), and cleared as it is read.</remarks>
+    /// <summary>Per-thread state of the row-wise product (Gustavson): a dense double accumulator over one span of
+    /// accounts, per-entry cursors into the inverted index, and in top-k mode a best-k heap for every account.</summary>
+    /// <remarks>A block of rows is multiplied against the accounts span by span (<see cref="Span"/> accounts, so the
+    /// accumulator stays in the first cache levels): row a walks its objects in ascending order and, for each, the
+    /// accounts of that object's list that are after a and inside the span, adding w_a,o * w_b,o into acc[b]. So
+    /// acc[b] is built in exactly the canonical order (ascending object, in double, from 0) and rounds to the canonical
+    /// score with no rescoring. Each row's part of the span is then read back, either densely over its touched range
+    /// with SIMD compares (a row that touched much of it) or by walking its list segments again (a row that touched
+    /// little), and cleared as it is read.</remarks>
     private sealed unsafe class Worker
     {
-        private const int Pad = 16;
+        private const int Span = 8192, Pad = 16;
         private readonly SparseTfIdfCosine _m;
         private readonly KernelPath _path;
         private readonly int _k;
         private readonly float _floor;
-        private readonly double[] _acc;
-        private readonly int[] _touched;
+        private readonly double[] _acc = new double[Span + Pad];
+        private int[] _cursor = new int[1024];
+        private int[] _start = new int[1024];
+        private int[] _next = new int[1024];
         /// <summary>Top-k: per account the lowest score that could still enter its heap (the floor until the heap is
         /// full, then its worst score); +infinity in the padding so vector reads past the end admit nothing.</summary>
         private readonly float[] _admit = [];
@@ -362,8 +368,6 @@ public sealed class SparseTfIdfCosine
             _path = path;
             _k = k;
             _floor = floor;
-            _acc = new double[m.Accounts + Pad];
-            _touched = new int[m.Accounts];
             if (k > 0)
             {
                 HeapS = new float[(long)m.Accounts * k];
@@ -375,69 +379,91 @@ public sealed class SparseTfIdfCosine
             }
         }
 
-        /// <summary>Scores row a against every later account sharing an object and hands the results on.</summary>
-        public void Row(int a)
+        /// <summary>Scores rows a0..a1-1 against every later account sharing an object and hands the results on.</summary>
+        // fully optimised from the first call: the loops are hot long before tiering would replace them
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void Rows(int a0, int a1)
         {
             var m = _m;
-            int rs = m._rowPtr[a], re = m._rowPtr[a + 1];
-            if (rs == re) return;
-            fixed (int* colPtr = m._colPtr, colRow = m._colRow, colPos = m._colPos, col = m._col)
-            fixed (float* w = m._w, colW = m._colW)
-            fixed (double* acc = _acc)
-            fixed (int* touched = _touched)
+            int nz0 = m._rowPtr[a0], nz1 = m._rowPtr[a1];
+            if (nz0 == nz1) return;
+            if (_cursor.Length < nz1 - nz0)
             {
-                // plan: the products to add and the range of accounts they land in decide how to read back
-                long work = 0;
-                int lo = int.MaxValue, hi = -1;
-                for (int p = rs; p < re; p++)
+                _cursor = new int[(nz1 - nz0) * 2];
+                _start = new int[(nz1 - nz0) * 2];
+                _next = new int[(nz1 - nz0) * 2];
+            }
+            fixed (int* rowPtr = m._rowPtr, colPos = m._colPos)
+            fixed (float* w = m._w)
+            fixed (Posting* post = m._post)
+            fixed (double* acc = _acc)
+            fixed (int* cursor0 = _cursor, start0 = _start, next0 = _next)
+            {
+                // indexed by CSR entry: the list position of the entry's next account, that account (kept here so
+                // that entries with nothing in a span cost no visit to the list), and where the span's segment began
+                int* cursor = cursor0 - nz0, next = next0 - nz0, start = start0 - nz0;
+                int firstAfter = int.MaxValue;
+                for (int p = nz0; p < nz1; p++)
                 {
-                    int r0 = colPos[p] + 1, r1 = colPtr[col[p] + 1];
-                    if (r0 >= r1) continue;
-                    work += r1 - r0;
-                    lo = Math.Min(lo, colRow[r0]);
-                    hi = Math.Max(hi, colRow[r1 - 1]);
+                    cursor[p] = colPos[p] + 1;
+                    next[p] = post[cursor[p]].Row;
+                    firstAfter = Math.Min(firstAfter, next[p]);
                 }
-                if (hi < 0) return;
-                // a dense read costs about a quarter of an add per account of the range (vector loads, compares
-                // and clears); the touched list costs a branch per add and a scalar read per touched account
-                bool dense = work * 4 >= hi - lo + 1;
-                int nt = 0;
-                for (int p = rs; p < re; p++)
+                for (int b0 = firstAfter == int.MaxValue ? m.Accounts : firstAfter / Span * Span; b0 < m.Accounts; b0 += Span)
                 {
-                    double wa = w[p];
-                    int r = colPos[p] + 1, r1 = colPtr[col[p] + 1];
-                    if (dense)
+                    int b1 = Math.Min(m.Accounts, b0 + Span);
+                    double* accB = acc - b0; // indexed by account
+                    for (int a = a0; a < a1; a++)
                     {
-                        for (; r < r1; r++) acc[colRow[r]] += wa * colW[r];
-                    }
-                    else
-                    {
-                        for (; r < r1; r++)
+                        int rs = rowPtr[a], re = rowPtr[a + 1];
+                        long adds = 0;
+                        int lo = int.MaxValue, hi = -1;
+                        for (int p = rs; p < re; p++)
                         {
-                            int b = colRow[r];
-                            double v = acc[b];
-                            // products of positive weights are positive: zero means "not touched yet"
-                            if (v == 0) touched[nt++] = b;
-                            acc[b] = v + wa * colW[r];
+                            int r = cursor[p];
+                            start[p] = r;
+                            int b = next[p];
+                            if (b >= b1) continue;
+                            lo = Math.Min(lo, b);
+                            double wa = w[p];
+                            // the list ends with a sentinel ≥ any span end, so one compare bounds the loop
+                            do
+                            {
+                                accB[b] += wa * post[r].W;
+                                b = post[++r].Row;
+                            } while (b < b1);
+                            hi = Math.Max(hi, post[r - 1].Row);
+                            adds += r - start[p];
+                            cursor[p] = r;
+                            next[p] = b;
                         }
-                    }
-                }
-                if (dense) ReadDense(a, acc, lo, hi);
-                else
-                {
-                    for (int t = 0; t < nt; t++)
-                    {
-                        int b = touched[t];
-                        float s = (float)acc[b];
-                        acc[b] = 0;
-                        Take(a, b, s);
+                        if (hi < 0) continue;
+                        // a dense read costs about a sixteenth of an add per account of the range (vector loads,
+                        // compares and clears from L1); walking the lists again costs about one add per add
+                        if (adds * 8 >= hi - lo + 1) ReadDense(a, accB, lo, hi);
+                        else
+                        {
+                            for (int p = rs; p < re; p++)
+                                for (int r = start[p], r1 = cursor[p]; r < r1; r++)
+                                {
+                                    int b = post[r].Row;
+                                    double v = accB[b];
+                                    if (v == 0) continue; // already read through an earlier object
+                                    accB[b] = 0;
+                                    float sv = (float)v;
+                                    // top-k: most scores enter neither heap; test that before the call
+                                    if (_k == 0 || sv >= _admit[b] || sv >= _admit[a]) Take(a, b, sv);
+                                }
+                        }
                     }
                 }
             }
         }
 
-        /// <summary>Reads back and clears acc[lo..hi] (and up to a vector past it, where acc is zero), handing each
-        /// score that could matter to <see cref="Take"/>.</summary>
+        /// <summary>Reads back and clears acc[lo..hi] (accounts; and up to a vector past it, where acc is zero),
+        /// handing each score that could matter to <see cref="Take"/>.</summary>
+        // fully optimised from the first call: the loops are hot long before tiering would replace them
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void ReadDense(int a, double* acc, int lo, int hi)
         {
             bool topK = _k > 0;

@@ -29,7 +29,7 @@ public static class KernelsBench
 
         if (Part("dense")) Dense(quick ? 4000 : 20000, 168, peak, peakCpu, quick);
         if (Part("threshold")) DenseAtThreshold(quick ? 10000 : 100_000, 168, threads: 2, quick);
-        if (Part("sparse")) SparseTopK(quick ? 10_000 : 100_000, quick ? 20_000 : 200_000, k: 10, threads: 2);
+        if (Part("sparse")) SparseTopK(quick ? 10_000 : 100_000, quick ? 20_000 : 200_000, k: 10, threads: 2, repeats: quick ? 0 : 2);
         if (Part("minhash")) MinHash(quick ? 20_000 : 200_000, threads: 2);
         return Task.FromResult(0);
     }
@@ -76,24 +76,35 @@ public static class KernelsBench
             $"{flops / 1e12:F2} TFLOP = {flops / cpu / 1e9:F0} GFLOP per CPU-second)");
     }
 
-    private static void SparseTopK(int accounts, int objects, int k, int threads)
+    private static void SparseTopK(int accounts, int objects, int k, int threads, int repeats)
     {
         var (acc, obj) = ShareData.CoRetweets(accounts, objects, meanShares: 50, seed: 3);
         var cpu0 = CpuSeconds();
         var sw = Stopwatch.StartNew();
         var tfidf = SparseTfIdfCosine.FromOccurrences(accounts, objects, acc, obj, new TfIdfOptions { MaxDegreeOfParallelism = threads });
-        double build = sw.Elapsed.TotalSeconds;
-        sw.Restart();
-        var top = tfidf.TopK(k);
-        double query = sw.Elapsed.TotalSeconds, cpu = CpuSeconds() - cpu0;
+        double build = sw.Elapsed.TotalSeconds, buildCpu = CpuSeconds() - cpu0;
+        // the first top-k run is timed as it comes (cold, as in a pipeline); the shared machine is noisy, so the
+        // repeats after it report the best wall and CPU time as well
+        NeighborLists top = null!;
+        double first = 0, firstCpu = 0, best = double.MaxValue, bestCpu = double.MaxValue;
+        for (int r = 0; r <= repeats; r++)
+        {
+            var c0 = CpuSeconds();
+            sw.Restart();
+            top = tfidf.TopK(k);
+            double s = sw.Elapsed.TotalSeconds, c = CpuSeconds() - c0;
+            if (r == 0) (first, firstCpu) = (s, c);
+            else (best, bestCpu) = (Math.Min(best, s), Math.Min(bestCpu, c));
+        }
         // the work an unpruned product would do: Σ over objects of df², the pairs sharing each object
         var df = new long[objects];
         for (int a = 0; a < accounts; a++) foreach (int o in tfidf.ObjectsOf(a)) df[o]++;
         long work = 0, maxDf = 0;
         foreach (long x in df) { work += x * x; maxDf = Math.Max(maxDf, x); }
         Console.WriteLine($"sparse-tfidf-top{k}: accounts={accounts} objects={objects} shares={acc.Length} nnz={tfidf.NonZeros} " +
-            $"{build + query:F2} s (build {build:F2} s + top-k {query:F2} s, threads={threads}, {top.Neighbor.Length} neighbours, " +
-            $"{cpu:F2} CPU-seconds, max df {maxDf}, unpruned product work sum df^2 = {work:E2})");
+            $"{build + first:F2} s (build {build:F2} s + top-k {first:F2} s, threads={threads}; {buildCpu + firstCpu:F2} CPU-seconds = " +
+            $"build {buildCpu:F2} + top-k {firstCpu:F2}" + (repeats > 0 ? $"; top-k best of {repeats} more: {best:F2} s, {bestCpu:F2} CPU-seconds" : "") +
+            $"; {top.Neighbor.Length} neighbours, max df {maxDf}, unpruned product work sum df^2 = {work:E2})");
     }
 
     private static void MinHash(int documents, int threads)
