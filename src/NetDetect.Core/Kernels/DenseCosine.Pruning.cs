@@ -3,7 +3,8 @@ namespace NetDetect.Core.Kernels;
 /// <summary>Whether all-pairs at a threshold first bounds each tile in a low-dimensional projection.</summary>
 public enum DensePruning
 {
-    /// <summary>On for thresholds of at least 0.5 on at least 4,096 rows of at least 32 dimensions.</summary>
+    /// <summary>On for thresholds of at least 0.5 on at least 25,000 rows of at least 32 dimensions (below that the
+    /// projection and row order cost more than they save on a first call).</summary>
     Auto,
     Off,
     On,
@@ -64,7 +65,7 @@ public sealed partial class DenseCosine
     {
         DensePruning.On => true,
         DensePruning.Off => false,
-        _ => threshold >= 0.5f && n >= 4096 && d >= 32,
+        _ => threshold >= 0.5f && n >= 25_000 && d >= 32,
     };
 
     /// <summary>γ_n = n·u / (1 - n·u) with u = 2⁻²⁴: the bound on the relative error of an n-term fp32 fma chain.</summary>
