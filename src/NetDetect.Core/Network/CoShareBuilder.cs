@@ -9,34 +9,54 @@ namespace NetDetect.Core.Network;
 /// <remarks>
 /// Cost is the number of in-window pairs, never an object's all-pairs: a viral object with 100,000 sharers
 /// spread over a day costs only the pairs that fall within the window. The sorted shares are cut at object
-/// boundaries into a number of chunks that depends on the data only; threads take chunks, and chunk results
-/// are merged in chunk order, so every number (floating-point sums included) is identical for any thread count.
+/// boundaries into a number of chunks that depends on the data only; threads take chunks. A chunk's sweep writes
+/// 16-byte pair records (packed account pair, the two shares) into a bounded buffer; a full buffer is radix-sorted
+/// by account pair and reduced run by run into partial edges, so memory is the partial edges plus one buffer per
+/// thread, never a hash map of every pair or a set of every matched post. The partial edges of all chunks are
+/// sorted once more by account pair and reduced in chunk order, so every number (floating-point sums included) is
+/// identical for any thread count.
+/// <para>
+/// posts_a/posts_b need no set: a pair carries a flag for each side saying it is the first witness of "this post
+/// was matched by the other account" inside its object (the other account's earliest share in the post's window,
+/// found from each share's previous share by the same account). Counting flags counts distinct posts. Only posts
+/// with shares on several objects (list modalities) can be matched again on another object; their flagged
+/// matches are kept as (post, account) entries and made distinct by one sort at the end.
+/// </para>
 /// </remarks>
 public static class CoShareBuilder
 {
+    /// <summary>Pair records a worker buffers before it sorts and reduces them (16 bytes each, twice for the sort).</summary>
+    internal const int DefaultBatchPairs = 1 << 20;
+
     public static CoShareNetwork Build(ShareTable shares, CoShareOptions options, IProgress<StageProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         CheckWindow(options.WindowMicros, shares.TimeResolutionMicros, options.ForceWindow);
         if (options.MinParticipation < 0) throw new ArgumentOutOfRangeException(nameof(options), "min participation must be >= 0");
+        if (options.BatchPairs < 1) throw new ArgumentOutOfRangeException(nameof(options), "batch size must be >= 1");
+        int threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
         var active = ActiveAccounts(shares, options);
         progress?.Report(new StageProgress($"{shares.Modality.Name()}: sort", 0, 3));
         var sorted = ShareSorter.Sort(shares);
         cancellationToken.ThrowIfCancellationRequested();
         progress?.Report(new StageProgress($"{shares.Modality.Name()}: pairs", 1, 3));
+        // n_o counts every account that shared the object, filtered or not; then the filtered accounts' shares go
+        var idf = ObjectIdf(sorted, shares.ObjectCount, shares.AccountCount, threads, cancellationToken);
+        if (active is not null) sorted = Filter(sorted, active);
         var chunks = Chunk(sorted);
-        bool local = OneSharePerPost(shares);
+        var multi = options.CountPosts ? MultiSharePosts(shares) : null;
+        var inPair = options.KeepMatches ? new bool[shares.PostAccount.Length] : null;
         var results = new ChunkResult[chunks.Length - 1];
-        int threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
+        var context = new SweepContext(sorted, idf, options, shares.AccountCount, multi, inPair);
         Parallel.For(0, results.Length, new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken },
-            () => new Worker(shares.AccountCount),
+            () => new Worker(context),
             (c, _, worker) =>
             {
-                results[c] = worker.Run(sorted, chunks[c], chunks[c + 1], shares.AccountCount, active, options, local, options.KeepMatches, shares.PostAccount);
+                results[c] = worker.Run(chunks[c], chunks[c + 1]);
                 return worker;
             },
             _ => { });
         progress?.Report(new StageProgress($"{shares.Modality.Name()}: merge", 2, 3));
-        var network = Merge(shares, options, results);
+        var network = Merge(shares, options, results, inPair);
         progress?.Report(new StageProgress($"{shares.Modality.Name()}: done", 3, 3));
         return network;
     }
@@ -77,13 +97,80 @@ public static class CoShareBuilder
         return active;
     }
 
-    // True when no post has two shares (repost, reply, text): then a post's matches all fall in one chunk.
-    private static bool OneSharePerPost(ShareTable shares)
+    // idf = ln N − ln n_o of every object with at least two shares, n_o its distinct accounts (objects are
+    // disjoint between chunks, so the workers write disjoint entries).
+    private static double[] ObjectIdf(SortedShares sorted, int objectCount, int accountCount, int threads, CancellationToken cancellationToken)
+    {
+        var idf = new double[objectCount];
+        var chunks = Chunk(sorted);
+        var obj = sorted.Object;
+        var acc = sorted.Account;
+        double logN = Math.Log(accountCount);
+        Parallel.For(0, chunks.Length - 1, new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken },
+            () => new int[accountCount],
+            (c, _, mark) =>
+            {
+                int i = chunks[c], end = chunks[c + 1];
+                while (i < end)
+                {
+                    int o = obj[i];
+                    int j = i + 1;
+                    while (j < end && obj[j] == o) j++;
+                    if (j - i >= 2)
+                    {
+                        int stamp = o + 1, distinct = 0;
+                        for (int k = i; k < j; k++)
+                        {
+                            if (mark[acc[k]] != stamp) { mark[acc[k]] = stamp; distinct++; }
+                        }
+                        idf[o] = logN - Math.Log(distinct);
+                    }
+                    i = j;
+                }
+                return mark;
+            },
+            _ => { });
+        return idf;
+    }
+
+    // The sorted shares of active accounts only (order kept).
+    private static SortedShares Filter(SortedShares s, bool[] active)
+    {
+        int m = 0;
+        var acc = s.Account;
+        for (int i = 0; i < acc.Length; i++) if (active[acc[i]]) m++;
+        var o = new int[m];
+        var t = new long[m];
+        var a = new int[m];
+        var p = new int[m];
+        var order = new int[m];
+        m = 0;
+        for (int i = 0; i < acc.Length; i++)
+        {
+            if (!active[acc[i]]) continue;
+            o[m] = s.Object[i];
+            t[m] = s.Time[i];
+            a[m] = acc[i];
+            p[m] = s.Post[i];
+            order[m] = s.Order[i];
+            m++;
+        }
+        return new SortedShares { Object = o, Time = t, Account = a, Post = p, Order = order };
+    }
+
+    // Posts with shares on several objects (list modalities); null when there is none (repost, reply, text):
+    // then every (post, other account) match lies in one object and its first-witness flag counts it exactly once.
+    private static bool[]? MultiSharePosts(ShareTable shares)
     {
         var post = shares.Post;
+        bool[]? multi = null;
         for (int i = 1; i < post.Length; i++)
-            if (post[i] == post[i - 1]) return false;
-        return true;
+        {
+            if (post[i] != post[i - 1]) continue;
+            multi ??= new bool[shares.PostAccount.Length];
+            multi[post[i]] = true;
+        }
+        return multi;
     }
 
     // Chunk boundaries at object starts; the count depends on the data size only.
@@ -104,241 +191,387 @@ public static class CoShareBuilder
         return bounds.ToArray();
     }
 
-    private sealed class ChunkResult(PairAccumulator pairs, MatchSet? matches, List<int>? selfLoopOwners)
+    /// <summary>Everything a worker reads; shared by all workers, never written except the idempotent in-pair marks.</summary>
+    private sealed class SweepContext(SortedShares sorted, double[] idf, CoShareOptions options, int accountCount, bool[]? multi, bool[]? inPair)
     {
-        public PairAccumulator Pairs { get; } = pairs;
-        /// <summary>Kept for the global merge (posts with shares in several chunks) or for CooRTweet's refinement.</summary>
-        public MatchSet? Matches { get; } = matches;
-        /// <summary>Owners of self-matched posts, when counted in the chunk.</summary>
-        public List<int>? SelfLoopOwners { get; } = selfLoopOwners;
+        public readonly SortedShares Sorted = sorted;
+        public readonly double[] Idf = idf;
+        public readonly CoShareOptions Options = options;
+        public readonly int AccountCount = accountCount;
+        public readonly int AccountBits = Math.Max(1, RadixSort.BitsFor((ulong)Math.Max(1, accountCount - 1)));
+        public readonly bool[]? Multi = multi;
+        /// <summary>Posts on some pair (CooRTweet's refinement); every writer writes true, so the result does not depend on timing.</summary>
+        public readonly bool[]? InPair = inPair;
     }
 
-    private sealed class Worker(int accountCount)
+    /// <summary>One account pair's totals over one sorted batch of pair records.</summary>
+    internal struct PartialEdge
     {
-        private readonly int[] _mark = new int[accountCount];
-        private long[] _t = new long[64];
-        private int[] _a = new int[64];
-        private int[] _p = new int[64];
+        public ulong Key;
+        public long SumDelta;
+        public long First;
+        public long Last;
+        /// <summary>Σ idf over the batch's objects, in object order.</summary>
+        public double Evidence;
+        /// <summary>The same sum without the first object, for when an earlier batch already counted that object.</summary>
+        public double Rest;
+        public int Pairs;
+        public int Objects;
+        public int FirstObject;
+        public int LastObject;
+        public int PostsA;
+        public int PostsB;
+        public int TopStart;
+        public int TopCount;
+    }
 
-        public ChunkResult Run(SortedShares s, int start, int end, int accountCount, bool[]? active, CoShareOptions options,
-            bool local, bool keepMatches, int[] postAccount)
+    private sealed class ChunkResult(GrowArray<PartialEdge> edges, GrowArray<SharedObjectEvidence> top, GrowArray<ulong>? entries, GrowArray<int>? selfPosts)
+    {
+        public readonly GrowArray<PartialEdge> Edges = edges;
+        public readonly GrowArray<SharedObjectEvidence> Top = top;
+        /// <summary>(post + 1) &lt;&lt; 32 | other account: first witnesses inside an object for posts with shares on several objects.</summary>
+        public readonly GrowArray<ulong>? Entries = entries;
+        /// <summary>Posts matched by another post of their own account (self-loops), possibly repeated.</summary>
+        public readonly GrowArray<int>? SelfPosts = selfPosts;
+    }
+
+    // Flags in the two top key bits (account pairs use at most 62): the low account's post is matched for the first
+    // time in its object by this pair / the high account's post is.
+    private const ulong FlagA = 1UL << 62;
+    private const ulong FlagB = 1UL << 63;
+
+    private sealed class Worker(SweepContext ctx)
+    {
+        private readonly int[] _lastObject = new int[ctx.AccountCount];
+        private readonly int[] _lastPos = new int[ctx.AccountCount];
+        private int[] _prev = new int[64];
+        private ulong[] _keys = new ulong[Math.Min(1024, ctx.Options.BatchPairs)];
+        private ulong[] _pay = new ulong[Math.Min(1024, ctx.Options.BatchPairs)];
+        private ulong[] _scratchKeys = new ulong[Math.Min(1024, ctx.Options.BatchPairs)];
+        private ulong[] _scratchPay = new ulong[Math.Min(1024, ctx.Options.BatchPairs)];
+        private int _n;
+        private readonly SharedObjectEvidence[] _top = new SharedObjectEvidence[Math.Max(1, ctx.Options.TopObjects)];
+        private GrowArray<PartialEdge> _edges = null!;
+        private GrowArray<SharedObjectEvidence> _topItems = null!;
+        private GrowArray<ulong>? _entries;
+        private GrowArray<int>? _self;
+
+        public ChunkResult Run(int start, int end)
         {
-            var pairs = new PairAccumulator(Math.Max(16, (end - start) / 2), options.TopObjects);
-            var matches = options.CountPosts || options.SelfLoops ? new MatchSet(Math.Max(16, end - start)) : null;
+            var s = ctx.Sorted;
+            var options = ctx.Options;
+            _edges = new GrowArray<PartialEdge>(Math.Max(16, (end - start) / 2));
+            _topItems = new GrowArray<SharedObjectEvidence>(options.TopObjects > 0 ? Math.Max(16, (end - start) / 2) : 4);
+            _entries = ctx.Multi is null ? null : new GrowArray<ulong>(64);
+            _self = options.SelfLoops ? new GrowArray<int>(64) : null;
+            _lastObject.AsSpan().Fill(-1);
+            if (_prev.Length < end - start) _prev = new int[Math.Max(end - start, _prev.Length * 2)];
             var obj = s.Object;
-            var time = s.Time;
             var acc = s.Account;
-            var post = s.Post;
-            long w = options.WindowMicros;
-            double logN = Math.Log(accountCount);
-            int i = start;
-            while (i < end)
+            // previous share of the same account on the same object (or −1), by position in the sorted shares
+            for (int i = start; i < end; i++)
             {
-                int o = obj[i];
-                int j = i + 1;
+                int a = acc[i];
+                _prev[i - start] = _lastObject[a] == obj[i] ? _lastPos[a] : -1;
+                _lastObject[a] = obj[i];
+                _lastPos[a] = i;
+            }
+            int x0 = start;
+            while (x0 < end)
+            {
+                int o = obj[x0];
+                int j = x0 + 1;
                 while (j < end && obj[j] == o) j++;
-                if (j - i >= 2)
+                if (j - x0 >= 2) Sweep(x0, j, start);
+                x0 = j;
+            }
+            Flush();
+            return new ChunkResult(_edges, _topItems, _entries, _self);
+        }
+
+        // The sliding inclusive window over one object's run sorted by time: for each share, the later shares with
+        // t − t_x <= w. The same account is never a pair (a self-loop at most); the same post is always the same account.
+        private void Sweep(int start, int end, int chunkStart)
+        {
+            var time = ctx.Sorted.Time;
+            var acc = ctx.Sorted.Account;
+            var post = ctx.Sorted.Post;
+            var prev = _prev;
+            long w = ctx.Options.WindowMicros;
+            bool flags = ctx.Options.CountPosts;
+            bool selfLoops = ctx.Options.SelfLoops;
+            int shift = ctx.AccountBits;
+            for (int x = start; x < end - 1; x++)
+            {
+                long tx = time[x];
+                long limit = tx > long.MaxValue - w ? long.MaxValue : tx + w;
+                int ax = acc[x];
+                int prevX = prev[x - chunkStart];
+                // the earliest share of ax in a later share's window is x unless ax's previous share is in it too
+                long prevXTime = prevX < 0 ? long.MinValue : time[prevX];
+                for (int y = x + 1; y < end; y++)
                 {
-                    // n_o counts every account that shared the object, filtered or not
-                    int stamp = o + 1, distinct = 0;
-                    for (int k = i; k < j; k++)
+                    long ty = time[y];
+                    if (ty > limit) break;
+                    int ay = acc[y];
+                    if (ay == ax)
                     {
-                        if (_mark[acc[k]] != stamp) { _mark[acc[k]] = stamp; distinct++; }
-                    }
-                    if (distinct >= 2 || options.SelfLoops)
-                    {
-                        double idf = logN - Math.Log(distinct);
-                        if (active is null) Sweep(time, acc, post, i, j, o, idf, w, pairs, matches, options.SelfLoops);
-                        else
+                        if (selfLoops && post[y] != post[x])
                         {
-                            int m = Compact(time, acc, post, i, j, active);
-                            if (m >= 2) Sweep(_t, _a, _p, 0, m, o, idf, w, pairs, matches, options.SelfLoops);
+                            _self!.Add(post[x]);
+                            _self.Add(post[y]);
                         }
+                        continue;
                     }
-                }
-                i = j;
-            }
-            if (matches is null || !local) return new ChunkResult(pairs, matches, null);
-            // Every post lives in this chunk only, so its (post, other account) entries are already distinct:
-            // count posts_a/posts_b into the chunk's own slots (a small table) instead of a global sort and index.
-            var selfOwners = new List<int>();
-            foreach (ulong m in matches.Keys)
-            {
-                if (m == 0) continue;
-                int p = (int)(m >> 32) - 1;
-                int other = (int)(m & 0xFFFFFFFFUL);
-                int owner = postAccount[p];
-                if (owner == other)
-                {
-                    selfOwners.Add(owner);
-                    continue;
-                }
-                if (owner < other) pairs.Existing(PairAccumulator.PackPair(owner, other)).PostsA++;
-                else pairs.Existing(PairAccumulator.PackPair(other, owner)).PostsB++;
-            }
-            return new ChunkResult(pairs, keepMatches ? matches : null, selfOwners);
-        }
-
-        private int Compact(long[] time, int[] acc, int[] post, int i, int j, bool[] active)
-        {
-            if (_t.Length < j - i)
-            {
-                int cap = Math.Max(j - i, _t.Length * 2);
-                _t = new long[cap];
-                _a = new int[cap];
-                _p = new int[cap];
-            }
-            int m = 0;
-            for (int k = i; k < j; k++)
-            {
-                if (!active[acc[k]]) continue;
-                _t[m] = time[k];
-                _a[m] = acc[k];
-                _p[m] = post[k];
-                m++;
-            }
-            return m;
-        }
-    }
-
-    // The sliding inclusive window over one object's run sorted by time: for each share, the later shares
-    // with t - t_x <= w. Same account is never a pair (a self-loop at most); the same post is always the same account.
-    private static void Sweep(long[] time, int[] acc, int[] post, int start, int end, int obj, double idf, long w,
-        PairAccumulator pairs, MatchSet? matches, bool selfLoops)
-    {
-        for (int x = start; x < end - 1; x++)
-        {
-            long tx = time[x];
-            long limit = tx > long.MaxValue - w ? long.MaxValue : tx + w;
-            int ax = acc[x];
-            int px = post[x];
-            for (int y = x + 1; y < end; y++)
-            {
-                long ty = time[y];
-                if (ty > limit) break;
-                int ay = acc[y];
-                int py = post[y];
-                if (ay == ax)
-                {
-                    if (selfLoops && py != px && matches is not null)
+                    ulong fx = 0, fy = 0;
+                    if (flags)
                     {
-                        matches.Add(px, ax);
-                        matches.Add(py, ax);
+                        // (post x, ay) first witnessed here: no ay share between x and y, none before x within w of x
+                        int prevY = prev[y - chunkStart];
+                        if (prevY < x && (prevY < 0 || tx - time[prevY] > w)) fx = 1;
+                        // (post y, ax) first witnessed here: ax's share before x is out of y's window
+                        if (prevX < 0 || ty - prevXTime > w) fy = 1;
                     }
-                    continue;
-                }
-                if (ax < ay) pairs.Add(PairAccumulator.PackPair(ax, ay), ty - tx, obj, idf, px, py, tx, ty);
-                else pairs.Add(PairAccumulator.PackPair(ay, ax), ty - tx, obj, idf, py, px, tx, ty);
-                if (matches is not null)
-                {
-                    matches.Add(px, ay);
-                    matches.Add(py, ax);
+                    if (_n == _keys.Length) Grow();
+                    if (ax < ay)
+                    {
+                        _keys[_n] = ((ulong)(uint)ax << shift) | (uint)ay | (fx << 62) | (fy << 63);
+                        _pay[_n] = ((ulong)(uint)x << 32) | (uint)y;
+                    }
+                    else
+                    {
+                        _keys[_n] = ((ulong)(uint)ay << shift) | (uint)ax | (fy << 62) | (fx << 63);
+                        _pay[_n] = ((ulong)(uint)y << 32) | (uint)x;
+                    }
+                    _n++;
                 }
             }
         }
+
+        // A full buffer doubles up to the batch size; at the batch size it is sorted and reduced instead.
+        private void Grow()
+        {
+            int batch = ctx.Options.BatchPairs;
+            if (_keys.Length >= batch)
+            {
+                Flush();
+                return;
+            }
+            int cap = (int)Math.Min(batch, _keys.Length * 2L);
+            Array.Resize(ref _keys, cap);
+            Array.Resize(ref _pay, cap);
+            _scratchKeys = new ulong[cap];
+            _scratchPay = new ulong[cap];
+        }
+
+        // Sorts the buffered records by account pair (stable: emission order, hence object order, inside a pair)
+        // and reduces each pair's run to one partial edge.
+        private void Flush()
+        {
+            int n = _n;
+            _n = 0;
+            if (n == 0) return;
+            int shift = ctx.AccountBits;
+            if (_scratchKeys.Length < n)
+            {
+                _scratchKeys = new ulong[_keys.Length];
+                _scratchPay = new ulong[_keys.Length];
+            }
+            RadixSort.SortRecords(_keys, _pay, n, 2 * shift, _scratchKeys, _scratchPay);
+            var s = ctx.Sorted;
+            var time = s.Time;
+            var obj = s.Object;
+            var post = s.Post;
+            var idf = ctx.Idf;
+            var multi = ctx.Multi;
+            var inPair = ctx.InPair;
+            int topK = ctx.Options.TopObjects;
+            ulong pairMask = (1UL << (2 * shift)) - 1;
+            ulong lowMask = (1UL << shift) - 1;
+            int i = 0;
+            while (i < n)
+            {
+                ulong key = _keys[i] & pairMask;
+                int lo = (int)(key >> shift), hi = (int)(key & lowMask);
+                var e = new PartialEdge { Key = key, First = long.MaxValue, Last = long.MinValue, FirstObject = -1, LastObject = -1 };
+                int topCount = 0;
+                for (; i < n && (_keys[i] & pairMask) == key; i++)
+                {
+                    ulong k = _keys[i];
+                    ulong p = _pay[i];
+                    int sa = (int)(p >> 32), sb = (int)(uint)p;
+                    long ta = time[sa], tb = time[sb];
+                    long d = ta > tb ? ta - tb : tb - ta;
+                    e.Pairs++;
+                    e.SumDelta += d;
+                    long first = Math.Min(ta, tb), last = Math.Max(ta, tb);
+                    if (first < e.First) e.First = first;
+                    if (last > e.Last) e.Last = last;
+                    int o = obj[sa];
+                    if (o != e.LastObject)
+                    {
+                        double v = idf[o];
+                        if (e.Objects == 0) e.FirstObject = o;
+                        else e.Rest += v;
+                        e.Evidence += v;
+                        e.Objects++;
+                        e.LastObject = o;
+                        if (topK > 0) topCount = OfferTop(topCount, topK, new SharedObjectEvidence(o, post[sa], post[sb], d, v));
+                    }
+                    if ((k & FlagA) != 0)
+                    {
+                        int pa = post[sa];
+                        if (multi is not null && multi[pa]) _entries!.Add(((ulong)(uint)(pa + 1) << 32) | (uint)hi);
+                        else e.PostsA++;
+                    }
+                    if ((k & FlagB) != 0)
+                    {
+                        int pb = post[sb];
+                        if (multi is not null && multi[pb]) _entries!.Add(((ulong)(uint)(pb + 1) << 32) | (uint)lo);
+                        else e.PostsB++;
+                    }
+                    if (inPair is not null)
+                    {
+                        inPair[post[sa]] = true;
+                        inPair[post[sb]] = true;
+                    }
+                }
+                e.TopStart = _topItems.Count;
+                e.TopCount = topCount;
+                for (int t = 0; t < topCount; t++) _topItems.Add(_top[t]);
+                _edges.Add(e);
+            }
+        }
+
+        // Keeps the K objects of highest idf, strongest first; an equal idf keeps the earlier (smaller) object id.
+        private int OfferTop(int count, int k, SharedObjectEvidence item)
+        {
+            if (count == k && !(item.Idf > _top[k - 1].Idf)) return count;
+            int at = count < k ? count : k - 1;
+            while (at > 0 && item.Idf > _top[at - 1].Idf)
+            {
+                _top[at] = _top[at - 1];
+                at--;
+            }
+            _top[at] = item;
+            return count < k ? count + 1 : count;
+        }
     }
 
-    private static CoShareNetwork Merge(ShareTable shares, CoShareOptions options, ChunkResult[] results)
+    private static CoShareNetwork Merge(ShareTable shares, CoShareOptions options, ChunkResult[] results, bool[]? inPair)
     {
-        // Every chunk's edges, tagged with their chunk and slot, sorted by account pair; a stable sort keeps
-        // chunk order inside a pair so sums are added in the same order whatever the thread count.
+        // Every chunk's partial edges, numbered in chunk order and sorted by account pair; the stable sort keeps
+        // chunk (and batch) order inside a pair, so sums are added in the same order whatever the thread count.
         int total = 0;
-        foreach (var r in results) total += r.Pairs.Count;
-        int accountBits = RadixSort.BitsFor((ulong)Math.Max(1, shares.AccountCount - 1));
-        var keys = new ulong[total];
-        var refs = new int[total];
-        var chunkOf = new int[total];
-        var slotOf = new int[total];
-        int g = 0;
+        var offsets = new int[results.Length + 1];
         for (int c = 0; c < results.Length; c++)
         {
-            var slots = results[c].Pairs.Slots;
-            for (int s = 0; s < slots.Length; s++)
+            total += results[c].Edges.Count;
+            offsets[c + 1] = total;
+        }
+        int accountBits = Math.Max(1, RadixSort.BitsFor((ulong)Math.Max(1, shares.AccountCount - 1)));
+        var keys = new ulong[total];
+        var refs = new int[total];
+        for (int c = 0, g = 0; c < results.Length; c++)
+        {
+            var edges = results[c].Edges.AsSpan();
+            for (int i = 0; i < edges.Length; i++, g++)
             {
-                ulong key = slots[s].Key;
-                if (key == 0) continue;
-                keys[g] = ((key >> 32) << accountBits) | (key & 0xFFFFFFFFUL);
+                keys[g] = edges[i].Key;
                 refs[g] = g;
-                chunkOf[g] = c;
-                slotOf[g] = s;
-                g++;
             }
         }
         RadixSort.Sort(keys, refs, 2 * accountBits);
 
-        int edges = 0;
-        for (int i = 0; i < total; i++) if (i == 0 || keys[i] != keys[i - 1]) edges++;
-        var a = new int[edges];
-        var b = new int[edges];
-        var pairs = new long[edges];
-        var objects = new int[edges];
-        var sumDelta = new long[edges];
-        var evidence = new double[edges];
-        var first = new long[edges];
-        var last = new long[edges];
-        var postsA = new int[edges];
-        var postsB = new int[edges];
-        var topOffsets = new int[edges + 1];
-        var topItems = new List<SharedObjectEvidence>(Math.Min(edges, 1 << 20) * Math.Max(1, options.TopObjects));
-        var topList = new List<SharedObjectEvidence>();
+        int count = 0;
+        for (int i = 0; i < total; i++) if (i == 0 || keys[i] != keys[i - 1]) count++;
+        var a = new int[count];
+        var b = new int[count];
+        var pairs = new long[count];
+        var objects = new int[count];
+        var sumDelta = new long[count];
+        var evidence = new double[count];
+        var first = new long[count];
+        var last = new long[count];
+        var postsA = new int[count];
+        var postsB = new int[count];
+        var topOffsets = new int[count + 1];
+        int topBound = 0;
+        foreach (var r in results) topBound += r.Top.Count;
+        var topItems = new SharedObjectEvidence[(int)Math.Min(topBound, (long)count * Math.Max(0, options.TopObjects))];
+        int topAt = 0;
+        var topList = new List<(SharedObjectEvidence Item, int Seq)>();
         ulong lowMask = (1UL << accountBits) - 1;
-        int e = -1;
+        int e = -1, lastObject = -1, parts = 0;
         for (int i = 0; i < total; i++)
         {
             if (i == 0 || keys[i] != keys[i - 1])
             {
-                if (e >= 0) topOffsets[e + 1] = FinishTop(topList, options.TopObjects, topItems);
+                if (e >= 0) topAt = FinishTop(topList, parts, options.TopObjects, topItems, topAt, ref topOffsets[e + 1]);
                 e++;
                 a[e] = (int)(keys[i] >> accountBits);
                 b[e] = (int)(keys[i] & lowMask);
                 first[e] = long.MaxValue;
                 last[e] = long.MinValue;
+                lastObject = -1;
+                parts = 0;
                 topList.Clear();
             }
-            int r = refs[i];
-            var acc = results[chunkOf[r]].Pairs;
-            ref readonly var slot = ref acc.Slots[slotOf[r]];
-            pairs[e] += slot.Pairs;
-            objects[e] += slot.Objects;
-            sumDelta[e] += slot.SumDeltaMicros;
-            evidence[e] += slot.Evidence;
-            postsA[e] += slot.PostsA;
-            postsB[e] += slot.PostsB;
-            first[e] = Math.Min(first[e], slot.FirstTime);
-            last[e] = Math.Max(last[e], slot.LastTime);
-            if (options.TopObjects > 0) acc.CopyTop(slot.Top, topList);
+            int g = refs[i];
+            int c = ChunkOf(offsets, g);
+            var result = results[c];
+            ref readonly var p = ref result.Edges[g - offsets[c]];
+            pairs[e] += p.Pairs;
+            sumDelta[e] += p.SumDelta;
+            postsA[e] += p.PostsA;
+            postsB[e] += p.PostsB;
+            first[e] = Math.Min(first[e], p.First);
+            last[e] = Math.Max(last[e], p.Last);
+            // an object cut across two batches was counted in both: the later batch adds all but its first object
+            if (p.FirstObject == lastObject)
+            {
+                objects[e] += p.Objects - 1;
+                evidence[e] += p.Rest;
+            }
+            else
+            {
+                objects[e] += p.Objects;
+                evidence[e] += p.Evidence;
+            }
+            lastObject = p.LastObject;
+            for (int t = 0; t < p.TopCount; t++) topList.Add((result.Top[p.TopStart + t], topList.Count));
+            parts++;
         }
-        if (e >= 0) topOffsets[e + 1] = FinishTop(topList, options.TopObjects, topItems);
+        if (e >= 0) topAt = FinishTop(topList, parts, options.TopObjects, topItems, topAt, ref topOffsets[e + 1]);
+        if (topAt < topItems.Length) Array.Resize(ref topItems, topAt);
 
-        var selfLoops = new int[options.SelfLoops ? shares.AccountCount : 0];
-        bool local = results.Length > 0 && results.All(r => r.SelfLoopOwners is not null);
-        ulong[] matches;
-        if (local)
-        {
-            if (selfLoops.Length > 0)
-                foreach (var r in results)
-                    foreach (int owner in r.SelfLoopOwners!) selfLoops[owner]++;
-            matches = options.KeepMatches ? ConcatMatches(results) : [];
-        }
-        else matches = MergeMatches(shares, results);
-        if (!local && matches.Length > 0)
+        // posts_a/posts_b of posts with shares on several objects: distinct (post, other account) entries
+        var entries = MergeEntries(shares, results);
+        if (entries.Length > 0)
         {
             var index = new EdgeIndex(a, b);
             var postAccount = shares.PostAccount;
-            foreach (ulong m in matches)
+            foreach (ulong m in entries)
             {
                 int p = (int)(m >> 32) - 1;
                 int other = (int)(m & 0xFFFFFFFFUL);
                 int owner = postAccount[p];
-                if (owner == other)
-                {
-                    if (selfLoops.Length > 0) selfLoops[owner]++;
-                    continue;
-                }
-                int edge = owner < other ? index.Find(owner, other) : index.Find(other, owner);
-                if (owner < other) postsA[edge]++;
-                else postsB[edge]++;
+                if (owner < other) postsA[index.Find(owner, other)]++;
+                else postsB[index.Find(other, owner)]++;
             }
+        }
+
+        var selfLoops = new int[options.SelfLoops ? shares.AccountCount : 0];
+        if (options.SelfLoops)
+        {
+            var seen = new bool[shares.PostAccount.Length];
+            foreach (var r in results)
+                foreach (int p in r.SelfPosts!.AsSpan())
+                {
+                    if (seen[p]) continue;
+                    seen[p] = true;
+                    selfLoops[shares.PostAccount[p]]++;
+                }
         }
         return new CoShareNetwork
         {
@@ -356,57 +589,72 @@ public static class CoShareBuilder
             FirstTime = first,
             LastTime = last,
             TopOffsets = topOffsets,
-            TopItems = topItems.ToArray(),
+            TopItems = topItems,
             SelfLoopPosts = selfLoops,
-            Matches = matches,
+            PostInPair = inPair,
         };
     }
 
-    // Strongest first; ties by object id, which makes the merged list independent of chunking.
-    // Appends the edge's strongest k to the flat list and returns the list's new end.
-    private static int FinishTop(List<SharedObjectEvidence> list, int k, List<SharedObjectEvidence> into)
+    private static int ChunkOf(int[] offsets, int g)
     {
-        // one chunk's list is already in order; only lists merged from several chunks need a sort
-        bool sorted = true;
-        for (int i = 1; i < list.Count && sorted; i++)
-            sorted = list[i - 1].Idf > list[i].Idf || (list[i - 1].Idf == list[i].Idf && list[i - 1].Object < list[i].Object);
-        if (!sorted) list.Sort(static (x, y) => x.Idf != y.Idf ? y.Idf.CompareTo(x.Idf) : x.Object.CompareTo(y.Object));
-        int n = Math.Min(k, list.Count);
-        for (int i = 0; i < n; i++) into.Add(list[i]);
-        return into.Count;
+        int lo = 0, hi = offsets.Length - 2;
+        while (lo < hi)
+        {
+            int mid = (lo + hi + 1) >> 1;
+            if (offsets[mid] <= g) lo = mid;
+            else hi = mid - 1;
+        }
+        return lo;
     }
 
-    // Distinct already (each post in one chunk); order is the chunks' table order, deterministic for the data.
-    private static ulong[] ConcatMatches(ChunkResult[] results)
+    // Strongest first; ties by object id, then by arrival (chunk order), which makes the merged list independent of
+    // chunking; an object seen in two batches keeps its first example. Writes the edge's strongest k and returns the new end.
+    private static int FinishTop(List<(SharedObjectEvidence Item, int Seq)> list, int parts, int k, SharedObjectEvidence[] into, int at, ref int end)
     {
-        int total = 0;
-        foreach (var r in results) total += r.Matches?.Count ?? 0;
-        var keys = new ulong[total];
-        int at = 0;
-        foreach (var r in results) if (r.Matches is not null) at = r.Matches.CopyTo(keys, at);
-        return keys;
+        // one partial's list is already in order; only lists merged from several need a sort
+        if (parts > 1 && list.Count > 1)
+            list.Sort(static (x, y) => x.Item.Idf != y.Item.Idf ? y.Item.Idf.CompareTo(x.Item.Idf)
+                : x.Item.Object != y.Item.Object ? x.Item.Object.CompareTo(y.Item.Object) : x.Seq.CompareTo(y.Seq));
+        int taken = 0;
+        for (int i = 0; i < list.Count && taken < k; i++)
+        {
+            if (i > 0 && list[i].Item.Object == list[i - 1].Item.Object) continue;
+            into[at++] = list[i].Item;
+            taken++;
+        }
+        end = at;
+        return at;
     }
 
-    private static ulong[] MergeMatches(ShareTable shares, ChunkResult[] results)
+    private static ulong[] MergeEntries(ShareTable shares, ChunkResult[] results)
     {
-        int total = 0;
-        foreach (var r in results) total += r.Matches?.Count ?? 0;
+        long total = 0;
+        foreach (var r in results) total += r.Entries?.Count ?? 0;
         if (total == 0) return [];
         var keys = new ulong[total];
         int at = 0;
-        foreach (var r in results) if (r.Matches is not null) at = r.Matches.CopyTo(keys, at);
+        foreach (var r in results)
+        {
+            if (r.Entries is null) continue;
+            r.Entries.AsSpan().CopyTo(keys.AsSpan(at));
+            at += r.Entries.Count;
+        }
         // (post + 1) << 32 | account: re-pack densely so the radix sort reads only the bits in use
         int accountBits = Math.Max(1, RadixSort.BitsFor((ulong)Math.Max(1, shares.AccountCount - 1)));
         int postBits = RadixSort.BitsFor((ulong)shares.PostAccount.Length + 1);
-        for (int i = 0; i < total; i++) keys[i] = ((keys[i] >> 32) << accountBits) | (keys[i] & 0xFFFFFFFFUL);
-        var dummy = new int[total];
+        for (int i = 0; i < keys.Length; i++) keys[i] = ((keys[i] >> 32) << accountBits) | (keys[i] & 0xFFFFFFFFUL);
+        var dummy = new int[keys.Length];
         RadixSort.Sort(keys, dummy, postBits + accountBits);
         ulong low = (1UL << accountBits) - 1;
         int n = 0;
-        for (int i = 0; i < total; i++)
+        ulong previous = 0;
+        for (int i = 0; i < keys.Length; i++)
         {
-            if (i > 0 && keys[i] == keys[i - 1]) continue;
-            keys[n++] = ((keys[i] >> accountBits) << 32) | (keys[i] & low);
+            // compare with the previous packed key: keys[i - 1] may already hold an unpacked entry
+            ulong k = keys[i];
+            if (i > 0 && k == previous) continue;
+            previous = k;
+            keys[n++] = ((k >> accountBits) << 32) | (k & low);
         }
         Array.Resize(ref keys, n);
         return keys;
