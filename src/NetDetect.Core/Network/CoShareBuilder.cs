@@ -28,35 +28,47 @@ public static class CoShareBuilder
     /// <summary>Pair records a worker buffers before it sorts and reduces them (16 bytes each, twice for the sort).</summary>
     internal const int DefaultBatchPairs = 1 << 20;
 
+    /// <summary>Shares per chunk (about; chunks end at object boundaries and their number depends on the data only).</summary>
+    internal const int ChunkShares = 1 << 18;
+
     public static CoShareNetwork Build(ShareTable shares, CoShareOptions options, IProgress<StageProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         CheckWindow(options.WindowMicros, shares.TimeResolutionMicros, options.ForceWindow);
         if (options.MinParticipation < 0) throw new ArgumentOutOfRangeException(nameof(options), "min participation must be >= 0");
         if (options.BatchPairs < 1) throw new ArgumentOutOfRangeException(nameof(options), "batch size must be >= 1");
         int threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
+        var __sw = System.Diagnostics.Stopwatch.StartNew();
+        var __cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
+        void T(string what) { var c = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime; if (Environment.GetEnvironmentVariable("ND_TRACE") is not null) Console.Error.WriteLine($"  {what}: wall {__sw.Elapsed.TotalSeconds:F3} cpu {(c - __cpu).TotalSeconds:F3} gc2 {GC.CollectionCount(2)} gc0 {GC.CollectionCount(0)} alloc {GC.GetTotalAllocatedBytes() / 1e6:F0} MB"); __sw.Restart(); __cpu = c; }
         var active = ActiveAccounts(shares, options);
         progress?.Report(new StageProgress($"{shares.Modality.Name()}: sort", 0, 3));
         var sorted = ShareSorter.Sort(shares);
+        T("sort");
         cancellationToken.ThrowIfCancellationRequested();
         progress?.Report(new StageProgress($"{shares.Modality.Name()}: pairs", 1, 3));
         // n_o counts every account that shared the object, filtered or not; then the filtered accounts' shares go
         var idf = ObjectIdf(sorted, shares.ObjectCount, shares.AccountCount, threads, cancellationToken);
         if (active is not null) sorted = Filter(sorted, active);
+        T("idf+filter");
         var chunks = Chunk(sorted);
         var multi = options.CountPosts ? MultiSharePosts(shares) : null;
         var inPair = options.KeepMatches ? new bool[shares.PostAccount.Length] : null;
         var results = new ChunkResult[chunks.Length - 1];
         var context = new SweepContext(sorted, idf, options, shares.AccountCount, multi, inPair);
+        // Parallel.For calls localInit again for every replica it starts, so workers (and their grown buffers) are pooled
+        var pool = new System.Collections.Concurrent.ConcurrentBag<Worker>();
         Parallel.For(0, results.Length, new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken },
-            () => new Worker(context),
+            () => pool.TryTake(out var w) ? w : new Worker(context),
             (c, _, worker) =>
             {
                 results[c] = worker.Run(chunks[c], chunks[c + 1]);
                 return worker;
             },
-            _ => { });
+            pool.Add);
+        T("sweep+reduce");
         progress?.Report(new StageProgress($"{shares.Modality.Name()}: merge", 2, 3));
         var network = Merge(shares, options, results, inPair);
+        T("merge");
         progress?.Report(new StageProgress($"{shares.Modality.Name()}: done", 3, 3));
         return network;
     }
@@ -177,7 +189,8 @@ public static class CoShareBuilder
     private static int[] Chunk(SortedShares sorted)
     {
         int n = sorted.Count;
-        int target = Math.Clamp(n / 32_768, 1, 256);
+        // large chunks: an account pair met twice inside one chunk is one partial edge, not two
+        int target = Math.Clamp(n / ChunkShares, 1, 64);
         var bounds = new List<int> { 0 };
         var obj = sorted.Object;
         for (int c = 1; c < target; c++)
@@ -225,10 +238,13 @@ public static class CoShareBuilder
         public int TopCount;
     }
 
-    private sealed class ChunkResult(GrowArray<PartialEdge> edges, GrowArray<SharedObjectEvidence> top, GrowArray<ulong>? entries, GrowArray<int>? selfPosts)
+    private sealed class ChunkResult(PartialEdge[] edges, int[] batchEnds, SharedObjectEvidence[] top, GrowArray<ulong>? entries, GrowArray<int>? selfPosts)
     {
-        public readonly GrowArray<PartialEdge> Edges = edges;
-        public readonly GrowArray<SharedObjectEvidence> Top = top;
+        /// <summary>Partial edges, sorted by key inside each batch.</summary>
+        public readonly PartialEdge[] Edges = edges;
+        /// <summary>End of each batch's run in <see cref="Edges"/>.</summary>
+        public readonly int[] BatchEnds = batchEnds;
+        public readonly SharedObjectEvidence[] Top = top;
         /// <summary>(post + 1) &lt;&lt; 32 | other account: first witnesses inside an object for posts with shares on several objects.</summary>
         public readonly GrowArray<ulong>? Entries = entries;
         /// <summary>Posts matched by another post of their own account (self-loops), possibly repeated.</summary>
@@ -251,8 +267,10 @@ public static class CoShareBuilder
         private ulong[] _scratchPay = new ulong[Math.Min(1024, ctx.Options.BatchPairs)];
         private int _n;
         private readonly SharedObjectEvidence[] _top = new SharedObjectEvidence[Math.Max(1, ctx.Options.TopObjects)];
-        private GrowArray<PartialEdge> _edges = null!;
-        private GrowArray<SharedObjectEvidence> _topItems = null!;
+        // reused from chunk to chunk; each chunk's result is an exact copy (fresh memory costs page faults)
+        private readonly List<PartialEdge> _edges = new(1024);
+        private readonly List<int> _batchEnds = new(4);
+        private readonly List<SharedObjectEvidence> _topItems = new(1024);
         private GrowArray<ulong>? _entries;
         private GrowArray<int>? _self;
 
@@ -260,8 +278,9 @@ public static class CoShareBuilder
         {
             var s = ctx.Sorted;
             var options = ctx.Options;
-            _edges = new GrowArray<PartialEdge>(Math.Max(16, (end - start) / 2));
-            _topItems = new GrowArray<SharedObjectEvidence>(options.TopObjects > 0 ? Math.Max(16, (end - start) / 2) : 4);
+            _edges.Clear();
+            _batchEnds.Clear();
+            _topItems.Clear();
             _entries = ctx.Multi is null ? null : new GrowArray<ulong>(64);
             _self = options.SelfLoops ? new GrowArray<int>(64) : null;
             _lastObject.AsSpan().Fill(-1);
@@ -286,7 +305,7 @@ public static class CoShareBuilder
                 x0 = j;
             }
             Flush();
-            return new ChunkResult(_edges, _topItems, _entries, _self);
+            return new ChunkResult(_edges.ToArray(), _batchEnds.ToArray(), _topItems.ToArray(), _entries, _self);
         }
 
         // The sliding inclusive window over one object's run sorted by time: for each share, the later shares with
@@ -441,6 +460,7 @@ public static class CoShareBuilder
                 for (int t = 0; t < topCount; t++) _topItems.Add(_top[t]);
                 _edges.Add(e);
             }
+            _batchEnds.Add(_edges.Count);
         }
 
         // Keeps the K objects of highest idf, strongest first; an equal idf keeps the earlier (smaller) object id.
@@ -460,67 +480,97 @@ public static class CoShareBuilder
 
     private static CoShareNetwork Merge(ShareTable shares, CoShareOptions options, ChunkResult[] results, bool[]? inPair)
     {
-        // Every chunk's partial edges, numbered in chunk order and sorted by account pair; the stable sort keeps
-        // chunk (and batch) order inside a pair, so sums are added in the same order whatever the thread count.
-        int total = 0;
-        var offsets = new int[results.Length + 1];
-        for (int c = 0; c < results.Length; c++)
+        // Every batch's partial edges are sorted by account pair: a k-way merge (ties in chunk and batch order) reads
+        // each batch front to back, so partials are added in the same order whatever the thread count, and memory
+        // is read in streams rather than at random (a random read of a partial costs a TLB miss).
+        var runs = new List<(ChunkResult Result, int Start, int End)>();
+        long total = 0, topBound = 0;
+        foreach (var r in results)
         {
-            total += results[c].Edges.Count;
-            offsets[c + 1] = total;
+            int at = 0;
+            foreach (int end in r.BatchEnds)
+            {
+                if (end > at) runs.Add((r, at, end));
+                at = end;
+            }
+            total += r.Edges.Length;
+            topBound += r.Top.Length;
         }
         int accountBits = Math.Max(1, RadixSort.BitsFor((ulong)Math.Max(1, shares.AccountCount - 1)));
-        var keys = new ulong[total];
-        var refs = new int[total];
-        for (int c = 0, g = 0; c < results.Length; c++)
+        // pass 1 reads only the keys: the exact edge count, so the columns are allocated once at their size
+        var heap = new RunHeap(runs.Count);
+        var position = new int[runs.Count];
+        for (int q = 0; q < runs.Count; q++)
         {
-            var edges = results[c].Edges.AsSpan();
-            for (int i = 0; i < edges.Length; i++, g++)
-            {
-                keys[g] = edges[i].Key;
-                refs[g] = g;
-            }
+            position[q] = runs[q].Start;
+            heap.Push(runs[q].Result.Edges[runs[q].Start].Key, q);
         }
-        RadixSort.Sort(keys, refs, 2 * accountBits);
-
-        int count = 0;
-        for (int i = 0; i < total; i++) if (i == 0 || keys[i] != keys[i - 1]) count++;
-        var a = new int[count];
-        var b = new int[count];
-        var pairs = new long[count];
-        var objects = new int[count];
-        var sumDelta = new long[count];
-        var evidence = new double[count];
-        var first = new long[count];
-        var last = new long[count];
-        var postsA = new int[count];
-        var postsB = new int[count];
-        var topOffsets = new int[count + 1];
-        int topBound = 0;
-        foreach (var r in results) topBound += r.Top.Count;
-        var topItems = new SharedObjectEvidence[(int)Math.Min(topBound, (long)count * Math.Max(0, options.TopObjects))];
+        int cap = 0, topRun = 0;
+        long topExact = 0;
+        ulong currentKey = ulong.MaxValue;
+        int k = Math.Max(0, options.TopObjects);
+        while (heap.Count > 0)
+        {
+            int q = heap.TopRun;
+            var run = runs[q];
+            ref readonly var p = ref run.Result.Edges[position[q]];
+            if (++position[q] < run.End) heap.ReplaceTop(run.Result.Edges[position[q]].Key, q);
+            else heap.Pop();
+            if (p.Key != currentKey)
+            {
+                if (cap > 0) topExact += Math.Min(k, topRun);
+                cap++;
+                currentKey = p.Key;
+                topRun = 0;
+            }
+            topRun += p.TopCount;
+        }
+        if (cap > 0) topExact += Math.Min(k, topRun);
+        if (Environment.GetEnvironmentVariable("ND_TRACE") is not null) Console.Error.WriteLine($"  partials {total}, runs {runs.Count}, edges {cap}, top {topBound}/{topExact}");
+        var a = new int[cap];
+        var b = new int[cap];
+        var pairs = new long[cap];
+        var objects = new int[cap];
+        var sumDelta = new long[cap];
+        var evidence = new double[cap];
+        var first = new long[cap];
+        var last = new long[cap];
+        var postsA = new int[cap];
+        var postsB = new int[cap];
+        var topOffsets = new int[cap + 1];
+        // exact unless an object cut across batches sits in two partial lists
+        var topItems = new SharedObjectEvidence[(int)Math.Min(topBound, topExact)];
         int topAt = 0;
         var topList = new List<(SharedObjectEvidence Item, int Seq)>();
         ulong lowMask = (1UL << accountBits) - 1;
-        int e = -1, lastObject = -1, parts = 0;
-        for (int i = 0; i < total; i++)
+
+        for (int q = 0; q < runs.Count; q++)
         {
-            if (i == 0 || keys[i] != keys[i - 1])
+            position[q] = runs[q].Start;
+            heap.Push(runs[q].Result.Edges[runs[q].Start].Key, q);
+        }
+        int e = -1, lastObject = -1, parts = 0;
+        currentKey = ulong.MaxValue;
+        while (heap.Count > 0)
+        {
+            int q = heap.TopRun;
+            var run = runs[q];
+            ref readonly var p = ref run.Result.Edges[position[q]];
+            if (++position[q] < run.End) heap.ReplaceTop(run.Result.Edges[position[q]].Key, q);
+            else heap.Pop();
+            if (p.Key != currentKey)
             {
                 if (e >= 0) topAt = FinishTop(topList, parts, options.TopObjects, topItems, topAt, ref topOffsets[e + 1]);
                 e++;
-                a[e] = (int)(keys[i] >> accountBits);
-                b[e] = (int)(keys[i] & lowMask);
+                currentKey = p.Key;
+                a[e] = (int)(p.Key >> accountBits);
+                b[e] = (int)(p.Key & lowMask);
                 first[e] = long.MaxValue;
                 last[e] = long.MinValue;
                 lastObject = -1;
                 parts = 0;
                 topList.Clear();
             }
-            int g = refs[i];
-            int c = ChunkOf(offsets, g);
-            var result = results[c];
-            ref readonly var p = ref result.Edges[g - offsets[c]];
             pairs[e] += p.Pairs;
             sumDelta[e] += p.SumDelta;
             postsA[e] += p.PostsA;
@@ -539,7 +589,8 @@ public static class CoShareBuilder
                 evidence[e] += p.Evidence;
             }
             lastObject = p.LastObject;
-            for (int t = 0; t < p.TopCount; t++) topList.Add((result.Top[p.TopStart + t], topList.Count));
+            var top = run.Result.Top;
+            for (int t = 0; t < p.TopCount; t++) topList.Add((top[p.TopStart + t], topList.Count));
             parts++;
         }
         if (e >= 0) topAt = FinishTop(topList, parts, options.TopObjects, topItems, topAt, ref topOffsets[e + 1]);
@@ -595,16 +646,55 @@ public static class CoShareBuilder
         };
     }
 
-    private static int ChunkOf(int[] offsets, int g)
+    /// <summary>Binary min-heap of sorted runs by (current key, run number): equal keys leave in run order.</summary>
+    private sealed class RunHeap(int capacity)
     {
-        int lo = 0, hi = offsets.Length - 2;
-        while (lo < hi)
+        private readonly ulong[] _key = new ulong[Math.Max(1, capacity)];
+        private readonly int[] _run = new int[Math.Max(1, capacity)];
+        public int Count { get; private set; }
+        public int TopRun => _run[0];
+
+        public void Push(ulong key, int run)
         {
-            int mid = (lo + hi + 1) >> 1;
-            if (offsets[mid] <= g) lo = mid;
-            else hi = mid - 1;
+            int i = Count++;
+            while (i > 0)
+            {
+                int parent = (i - 1) >> 1;
+                if (!Less(key, run, _key[parent], _run[parent])) break;
+                _key[i] = _key[parent];
+                _run[i] = _run[parent];
+                i = parent;
+            }
+            _key[i] = key;
+            _run[i] = run;
         }
-        return lo;
+
+        public void Pop()
+        {
+            Count--;
+            if (Count > 0) SiftDown(_key[Count], _run[Count]);
+        }
+
+        public void ReplaceTop(ulong key, int run) => SiftDown(key, run);
+
+        private void SiftDown(ulong key, int run)
+        {
+            int i = 0, n = Count;
+            while (true)
+            {
+                int c = 2 * i + 1;
+                if (c >= n) break;
+                if (c + 1 < n && Less(_key[c + 1], _run[c + 1], _key[c], _run[c])) c++;
+                if (!Less(_key[c], _run[c], key, run)) break;
+                _key[i] = _key[c];
+                _run[i] = _run[c];
+                i = c;
+            }
+            _key[i] = key;
+            _run[i] = run;
+        }
+
+        private static bool Less(ulong k1, int r1, ulong k2, int r2) => k1 < k2 || (k1 == k2 && r1 < r2);
     }
 
     // Strongest first; ties by object id, then by arrival (chunk order), which makes the merged list independent of
