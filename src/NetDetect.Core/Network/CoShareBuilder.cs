@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using NetDetect.Core.Data;
 
 namespace NetDetect.Core.Network;
@@ -8,13 +9,15 @@ namespace NetDetect.Core.Network;
 /// </summary>
 /// <remarks>
 /// Cost is the number of in-window pairs, never an object's all-pairs: a viral object with 100,000 sharers
-/// spread over a day costs only the pairs that fall within the window. The sorted shares are cut at object
-/// boundaries into a number of chunks that depends on the data only; threads take chunks. A chunk's sweep writes
-/// 16-byte pair records (packed account pair, the two shares) into a bounded buffer; a full buffer is radix-sorted
-/// by account pair and reduced run by run into partial edges, so memory is the partial edges plus one buffer per
-/// thread, never a hash map of every pair or a set of every matched post. The partial edges of all chunks are
-/// sorted once more by account pair and reduced in chunk order, so every number (floating-point sums included) is
-/// identical for any thread count.
+/// spread over a day costs only the pairs that fall within the window. Aggregation sorts instead of hashing:
+/// the sorted shares are cut at object boundaries into chunks (a number that depends on the data only) that
+/// threads sweep; each in-window pair becomes one 48-byte record (packed account pair, time, Δ, object, idf,
+/// the two posts) routed by its lower account to one of a few dozen account-range partitions. Each partition
+/// gathers its records from every chunk in chunk order, radix-sorts them stably by account pair and reduces each
+/// pair's run to one edge, written straight into the network's columns at the partition's offset. No hash map of
+/// pairs, no set of matched posts, no partial edges to merge: memory is the records plus the network, and since a
+/// pair's records are reduced in emission order every number (floating-point sums included) is identical for any
+/// thread count, chunking or partitioning.
 /// <para>
 /// posts_a/posts_b need no set: a pair carries a flag for each side saying it is the first witness of "this post
 /// was matched by the other account" inside its object (the other account's earliest share in the post's window,
@@ -25,36 +28,31 @@ namespace NetDetect.Core.Network;
 /// </remarks>
 public static class CoShareBuilder
 {
-    /// <summary>Pair records a worker buffers before it sorts and reduces them (16 bytes each, twice for the sort).</summary>
-    internal const int DefaultBatchPairs = 1 << 20;
-
     /// <summary>Shares per chunk (about; chunks end at object boundaries and their number depends on the data only).</summary>
     internal const int ChunkShares = 1 << 18;
+
+    /// <summary>Shares per aggregation partition (their number depends on the data only).</summary>
+    internal const int PartitionShares = 1 << 16;
 
     public static CoShareNetwork Build(ShareTable shares, CoShareOptions options, IProgress<StageProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         CheckWindow(options.WindowMicros, shares.TimeResolutionMicros, options.ForceWindow);
         if (options.MinParticipation < 0) throw new ArgumentOutOfRangeException(nameof(options), "min participation must be >= 0");
-        if (options.BatchPairs < 1) throw new ArgumentOutOfRangeException(nameof(options), "batch size must be >= 1");
         int threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
-        var __sw = System.Diagnostics.Stopwatch.StartNew();
-        var __cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
-        void T(string what) { var c = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime; if (Environment.GetEnvironmentVariable("ND_TRACE") is not null) Console.Error.WriteLine($"  {what}: wall {__sw.Elapsed.TotalSeconds:F3} cpu {(c - __cpu).TotalSeconds:F3} gc2 {GC.CollectionCount(2)} gc0 {GC.CollectionCount(0)} alloc {GC.GetTotalAllocatedBytes() / 1e6:F0} MB"); __sw.Restart(); __cpu = c; }
         var active = ActiveAccounts(shares, options);
         progress?.Report(new StageProgress($"{shares.Modality.Name()}: sort", 0, 3));
         var sorted = ShareSorter.Sort(shares);
-        T("sort");
         cancellationToken.ThrowIfCancellationRequested();
         progress?.Report(new StageProgress($"{shares.Modality.Name()}: pairs", 1, 3));
         // n_o counts every account that shared the object, filtered or not; then the filtered accounts' shares go
         var idf = ObjectIdf(sorted, shares.ObjectCount, shares.AccountCount, threads, cancellationToken);
         if (active is not null) sorted = Filter(sorted, active);
-        T("idf+filter");
-        var chunks = Chunk(sorted);
+        var chunks = Chunk(sorted, options.ChunkShares);
         var multi = options.CountPosts ? MultiSharePosts(shares) : null;
         var inPair = options.KeepMatches ? new bool[shares.PostAccount.Length] : null;
+        int partitions = options.Partitions > 0 ? options.Partitions : Math.Clamp(sorted.Count / PartitionShares, 1, 128);
         var results = new ChunkResult[chunks.Length - 1];
-        var context = new SweepContext(sorted, idf, options, shares.AccountCount, multi, inPair);
+        var context = new SweepContext(sorted, idf, options, shares.AccountCount, PartitionOf(shares.AccountCount, partitions), partitions);
         // Parallel.For calls localInit again for every replica it starts, so workers (and their grown buffers) are pooled
         var pool = new System.Collections.Concurrent.ConcurrentBag<Worker>();
         Parallel.For(0, results.Length, new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken },
@@ -65,10 +63,9 @@ public static class CoShareBuilder
                 return worker;
             },
             pool.Add);
-        T("sweep+reduce");
-        progress?.Report(new StageProgress($"{shares.Modality.Name()}: merge", 2, 3));
-        var network = Merge(shares, options, results, inPair);
-        T("merge");
+        pool.Clear();
+        progress?.Report(new StageProgress($"{shares.Modality.Name()}: aggregate", 2, 3));
+        var network = Merge(shares, options, results, partitions, multi, inPair, threads, cancellationToken);
         progress?.Report(new StageProgress($"{shares.Modality.Name()}: done", 3, 3));
         return network;
     }
@@ -186,11 +183,11 @@ public static class CoShareBuilder
     }
 
     // Chunk boundaries at object starts; the count depends on the data size only.
-    private static int[] Chunk(SortedShares sorted)
+    private static int[] Chunk(SortedShares sorted, int chunkShares = 0)
     {
         int n = sorted.Count;
         // large chunks: an account pair met twice inside one chunk is one partial edge, not two
-        int target = Math.Clamp(n / ChunkShares, 1, 64);
+        int target = Math.Clamp(n / (chunkShares > 0 ? chunkShares : ChunkShares), 1, 64);
         var bounds = new List<int> { 0 };
         var obj = sorted.Object;
         for (int c = 1; c < target; c++)
@@ -204,49 +201,40 @@ public static class CoShareBuilder
         return bounds.ToArray();
     }
 
-    /// <summary>Everything a worker reads; shared by all workers, never written except the idempotent in-pair marks.</summary>
-    private sealed class SweepContext(SortedShares sorted, double[] idf, CoShareOptions options, int accountCount, bool[]? multi, bool[]? inPair)
+    private sealed class SweepContext(SortedShares sorted, double[] idf, CoShareOptions options, int accountCount, int[] partitionOf, int partitions)
     {
         public readonly SortedShares Sorted = sorted;
         public readonly double[] Idf = idf;
         public readonly CoShareOptions Options = options;
-        public readonly int AccountCount = accountCount;
         public readonly int AccountBits = Math.Max(1, RadixSort.BitsFor((ulong)Math.Max(1, accountCount - 1)));
-        public readonly bool[]? Multi = multi;
-        /// <summary>Posts on some pair (CooRTweet's refinement); every writer writes true, so the result does not depend on timing.</summary>
-        public readonly bool[]? InPair = inPair;
+        public readonly int AccountCount = accountCount;
+        /// <summary>Partition of every account as the lower account of a pair.</summary>
+        public readonly int[] PartitionOf = partitionOf;
+        public readonly int Partitions = partitions;
     }
 
-    /// <summary>One account pair's totals over one sorted batch of pair records.</summary>
-    internal struct PartialEdge
+    /// <summary>One co-share pair as the sweep emits it: everything the reduction reads, so it reads no share column.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct PairRecord
     {
+        /// <summary>Low account &lt;&lt; account bits | high account, plus the first-witness flags in bits 62 and 63.</summary>
         public ulong Key;
-        public long SumDelta;
+        /// <summary>The earlier of the two share times (µs).</summary>
         public long First;
-        public long Last;
-        /// <summary>Σ idf over the batch's objects, in object order.</summary>
-        public double Evidence;
-        /// <summary>The same sum without the first object, for when an earlier batch already counted that object.</summary>
-        public double Rest;
-        public int Pairs;
-        public int Objects;
-        public int FirstObject;
-        public int LastObject;
-        public int PostsA;
-        public int PostsB;
-        public int TopStart;
-        public int TopCount;
+        public long Delta;
+        /// <summary>ln N − ln n_o of the object, read once per object in the sweep instead of once per pair in the reduction.</summary>
+        public double Idf;
+        public int Object;
+        /// <summary>Post of the low account.</summary>
+        public int PostA;
+        /// <summary>Post of the high account.</summary>
+        public int PostB;
     }
 
-    private sealed class ChunkResult(PartialEdge[] edges, int[] batchEnds, SharedObjectEvidence[] top, GrowArray<ulong>? entries, GrowArray<int>? selfPosts)
+    private sealed class ChunkResult(PairRecord[][] parts, GrowArray<int>? selfPosts)
     {
-        /// <summary>Partial edges, sorted by key inside each batch.</summary>
-        public readonly PartialEdge[] Edges = edges;
-        /// <summary>End of each batch's run in <see cref="Edges"/>.</summary>
-        public readonly int[] BatchEnds = batchEnds;
-        public readonly SharedObjectEvidence[] Top = top;
-        /// <summary>(post + 1) &lt;&lt; 32 | other account: first witnesses inside an object for posts with shares on several objects.</summary>
-        public readonly GrowArray<ulong>? Entries = entries;
+        /// <summary>The chunk's pair records, per partition, in emission (object, time) order.</summary>
+        public readonly PairRecord[]?[] Parts = parts;
         /// <summary>Posts matched by another post of their own account (self-loops), possibly repeated.</summary>
         public readonly GrowArray<int>? SelfPosts = selfPosts;
     }
@@ -261,29 +249,24 @@ public static class CoShareBuilder
         private readonly int[] _lastObject = new int[ctx.AccountCount];
         private readonly int[] _lastPos = new int[ctx.AccountCount];
         private int[] _prev = new int[64];
-        private ulong[] _keys = new ulong[Math.Min(1024, ctx.Options.BatchPairs)];
-        private ulong[] _pay = new ulong[Math.Min(1024, ctx.Options.BatchPairs)];
-        private ulong[] _scratchKeys = new ulong[Math.Min(1024, ctx.Options.BatchPairs)];
-        private ulong[] _scratchPay = new ulong[Math.Min(1024, ctx.Options.BatchPairs)];
-        private int _n;
-        private readonly SharedObjectEvidence[] _top = new SharedObjectEvidence[Math.Max(1, ctx.Options.TopObjects)];
-        // reused from chunk to chunk; each chunk's result is an exact copy (fresh memory costs page faults)
-        private readonly List<PartialEdge> _edges = new(1024);
-        private readonly List<int> _batchEnds = new(4);
-        private readonly List<SharedObjectEvidence> _topItems = new(1024);
-        private GrowArray<ulong>? _entries;
+        // per partition, reused from chunk to chunk; each chunk's result is an exact copy
+        private readonly PairRecord[][] _buf = CreateBuffers(ctx.Partitions);
+        private readonly int[] _count = new int[ctx.Partitions];
         private GrowArray<int>? _self;
+
+        private static PairRecord[][] CreateBuffers(int n)
+        {
+            var b = new PairRecord[n][];
+            for (int i = 0; i < n; i++) b[i] = new PairRecord[64];
+            return b;
+        }
 
         public ChunkResult Run(int start, int end)
         {
             var s = ctx.Sorted;
-            var options = ctx.Options;
-            _edges.Clear();
-            _batchEnds.Clear();
-            _topItems.Clear();
-            _entries = ctx.Multi is null ? null : new GrowArray<ulong>(64);
-            _self = options.SelfLoops ? new GrowArray<int>(64) : null;
+            _self = ctx.Options.SelfLoops ? new GrowArray<int>(64) : null;
             _lastObject.AsSpan().Fill(-1);
+            _count.AsSpan().Clear();
             if (_prev.Length < end - start) _prev = new int[Math.Max(end - start, _prev.Length * 2)];
             var obj = s.Object;
             var acc = s.Account;
@@ -301,30 +284,35 @@ public static class CoShareBuilder
                 int o = obj[x0];
                 int j = x0 + 1;
                 while (j < end && obj[j] == o) j++;
-                if (j - x0 >= 2) Sweep(x0, j, start);
+                if (j - x0 >= 2) Sweep(x0, j, start, o);
                 x0 = j;
             }
-            Flush();
-            return new ChunkResult(_edges.ToArray(), _batchEnds.ToArray(), _topItems.ToArray(), _entries, _self);
+            var parts = new PairRecord[ctx.Partitions][];
+            for (int q = 0; q < parts.Length; q++)
+                parts[q] = _count[q] == 0 ? [] : _buf[q].AsSpan(0, _count[q]).ToArray();
+            return new ChunkResult(parts, _self);
         }
 
         // The sliding inclusive window over one object's run sorted by time: for each share, the later shares with
         // t − t_x <= w. The same account is never a pair (a self-loop at most); the same post is always the same account.
-        private void Sweep(int start, int end, int chunkStart)
+        private void Sweep(int start, int end, int chunkStart, int o)
         {
             var time = ctx.Sorted.Time;
             var acc = ctx.Sorted.Account;
             var post = ctx.Sorted.Post;
             var prev = _prev;
+            var partitionOf = ctx.PartitionOf;
             long w = ctx.Options.WindowMicros;
             bool flags = ctx.Options.CountPosts;
             bool selfLoops = ctx.Options.SelfLoops;
             int shift = ctx.AccountBits;
+            double idf = ctx.Idf[o];
             for (int x = start; x < end - 1; x++)
             {
                 long tx = time[x];
                 long limit = tx > long.MaxValue - w ? long.MaxValue : tx + w;
                 int ax = acc[x];
+                int px = post[x];
                 int prevX = prev[x - chunkStart];
                 // the earliest share of ax in a later share's window is x unless ax's previous share is in it too
                 long prevXTime = prevX < 0 ? long.MinValue : time[prevX];
@@ -335,9 +323,9 @@ public static class CoShareBuilder
                     int ay = acc[y];
                     if (ay == ax)
                     {
-                        if (selfLoops && post[y] != post[x])
+                        if (selfLoops && post[y] != px)
                         {
-                            _self!.Add(post[x]);
+                            _self!.Add(px);
                             _self.Add(post[y]);
                         }
                         continue;
@@ -351,264 +339,286 @@ public static class CoShareBuilder
                         // (post y, ax) first witnessed here: ax's share before x is out of y's window
                         if (prevX < 0 || ty - prevXTime > w) fy = 1;
                     }
-                    if (_n == _keys.Length) Grow();
+                    int lo, q;
+                    PairRecord r;
+                    r.First = tx;
+                    r.Delta = ty - tx;
+                    r.Object = o;
+                    r.Idf = idf;
                     if (ax < ay)
                     {
-                        _keys[_n] = ((ulong)(uint)ax << shift) | (uint)ay | (fx << 62) | (fy << 63);
-                        _pay[_n] = ((ulong)(uint)x << 32) | (uint)y;
+                        lo = ax;
+                        r.Key = ((ulong)(uint)ax << shift) | (uint)ay | (fx << 62) | (fy << 63);
+                        r.PostA = px;
+                        r.PostB = post[y];
                     }
                     else
                     {
-                        _keys[_n] = ((ulong)(uint)ay << shift) | (uint)ax | (fy << 62) | (fx << 63);
-                        _pay[_n] = ((ulong)(uint)y << 32) | (uint)x;
+                        lo = ay;
+                        r.Key = ((ulong)(uint)ay << shift) | (uint)ax | (fy << 62) | (fx << 63);
+                        r.PostA = post[y];
+                        r.PostB = px;
                     }
-                    _n++;
+                    q = partitionOf[lo];
+                    int n = _count[q];
+                    if (n == _buf[q].Length) Array.Resize(ref _buf[q], n * 2);
+                    _buf[q][n] = r;
+                    _count[q] = n + 1;
                 }
             }
-        }
-
-        // A full buffer doubles up to the batch size; at the batch size it is sorted and reduced instead.
-        private void Grow()
-        {
-            int batch = ctx.Options.BatchPairs;
-            if (_keys.Length >= batch)
-            {
-                Flush();
-                return;
-            }
-            int cap = (int)Math.Min(batch, _keys.Length * 2L);
-            Array.Resize(ref _keys, cap);
-            Array.Resize(ref _pay, cap);
-            _scratchKeys = new ulong[cap];
-            _scratchPay = new ulong[cap];
-        }
-
-        // Sorts the buffered records by account pair (stable: emission order, hence object order, inside a pair)
-        // and reduces each pair's run to one partial edge.
-        private void Flush()
-        {
-            int n = _n;
-            _n = 0;
-            if (n == 0) return;
-            int shift = ctx.AccountBits;
-            if (_scratchKeys.Length < n)
-            {
-                _scratchKeys = new ulong[_keys.Length];
-                _scratchPay = new ulong[_keys.Length];
-            }
-            RadixSort.SortRecords(_keys, _pay, n, 2 * shift, _scratchKeys, _scratchPay);
-            var s = ctx.Sorted;
-            var time = s.Time;
-            var obj = s.Object;
-            var post = s.Post;
-            var idf = ctx.Idf;
-            var multi = ctx.Multi;
-            var inPair = ctx.InPair;
-            int topK = ctx.Options.TopObjects;
-            ulong pairMask = (1UL << (2 * shift)) - 1;
-            ulong lowMask = (1UL << shift) - 1;
-            int i = 0;
-            while (i < n)
-            {
-                ulong key = _keys[i] & pairMask;
-                int lo = (int)(key >> shift), hi = (int)(key & lowMask);
-                var e = new PartialEdge { Key = key, First = long.MaxValue, Last = long.MinValue, FirstObject = -1, LastObject = -1 };
-                int topCount = 0;
-                for (; i < n && (_keys[i] & pairMask) == key; i++)
-                {
-                    ulong k = _keys[i];
-                    ulong p = _pay[i];
-                    int sa = (int)(p >> 32), sb = (int)(uint)p;
-                    long ta = time[sa], tb = time[sb];
-                    long d = ta > tb ? ta - tb : tb - ta;
-                    e.Pairs++;
-                    e.SumDelta += d;
-                    long first = Math.Min(ta, tb), last = Math.Max(ta, tb);
-                    if (first < e.First) e.First = first;
-                    if (last > e.Last) e.Last = last;
-                    int o = obj[sa];
-                    if (o != e.LastObject)
-                    {
-                        double v = idf[o];
-                        if (e.Objects == 0) e.FirstObject = o;
-                        else e.Rest += v;
-                        e.Evidence += v;
-                        e.Objects++;
-                        e.LastObject = o;
-                        if (topK > 0) topCount = OfferTop(topCount, topK, new SharedObjectEvidence(o, post[sa], post[sb], d, v));
-                    }
-                    if ((k & FlagA) != 0)
-                    {
-                        int pa = post[sa];
-                        if (multi is not null && multi[pa]) _entries!.Add(((ulong)(uint)(pa + 1) << 32) | (uint)hi);
-                        else e.PostsA++;
-                    }
-                    if ((k & FlagB) != 0)
-                    {
-                        int pb = post[sb];
-                        if (multi is not null && multi[pb]) _entries!.Add(((ulong)(uint)(pb + 1) << 32) | (uint)lo);
-                        else e.PostsB++;
-                    }
-                    if (inPair is not null)
-                    {
-                        inPair[post[sa]] = true;
-                        inPair[post[sb]] = true;
-                    }
-                }
-                e.TopStart = _topItems.Count;
-                e.TopCount = topCount;
-                for (int t = 0; t < topCount; t++) _topItems.Add(_top[t]);
-                _edges.Add(e);
-            }
-            _batchEnds.Add(_edges.Count);
-        }
-
-        // Keeps the K objects of highest idf, strongest first; an equal idf keeps the earlier (smaller) object id.
-        private int OfferTop(int count, int k, SharedObjectEvidence item)
-        {
-            if (count == k && !(item.Idf > _top[k - 1].Idf)) return count;
-            int at = count < k ? count : k - 1;
-            while (at > 0 && item.Idf > _top[at - 1].Idf)
-            {
-                _top[at] = _top[at - 1];
-                at--;
-            }
-            _top[at] = item;
-            return count < k ? count + 1 : count;
         }
     }
 
-    private static CoShareNetwork Merge(ShareTable shares, CoShareOptions options, ChunkResult[] results, bool[]? inPair)
+    // Lower-account ranges with about equal numbers of pairs: the lower of two random accounts is skewed to small
+    // ids (P(low < x) = 1 − (1 − x/N)²), so the bounds follow that curve. Partitions in order give edges sorted by (A, B).
+    private static int[] PartitionOf(int accounts, int partitions)
     {
-        // Every batch's partial edges are sorted by account pair: a k-way merge (ties in chunk and batch order) reads
-        // each batch front to back, so partials are added in the same order whatever the thread count, and memory
-        // is read in streams rather than at random (a random read of a partial costs a TLB miss).
-        var runs = new List<(ChunkResult Result, int Start, int End)>();
-        long total = 0, topBound = 0;
+        var of = new int[Math.Max(1, accounts)];
+        int q = 0;
+        for (int a = 0; a < accounts; a++)
+        {
+            while (q + 1 < partitions && a >= (int)(accounts * (1 - Math.Sqrt(1 - (q + 1) / (double)partitions)))) q++;
+            of[a] = q;
+        }
+        return of;
+    }
+
+    /// <summary>One partition's records sorted by account pair, their edge count and evidence-list length.</summary>
+    private sealed class SortedPartition(PairRecord[] records, int count, int edges, long top)
+    {
+        /// <summary>The sorted records are the first <see cref="Count"/> (the array may be a longer scratch buffer).</summary>
+        public PairRecord[] Records = records;
+        public readonly int Count = count;
+        public readonly int Edges = edges;
+        public readonly long Top = top;
+    }
+
+    // Gathers partition q's records from every chunk in chunk order and sorts them stably by account pair (LSD
+    // radix, 11-bit digits, one histogram read, trivial digits skipped); the first scatter reads the chunks' arrays
+    // directly. Within a pair the records stay in emission order, hence in object order.
+    private static SortedPartition SortPartition(ChunkResult[] results, int q, int bits, int topK, ref PairRecord[] scratch)
+    {
+        const int Width = 11;
+        const int Buckets = 1 << Width;
+        int n = 0;
+        foreach (var r in results) n += r.Parts[q]!.Length;
+        ulong keyMask = (1UL << bits) - 1;
+        int passes = Math.Max(1, (bits + Width - 1) / Width);
+        var counts = new int[passes * Buckets];
         foreach (var r in results)
+            foreach (ref readonly var rec in r.Parts[q]!.AsSpan())
+            {
+                ulong k = rec.Key & keyMask;
+                for (int p = 0; p < passes; p++, k >>= Width) counts[p * Buckets + (int)(k & (Buckets - 1))]++;
+            }
+        // the second buffer is the thread's scratch; whichever buffer ends up unsorted becomes the next scratch
+        var src = new PairRecord[n];
+        if (scratch.Length < n) scratch = new PairRecord[Math.Max(n, scratch.Length + scratch.Length / 2)];
+        var dst = scratch;
+        bool gathered = false;
+        var offsets = new int[Buckets];
+        for (int p = 0; p < passes && n > 0; p++)
+        {
+            var c = counts.AsSpan(p * Buckets, Buckets);
+            int shift = p * Width;
+            int firstDigit = -1;
+            for (int b = 0; b < Buckets && firstDigit < 0; b++) if (c[b] > 0) firstDigit = b;
+            if (c[firstDigit] == n) continue;
+            int sum = 0;
+            for (int b = 0; b < Buckets; b++)
+            {
+                offsets[b] = sum;
+                sum += c[b];
+            }
+            if (!gathered)
+            {
+                foreach (var r in results)
+                {
+                    foreach (ref readonly var rec in r.Parts[q]!.AsSpan())
+                        src[offsets[(int)(((rec.Key & keyMask) >> shift) & (Buckets - 1))]++] = rec;
+                    r.Parts[q] = null;
+                }
+                gathered = true;
+                continue;
+            }
+            foreach (ref readonly var rec in src.AsSpan(0, n))
+                dst[offsets[(int)(((rec.Key & keyMask) >> shift) & (Buckets - 1))]++] = rec;
+            (src, dst) = (dst, src);
+        }
+        if (!gathered)
         {
             int at = 0;
-            foreach (int end in r.BatchEnds)
+            foreach (var r in results)
             {
-                if (end > at) runs.Add((r, at, end));
-                at = end;
+                r.Parts[q]!.CopyTo(src, at);
+                at += r.Parts[q]!.Length;
+                r.Parts[q] = null;
             }
-            total += r.Edges.Length;
-            topBound += r.Top.Length;
         }
-        int accountBits = Math.Max(1, RadixSort.BitsFor((ulong)Math.Max(1, shares.AccountCount - 1)));
-        // pass 1 reads only the keys: the exact edge count, so the columns are allocated once at their size
-        var heap = new RunHeap(runs.Count);
-        var position = new int[runs.Count];
-        for (int q = 0; q < runs.Count; q++)
+        // edges and evidence entries (an edge keeps min(K, its distinct objects) of them)
+        int edges = 0, objects = 0;
+        long top = 0;
+        for (int i = 0; i < n; i++)
         {
-            position[q] = runs[q].Start;
-            heap.Push(runs[q].Result.Edges[runs[q].Start].Key, q);
-        }
-        int cap = 0, topRun = 0;
-        long topExact = 0;
-        ulong currentKey = ulong.MaxValue;
-        int k = Math.Max(0, options.TopObjects);
-        while (heap.Count > 0)
-        {
-            int q = heap.TopRun;
-            var run = runs[q];
-            ref readonly var p = ref run.Result.Edges[position[q]];
-            if (++position[q] < run.End) heap.ReplaceTop(run.Result.Edges[position[q]].Key, q);
-            else heap.Pop();
-            if (p.Key != currentKey)
+            if (i == 0 || (src[i].Key & keyMask) != (src[i - 1].Key & keyMask))
             {
-                if (cap > 0) topExact += Math.Min(k, topRun);
-                cap++;
-                currentKey = p.Key;
-                topRun = 0;
+                top += Math.Min(topK, objects);
+                edges++;
+                objects = 1;
             }
-            topRun += p.TopCount;
+            else if (src[i].Object != src[i - 1].Object) objects++;
         }
-        if (cap > 0) topExact += Math.Min(k, topRun);
-        if (Environment.GetEnvironmentVariable("ND_TRACE") is not null) Console.Error.WriteLine($"  partials {total}, runs {runs.Count}, edges {cap}, top {topBound}/{topExact}");
-        var a = new int[cap];
-        var b = new int[cap];
-        var pairs = new long[cap];
-        var objects = new int[cap];
-        var sumDelta = new long[cap];
-        var evidence = new double[cap];
-        var first = new long[cap];
-        var last = new long[cap];
-        var postsA = new int[cap];
-        var postsB = new int[cap];
-        var topOffsets = new int[cap + 1];
-        // exact unless an object cut across batches sits in two partial lists
-        var topItems = new SharedObjectEvidence[(int)Math.Min(topBound, topExact)];
-        int topAt = 0;
-        var topList = new List<(SharedObjectEvidence Item, int Seq)>();
-        ulong lowMask = (1UL << accountBits) - 1;
+        top += Math.Min(topK, objects);
+        scratch = dst;
+        return new SortedPartition(src, n, edges, top);
+    }
 
-        for (int q = 0; q < runs.Count; q++)
+    /// <summary>Where the reduction writes: the network's columns, filled partition by partition at known offsets.</summary>
+    private sealed class Columns(int edges, long top)
+    {
+        public readonly int[] A = new int[edges];
+        public readonly int[] B = new int[edges];
+        public readonly long[] Pairs = new long[edges];
+        public readonly int[] Objects = new int[edges];
+        public readonly long[] SumDelta = new long[edges];
+        public readonly double[] Evidence = new double[edges];
+        public readonly long[] First = new long[edges];
+        public readonly long[] Last = new long[edges];
+        public readonly int[] PostsA = new int[edges];
+        public readonly int[] PostsB = new int[edges];
+        public readonly int[] TopOffsets = new int[edges + 1];
+        public readonly SharedObjectEvidence[] TopItems = new SharedObjectEvidence[top];
+    }
+
+    // Reduces one sorted partition into the columns from edge e0 and evidence entry t0. Returns the (post, other
+    // account) entries of posts with shares on several objects.
+    private static GrowArray<ulong>? ReducePartition(PairRecord[] recs, int n, Columns c, int e0, int t0, int accountBits,
+        bool[]? multi, bool[]? inPair, int topK, SharedObjectEvidence[] topBuffer)
+    {
+        ulong pairMask = (1UL << (2 * accountBits)) - 1;
+        ulong lowMask = (1UL << accountBits) - 1;
+        var entries = multi is null ? null : new GrowArray<ulong>(64);
+        int e = e0, t = t0, i = 0;
+        while (i < n)
         {
-            position[q] = runs[q].Start;
-            heap.Push(runs[q].Result.Edges[runs[q].Start].Key, q);
+            ulong key = recs[i].Key & pairMask;
+            int lo = (int)(key >> accountBits), hi = (int)(key & lowMask);
+            long pairs = 0, sumDelta = 0, first = long.MaxValue, last = long.MinValue;
+            int objects = 0, lastObject = -1, postsA = 0, postsB = 0, topCount = 0;
+            double evidence = 0;
+            for (; i < n && (recs[i].Key & pairMask) == key; i++)
+            {
+                ref readonly var r = ref recs[i];
+                pairs++;
+                sumDelta += r.Delta;
+                if (r.First < first) first = r.First;
+                if (r.First + r.Delta > last) last = r.First + r.Delta;
+                if (r.Object != lastObject)
+                {
+                    // objects arrive in increasing order inside a pair: a new object is a change of object
+                    double v = r.Idf;
+                    evidence += v;
+                    objects++;
+                    lastObject = r.Object;
+                    if (topK > 0) topCount = OfferTop(topBuffer, topCount, topK, new SharedObjectEvidence(r.Object, r.PostA, r.PostB, r.Delta, v));
+                }
+                if ((r.Key & FlagA) != 0)
+                {
+                    if (multi is not null && multi[r.PostA]) entries!.Add(((ulong)(uint)(r.PostA + 1) << 32) | (uint)hi);
+                    else postsA++;
+                }
+                if ((r.Key & FlagB) != 0)
+                {
+                    if (multi is not null && multi[r.PostB]) entries!.Add(((ulong)(uint)(r.PostB + 1) << 32) | (uint)lo);
+                    else postsB++;
+                }
+                if (inPair is not null)
+                {
+                    inPair[r.PostA] = true;
+                    inPair[r.PostB] = true;
+                }
+            }
+            c.A[e] = lo;
+            c.B[e] = hi;
+            c.Pairs[e] = pairs;
+            c.Objects[e] = objects;
+            c.SumDelta[e] = sumDelta;
+            c.Evidence[e] = evidence;
+            c.First[e] = first;
+            c.Last[e] = last;
+            c.PostsA[e] = postsA;
+            c.PostsB[e] = postsB;
+            for (int k = 0; k < topCount; k++) c.TopItems[t++] = topBuffer[k];
+            c.TopOffsets[e + 1] = t;
+            e++;
         }
-        int e = -1, lastObject = -1, parts = 0;
-        currentKey = ulong.MaxValue;
-        while (heap.Count > 0)
+        return entries;
+    }
+
+    // Keeps the K objects of highest idf, strongest first; an equal idf keeps the earlier (smaller) object id.
+    private static int OfferTop(SharedObjectEvidence[] top, int count, int k, SharedObjectEvidence item)
+    {
+        if (count == k && !(item.Idf > top[k - 1].Idf)) return count;
+        int at = count < k ? count : k - 1;
+        while (at > 0 && item.Idf > top[at - 1].Idf)
         {
-            int q = heap.TopRun;
-            var run = runs[q];
-            ref readonly var p = ref run.Result.Edges[position[q]];
-            if (++position[q] < run.End) heap.ReplaceTop(run.Result.Edges[position[q]].Key, q);
-            else heap.Pop();
-            if (p.Key != currentKey)
-            {
-                if (e >= 0) topAt = FinishTop(topList, parts, options.TopObjects, topItems, topAt, ref topOffsets[e + 1]);
-                e++;
-                currentKey = p.Key;
-                a[e] = (int)(p.Key >> accountBits);
-                b[e] = (int)(p.Key & lowMask);
-                first[e] = long.MaxValue;
-                last[e] = long.MinValue;
-                lastObject = -1;
-                parts = 0;
-                topList.Clear();
-            }
-            pairs[e] += p.Pairs;
-            sumDelta[e] += p.SumDelta;
-            postsA[e] += p.PostsA;
-            postsB[e] += p.PostsB;
-            first[e] = Math.Min(first[e], p.First);
-            last[e] = Math.Max(last[e], p.Last);
-            // an object cut across two batches was counted in both: the later batch adds all but its first object
-            if (p.FirstObject == lastObject)
-            {
-                objects[e] += p.Objects - 1;
-                evidence[e] += p.Rest;
-            }
-            else
-            {
-                objects[e] += p.Objects;
-                evidence[e] += p.Evidence;
-            }
-            lastObject = p.LastObject;
-            var top = run.Result.Top;
-            for (int t = 0; t < p.TopCount; t++) topList.Add((top[p.TopStart + t], topList.Count));
-            parts++;
+            top[at] = top[at - 1];
+            at--;
         }
-        if (e >= 0) topAt = FinishTop(topList, parts, options.TopObjects, topItems, topAt, ref topOffsets[e + 1]);
-        if (topAt < topItems.Length) Array.Resize(ref topItems, topAt);
+        top[at] = item;
+        return count < k ? count + 1 : count;
+    }
+
+    private static CoShareNetwork Merge(ShareTable shares, CoShareOptions options, ChunkResult[] results, int partitions,
+        bool[]? multi, bool[]? inPair, int threads, CancellationToken cancellationToken)
+    {
+        int accountBits = Math.Max(1, RadixSort.BitsFor((ulong)Math.Max(1, shares.AccountCount - 1)));
+        int topK = Math.Max(0, options.TopObjects);
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken };
+        // 1: sort each partition (its records leave the chunks as they are gathered) and count its edges
+        var sorted = new SortedPartition[partitions];
+        Parallel.For(0, partitions, parallel,
+            () => new PairRecord[1024],
+            (q, _, scratch) =>
+            {
+                sorted[q] = SortPartition(results, q, 2 * accountBits, topK, ref scratch);
+                return scratch;
+            },
+            _ => { });
+        // 2: the columns at their exact size; each partition's edges follow the previous partition's
+        var edgeStart = new int[partitions + 1];
+        var topStart = new long[partitions + 1];
+        for (int q = 0; q < partitions; q++)
+        {
+            edgeStart[q + 1] = edgeStart[q] + sorted[q].Edges;
+            topStart[q + 1] = topStart[q] + sorted[q].Top;
+        }
+        var columns = new Columns(edgeStart[partitions], topStart[partitions]);
+        // 3: reduce each partition into its slice of the columns
+        var entryLists = new GrowArray<ulong>?[partitions];
+        Parallel.For(0, partitions, parallel,
+            () => new SharedObjectEvidence[Math.Max(1, topK)],
+            (q, _, buffer) =>
+            {
+                entryLists[q] = ReducePartition(sorted[q].Records, sorted[q].Count, columns, edgeStart[q], (int)topStart[q], accountBits, multi, inPair, topK, buffer);
+                sorted[q].Records = [];
+                return buffer;
+            },
+            _ => { });
 
         // posts_a/posts_b of posts with shares on several objects: distinct (post, other account) entries
-        var entries = MergeEntries(shares, results);
+        var entries = MergeEntries(shares, entryLists);
         if (entries.Length > 0)
         {
-            var index = new EdgeIndex(a, b);
+            var index = new EdgeIndex(columns.A, columns.B);
             var postAccount = shares.PostAccount;
             foreach (ulong m in entries)
             {
                 int p = (int)(m >> 32) - 1;
                 int other = (int)(m & 0xFFFFFFFFUL);
                 int owner = postAccount[p];
-                if (owner < other) postsA[index.Find(owner, other)]++;
-                else postsB[index.Find(other, owner)]++;
+                if (owner < other) columns.PostsA[index.Find(owner, other)]++;
+                else columns.PostsB[index.Find(other, owner)]++;
             }
         }
 
@@ -629,105 +639,35 @@ public static class CoShareBuilder
             Modality = shares.Modality,
             Options = options,
             Shares = shares,
-            AccountA = a,
-            AccountB = b,
-            Pairs = pairs,
-            Objects = objects,
-            PostsA = postsA,
-            PostsB = postsB,
-            SumDeltaMicros = sumDelta,
-            Evidence = evidence,
-            FirstTime = first,
-            LastTime = last,
-            TopOffsets = topOffsets,
-            TopItems = topItems,
+            AccountA = columns.A,
+            AccountB = columns.B,
+            Pairs = columns.Pairs,
+            Objects = columns.Objects,
+            PostsA = columns.PostsA,
+            PostsB = columns.PostsB,
+            SumDeltaMicros = columns.SumDelta,
+            Evidence = columns.Evidence,
+            FirstTime = columns.First,
+            LastTime = columns.Last,
+            TopOffsets = columns.TopOffsets,
+            TopItems = columns.TopItems,
             SelfLoopPosts = selfLoops,
             PostInPair = inPair,
         };
     }
 
-    /// <summary>Binary min-heap of sorted runs by (current key, run number): equal keys leave in run order.</summary>
-    private sealed class RunHeap(int capacity)
-    {
-        private readonly ulong[] _key = new ulong[Math.Max(1, capacity)];
-        private readonly int[] _run = new int[Math.Max(1, capacity)];
-        public int Count { get; private set; }
-        public int TopRun => _run[0];
-
-        public void Push(ulong key, int run)
-        {
-            int i = Count++;
-            while (i > 0)
-            {
-                int parent = (i - 1) >> 1;
-                if (!Less(key, run, _key[parent], _run[parent])) break;
-                _key[i] = _key[parent];
-                _run[i] = _run[parent];
-                i = parent;
-            }
-            _key[i] = key;
-            _run[i] = run;
-        }
-
-        public void Pop()
-        {
-            Count--;
-            if (Count > 0) SiftDown(_key[Count], _run[Count]);
-        }
-
-        public void ReplaceTop(ulong key, int run) => SiftDown(key, run);
-
-        private void SiftDown(ulong key, int run)
-        {
-            int i = 0, n = Count;
-            while (true)
-            {
-                int c = 2 * i + 1;
-                if (c >= n) break;
-                if (c + 1 < n && Less(_key[c + 1], _run[c + 1], _key[c], _run[c])) c++;
-                if (!Less(_key[c], _run[c], key, run)) break;
-                _key[i] = _key[c];
-                _run[i] = _run[c];
-                i = c;
-            }
-            _key[i] = key;
-            _run[i] = run;
-        }
-
-        private static bool Less(ulong k1, int r1, ulong k2, int r2) => k1 < k2 || (k1 == k2 && r1 < r2);
-    }
-
-    // Strongest first; ties by object id, then by arrival (chunk order), which makes the merged list independent of
-    // chunking; an object seen in two batches keeps its first example. Writes the edge's strongest k and returns the new end.
-    private static int FinishTop(List<(SharedObjectEvidence Item, int Seq)> list, int parts, int k, SharedObjectEvidence[] into, int at, ref int end)
-    {
-        // one partial's list is already in order; only lists merged from several need a sort
-        if (parts > 1 && list.Count > 1)
-            list.Sort(static (x, y) => x.Item.Idf != y.Item.Idf ? y.Item.Idf.CompareTo(x.Item.Idf)
-                : x.Item.Object != y.Item.Object ? x.Item.Object.CompareTo(y.Item.Object) : x.Seq.CompareTo(y.Seq));
-        int taken = 0;
-        for (int i = 0; i < list.Count && taken < k; i++)
-        {
-            if (i > 0 && list[i].Item.Object == list[i - 1].Item.Object) continue;
-            into[at++] = list[i].Item;
-            taken++;
-        }
-        end = at;
-        return at;
-    }
-
-    private static ulong[] MergeEntries(ShareTable shares, ChunkResult[] results)
+    private static ulong[] MergeEntries(ShareTable shares, GrowArray<ulong>?[] lists)
     {
         long total = 0;
-        foreach (var r in results) total += r.Entries?.Count ?? 0;
+        foreach (var l in lists) total += l?.Count ?? 0;
         if (total == 0) return [];
         var keys = new ulong[total];
         int at = 0;
-        foreach (var r in results)
+        foreach (var l in lists)
         {
-            if (r.Entries is null) continue;
-            r.Entries.AsSpan().CopyTo(keys.AsSpan(at));
-            at += r.Entries.Count;
+            if (l is null) continue;
+            l.AsSpan().CopyTo(keys.AsSpan(at));
+            at += l.Count;
         }
         // (post + 1) << 32 | account: re-pack densely so the radix sort reads only the bits in use
         int accountBits = Math.Max(1, RadixSort.BitsFor((ulong)Math.Max(1, shares.AccountCount - 1)));

@@ -46,8 +46,10 @@ public sealed record CoShareOptions
     public bool CountPosts { get; init; } = true;
     /// <summary>Mark on the result every post that is on a pair (CooRTweet's refinement reads them).</summary>
     internal bool KeepMatches { get; init; }
-    /// <summary>Pair records a worker buffers before sorting and reducing them; bounds memory (tests set it small to cut objects across batches).</summary>
-    internal int BatchPairs { get; init; } = CoShareBuilder.DefaultBatchPairs;
+    /// <summary>Shares per sweep chunk, 0 = the default (tests set it small to spread pairs over many chunks).</summary>
+    internal int ChunkShares { get; init; }
+    /// <summary>Aggregation partitions, 0 = by data size (tests set several on small data).</summary>
+    internal int Partitions { get; init; }
 }
 
 /// <summary>A window finer than the data's timestamp resolution, refused unless forced.</summary>
