@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using NetDetect.Core.Data;
 
 namespace NetDetect.Core.Network;
@@ -8,35 +9,63 @@ namespace NetDetect.Core.Network;
 /// </summary>
 /// <remarks>
 /// Cost is the number of in-window pairs, never an object's all-pairs: a viral object with 100,000 sharers
-/// spread over a day costs only the pairs that fall within the window. The sorted shares are cut at object
-/// boundaries into a number of chunks that depends on the data only; threads take chunks, and chunk results
-/// are merged in chunk order, so every number (floating-point sums included) is identical for any thread count.
+/// spread over a day costs only the pairs that fall within the window. Aggregation sorts instead of hashing:
+/// the sorted shares are cut at object boundaries into chunks (a number that depends on the data only) that
+/// threads sweep; each in-window pair becomes one 48-byte record (packed account pair, time, Δ, object, idf,
+/// the two posts) routed by its lower account to one of a few dozen account-range partitions. Each partition
+/// gathers its records from every chunk in chunk order, radix-sorts them stably by account pair and reduces each
+/// pair's run to one edge, written straight into the network's columns at the partition's offset. No hash map of
+/// pairs, no set of matched posts, no partial edges to merge: memory is the records plus the network, and since a
+/// pair's records are reduced in emission order every number (floating-point sums included) is identical for any
+/// thread count, chunking or partitioning.
+/// <para>
+/// posts_a/posts_b need no set: a pair carries a flag for each side saying it is the first witness of "this post
+/// was matched by the other account" inside its object (the other account's earliest share in the post's window,
+/// found from each share's previous share by the same account). Counting flags counts distinct posts. Only posts
+/// with shares on several objects (list modalities) can be matched again on another object; their flagged
+/// matches are kept as (post, account) entries and made distinct by one sort at the end.
+/// </para>
 /// </remarks>
 public static class CoShareBuilder
 {
+    /// <summary>Shares per chunk (about; chunks end at object boundaries and their number depends on the data only).</summary>
+    internal const int ChunkShares = 1 << 18;
+
+    /// <summary>Shares per aggregation partition (their number depends on the data only).</summary>
+    internal const int PartitionShares = 1 << 16;
+
     public static CoShareNetwork Build(ShareTable shares, CoShareOptions options, IProgress<StageProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         CheckWindow(options.WindowMicros, shares.TimeResolutionMicros, options.ForceWindow);
         if (options.MinParticipation < 0) throw new ArgumentOutOfRangeException(nameof(options), "min participation must be >= 0");
+        int threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
         var active = ActiveAccounts(shares, options);
         progress?.Report(new StageProgress($"{shares.Modality.Name()}: sort", 0, 3));
         var sorted = ShareSorter.Sort(shares);
         cancellationToken.ThrowIfCancellationRequested();
         progress?.Report(new StageProgress($"{shares.Modality.Name()}: pairs", 1, 3));
-        var chunks = Chunk(sorted);
-        bool local = OneSharePerPost(shares);
+        // n_o counts every account that shared the object, filtered or not; then the filtered accounts' shares go
+        var idf = ObjectIdf(sorted, shares.ObjectCount, shares.AccountCount, threads, cancellationToken);
+        if (active is not null) sorted = Filter(sorted, active);
+        var chunks = Chunk(sorted, options.ChunkShares);
+        var multi = options.CountPosts ? MultiSharePosts(shares) : null;
+        var inPair = options.KeepMatches ? new bool[shares.PostAccount.Length] : null;
+        int partitions = options.Partitions > 0 ? options.Partitions : Math.Clamp(sorted.Count / PartitionShares, 1, 128);
         var results = new ChunkResult[chunks.Length - 1];
-        int threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
+        var context = new SweepContext(sorted, idf, options, shares.AccountCount, PartitionOf(shares.AccountCount, partitions), partitions);
+        // Parallel.For calls localInit again for every replica it starts, so workers (and their grown buffers) are pooled
+        var pool = new System.Collections.Concurrent.ConcurrentBag<Worker>();
         Parallel.For(0, results.Length, new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken },
-            () => new Worker(shares.AccountCount),
+            () => pool.TryTake(out var w) ? w : new Worker(context),
             (c, _, worker) =>
             {
-                results[c] = worker.Run(sorted, chunks[c], chunks[c + 1], shares.AccountCount, active, options, local, options.KeepMatches, shares.PostAccount);
+                results[c] = worker.Run(chunks[c], chunks[c + 1]);
                 return worker;
             },
-            _ => { });
-        progress?.Report(new StageProgress($"{shares.Modality.Name()}: merge", 2, 3));
-        var network = Merge(shares, options, results);
+            pool.Add);
+        pool.Clear();
+        progress?.Report(new StageProgress($"{shares.Modality.Name()}: aggregate", 2, 3));
+        var network = Merge(shares, options, results, partitions, multi, inPair, threads, cancellationToken);
         progress?.Report(new StageProgress($"{shares.Modality.Name()}: done", 3, 3));
         return network;
     }
@@ -77,20 +106,88 @@ public static class CoShareBuilder
         return active;
     }
 
-    // True when no post has two shares (repost, reply, text): then a post's matches all fall in one chunk.
-    private static bool OneSharePerPost(ShareTable shares)
+    // idf = ln N − ln n_o of every object with at least two shares, n_o its distinct accounts (objects are
+    // disjoint between chunks, so the workers write disjoint entries).
+    private static double[] ObjectIdf(SortedShares sorted, int objectCount, int accountCount, int threads, CancellationToken cancellationToken)
+    {
+        var idf = new double[objectCount];
+        var chunks = Chunk(sorted);
+        var obj = sorted.Object;
+        var acc = sorted.Account;
+        double logN = Math.Log(accountCount);
+        Parallel.For(0, chunks.Length - 1, new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken },
+            () => new int[accountCount],
+            (c, _, mark) =>
+            {
+                int i = chunks[c], end = chunks[c + 1];
+                while (i < end)
+                {
+                    int o = obj[i];
+                    int j = i + 1;
+                    while (j < end && obj[j] == o) j++;
+                    if (j - i >= 2)
+                    {
+                        int stamp = o + 1, distinct = 0;
+                        for (int k = i; k < j; k++)
+                        {
+                            if (mark[acc[k]] != stamp) { mark[acc[k]] = stamp; distinct++; }
+                        }
+                        idf[o] = logN - Math.Log(distinct);
+                    }
+                    i = j;
+                }
+                return mark;
+            },
+            _ => { });
+        return idf;
+    }
+
+    // The sorted shares of active accounts only (order kept).
+    private static SortedShares Filter(SortedShares s, bool[] active)
+    {
+        int m = 0;
+        var acc = s.Account;
+        for (int i = 0; i < acc.Length; i++) if (active[acc[i]]) m++;
+        var o = new int[m];
+        var t = new long[m];
+        var a = new int[m];
+        var p = new int[m];
+        var order = new int[m];
+        m = 0;
+        for (int i = 0; i < acc.Length; i++)
+        {
+            if (!active[acc[i]]) continue;
+            o[m] = s.Object[i];
+            t[m] = s.Time[i];
+            a[m] = acc[i];
+            p[m] = s.Post[i];
+            order[m] = s.Order[i];
+            m++;
+        }
+        return new SortedShares { Object = o, Time = t, Account = a, Post = p, Order = order };
+    }
+
+    // Posts with shares on several objects (list modalities); null when there is none (repost, reply, text):
+    // then every (post, other account) match lies in one object and its first-witness flag counts it exactly once.
+    private static bool[]? MultiSharePosts(ShareTable shares)
     {
         var post = shares.Post;
+        bool[]? multi = null;
         for (int i = 1; i < post.Length; i++)
-            if (post[i] == post[i - 1]) return false;
-        return true;
+        {
+            if (post[i] != post[i - 1]) continue;
+            multi ??= new bool[shares.PostAccount.Length];
+            multi[post[i]] = true;
+        }
+        return multi;
     }
 
     // Chunk boundaries at object starts; the count depends on the data size only.
-    private static int[] Chunk(SortedShares sorted)
+    private static int[] Chunk(SortedShares sorted, int chunkShares = 0)
     {
         int n = sorted.Count;
-        int target = Math.Clamp(n / 32_768, 1, 256);
+        // large chunks: an account pair met twice inside one chunk is one partial edge, not two
+        int target = Math.Clamp(n / (chunkShares > 0 ? chunkShares : ChunkShares), 1, 64);
         var bounds = new List<int> { 0 };
         var obj = sorted.Object;
         for (int c = 1; c < target; c++)
@@ -104,309 +201,490 @@ public static class CoShareBuilder
         return bounds.ToArray();
     }
 
-    private sealed class ChunkResult(PairAccumulator pairs, MatchSet? matches, List<int>? selfLoopOwners)
+    private sealed class SweepContext(SortedShares sorted, double[] idf, CoShareOptions options, int accountCount, int[] partitionOf, int partitions)
     {
-        public PairAccumulator Pairs { get; } = pairs;
-        /// <summary>Kept for the global merge (posts with shares in several chunks) or for CooRTweet's refinement.</summary>
-        public MatchSet? Matches { get; } = matches;
-        /// <summary>Owners of self-matched posts, when counted in the chunk.</summary>
-        public List<int>? SelfLoopOwners { get; } = selfLoopOwners;
+        public readonly SortedShares Sorted = sorted;
+        public readonly double[] Idf = idf;
+        public readonly CoShareOptions Options = options;
+        public readonly int AccountBits = Math.Max(1, RadixSort.BitsFor((ulong)Math.Max(1, accountCount - 1)));
+        public readonly int AccountCount = accountCount;
+        /// <summary>Partition of every account as the lower account of a pair.</summary>
+        public readonly int[] PartitionOf = partitionOf;
+        public readonly int Partitions = partitions;
     }
 
-    private sealed class Worker(int accountCount)
+    /// <summary>One co-share pair as the sweep emits it: everything the reduction reads, so it reads no share column.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct PairRecord
     {
-        private readonly int[] _mark = new int[accountCount];
-        private long[] _t = new long[64];
-        private int[] _a = new int[64];
-        private int[] _p = new int[64];
+        /// <summary>Low account &lt;&lt; account bits | high account, plus the first-witness flags in bits 62 and 63.</summary>
+        public ulong Key;
+        /// <summary>The earlier of the two share times (µs).</summary>
+        public long First;
+        public long Delta;
+        /// <summary>ln N − ln n_o of the object, read once per object in the sweep instead of once per pair in the reduction.</summary>
+        public double Idf;
+        public int Object;
+        /// <summary>Post of the low account.</summary>
+        public int PostA;
+        /// <summary>Post of the high account.</summary>
+        public int PostB;
+    }
 
-        public ChunkResult Run(SortedShares s, int start, int end, int accountCount, bool[]? active, CoShareOptions options,
-            bool local, bool keepMatches, int[] postAccount)
+    private sealed class ChunkResult(PairRecord[][] parts, GrowArray<int>? selfPosts)
+    {
+        /// <summary>The chunk's pair records, per partition, in emission (object, time) order.</summary>
+        public readonly PairRecord[]?[] Parts = parts;
+        /// <summary>Posts matched by another post of their own account (self-loops), possibly repeated.</summary>
+        public readonly GrowArray<int>? SelfPosts = selfPosts;
+    }
+
+    // Flags in the two top key bits (account pairs use at most 62): the low account's post is matched for the first
+    // time in its object by this pair / the high account's post is.
+    private const ulong FlagA = 1UL << 62;
+    private const ulong FlagB = 1UL << 63;
+
+    private sealed class Worker(SweepContext ctx)
+    {
+        private readonly int[] _lastObject = new int[ctx.AccountCount];
+        private readonly int[] _lastPos = new int[ctx.AccountCount];
+        private int[] _prev = new int[64];
+        // per partition, reused from chunk to chunk; each chunk's result is an exact copy
+        private readonly PairRecord[][] _buf = CreateBuffers(ctx.Partitions);
+        private readonly int[] _count = new int[ctx.Partitions];
+        private GrowArray<int>? _self;
+
+        private static PairRecord[][] CreateBuffers(int n)
         {
-            var pairs = new PairAccumulator(Math.Max(16, (end - start) / 2), options.TopObjects);
-            var matches = options.CountPosts || options.SelfLoops ? new MatchSet(Math.Max(16, end - start)) : null;
+            var b = new PairRecord[n][];
+            for (int i = 0; i < n; i++) b[i] = new PairRecord[64];
+            return b;
+        }
+
+        public ChunkResult Run(int start, int end)
+        {
+            var s = ctx.Sorted;
+            _self = ctx.Options.SelfLoops ? new GrowArray<int>(64) : null;
+            _lastObject.AsSpan().Fill(-1);
+            _count.AsSpan().Clear();
+            if (_prev.Length < end - start) _prev = new int[Math.Max(end - start, _prev.Length * 2)];
             var obj = s.Object;
-            var time = s.Time;
             var acc = s.Account;
-            var post = s.Post;
-            long w = options.WindowMicros;
-            double logN = Math.Log(accountCount);
-            int i = start;
-            while (i < end)
+            // previous share of the same account on the same object (or −1), by position in the sorted shares
+            for (int i = start; i < end; i++)
             {
-                int o = obj[i];
-                int j = i + 1;
-                while (j < end && obj[j] == o) j++;
-                if (j - i >= 2)
-                {
-                    // n_o counts every account that shared the object, filtered or not
-                    int stamp = o + 1, distinct = 0;
-                    for (int k = i; k < j; k++)
-                    {
-                        if (_mark[acc[k]] != stamp) { _mark[acc[k]] = stamp; distinct++; }
-                    }
-                    if (distinct >= 2 || options.SelfLoops)
-                    {
-                        double idf = logN - Math.Log(distinct);
-                        if (active is null) Sweep(time, acc, post, i, j, o, idf, w, pairs, matches, options.SelfLoops);
-                        else
-                        {
-                            int m = Compact(time, acc, post, i, j, active);
-                            if (m >= 2) Sweep(_t, _a, _p, 0, m, o, idf, w, pairs, matches, options.SelfLoops);
-                        }
-                    }
-                }
-                i = j;
+                int a = acc[i];
+                _prev[i - start] = _lastObject[a] == obj[i] ? _lastPos[a] : -1;
+                _lastObject[a] = obj[i];
+                _lastPos[a] = i;
             }
-            if (matches is null || !local) return new ChunkResult(pairs, matches, null);
-            // Every post lives in this chunk only, so its (post, other account) entries are already distinct:
-            // count posts_a/posts_b into the chunk's own slots (a small table) instead of a global sort and index.
-            var selfOwners = new List<int>();
-            foreach (ulong m in matches.Keys)
+            int x0 = start;
+            while (x0 < end)
             {
-                if (m == 0) continue;
+                int o = obj[x0];
+                int j = x0 + 1;
+                while (j < end && obj[j] == o) j++;
+                if (j - x0 >= 2) Sweep(x0, j, start, o);
+                x0 = j;
+            }
+            var parts = new PairRecord[ctx.Partitions][];
+            for (int q = 0; q < parts.Length; q++)
+                parts[q] = _count[q] == 0 ? [] : _buf[q].AsSpan(0, _count[q]).ToArray();
+            return new ChunkResult(parts, _self);
+        }
+
+        // The sliding inclusive window over one object's run sorted by time: for each share, the later shares with
+        // t − t_x <= w. The same account is never a pair (a self-loop at most); the same post is always the same account.
+        private void Sweep(int start, int end, int chunkStart, int o)
+        {
+            var time = ctx.Sorted.Time;
+            var acc = ctx.Sorted.Account;
+            var post = ctx.Sorted.Post;
+            var prev = _prev;
+            var partitionOf = ctx.PartitionOf;
+            long w = ctx.Options.WindowMicros;
+            bool flags = ctx.Options.CountPosts;
+            bool selfLoops = ctx.Options.SelfLoops;
+            int shift = ctx.AccountBits;
+            double idf = ctx.Idf[o];
+            for (int x = start; x < end - 1; x++)
+            {
+                long tx = time[x];
+                long limit = tx > long.MaxValue - w ? long.MaxValue : tx + w;
+                int ax = acc[x];
+                int px = post[x];
+                int prevX = prev[x - chunkStart];
+                // the earliest share of ax in a later share's window is x unless ax's previous share is in it too
+                long prevXTime = prevX < 0 ? long.MinValue : time[prevX];
+                for (int y = x + 1; y < end; y++)
+                {
+                    long ty = time[y];
+                    if (ty > limit) break;
+                    int ay = acc[y];
+                    if (ay == ax)
+                    {
+                        if (selfLoops && post[y] != px)
+                        {
+                            _self!.Add(px);
+                            _self.Add(post[y]);
+                        }
+                        continue;
+                    }
+                    ulong fx = 0, fy = 0;
+                    if (flags)
+                    {
+                        // (post x, ay) first witnessed here: no ay share between x and y, none before x within w of x
+                        int prevY = prev[y - chunkStart];
+                        if (prevY < x && (prevY < 0 || tx - time[prevY] > w)) fx = 1;
+                        // (post y, ax) first witnessed here: ax's share before x is out of y's window
+                        if (prevX < 0 || ty - prevXTime > w) fy = 1;
+                    }
+                    int lo, q;
+                    PairRecord r;
+                    r.First = tx;
+                    r.Delta = ty - tx;
+                    r.Object = o;
+                    r.Idf = idf;
+                    if (ax < ay)
+                    {
+                        lo = ax;
+                        r.Key = ((ulong)(uint)ax << shift) | (uint)ay | (fx << 62) | (fy << 63);
+                        r.PostA = px;
+                        r.PostB = post[y];
+                    }
+                    else
+                    {
+                        lo = ay;
+                        r.Key = ((ulong)(uint)ay << shift) | (uint)ax | (fy << 62) | (fx << 63);
+                        r.PostA = post[y];
+                        r.PostB = px;
+                    }
+                    q = partitionOf[lo];
+                    int n = _count[q];
+                    if (n == _buf[q].Length) Array.Resize(ref _buf[q], n * 2);
+                    _buf[q][n] = r;
+                    _count[q] = n + 1;
+                }
+            }
+        }
+    }
+
+    // Lower-account ranges with about equal numbers of pairs: the lower of two random accounts is skewed to small
+    // ids (P(low < x) = 1 − (1 − x/N)²), so the bounds follow that curve. Partitions in order give edges sorted by (A, B).
+    private static int[] PartitionOf(int accounts, int partitions)
+    {
+        var of = new int[Math.Max(1, accounts)];
+        int q = 0;
+        for (int a = 0; a < accounts; a++)
+        {
+            while (q + 1 < partitions && a >= (int)(accounts * (1 - Math.Sqrt(1 - (q + 1) / (double)partitions)))) q++;
+            of[a] = q;
+        }
+        return of;
+    }
+
+    /// <summary>One partition's records sorted by account pair, their edge count and evidence-list length.</summary>
+    private sealed class SortedPartition(PairRecord[] records, int count, int edges, long top)
+    {
+        /// <summary>The sorted records are the first <see cref="Count"/> (the array may be a longer scratch buffer).</summary>
+        public PairRecord[] Records = records;
+        public readonly int Count = count;
+        public readonly int Edges = edges;
+        public readonly long Top = top;
+    }
+
+    // Gathers partition q's records from every chunk in chunk order and sorts them stably by account pair (LSD
+    // radix, 11-bit digits, one histogram read, trivial digits skipped); the first scatter reads the chunks' arrays
+    // directly. Within a pair the records stay in emission order, hence in object order.
+    private static SortedPartition SortPartition(ChunkResult[] results, int q, int bits, int topK, ref PairRecord[] scratch)
+    {
+        const int Width = 11;
+        const int Buckets = 1 << Width;
+        int n = 0;
+        foreach (var r in results) n += r.Parts[q]!.Length;
+        ulong keyMask = (1UL << bits) - 1;
+        int passes = Math.Max(1, (bits + Width - 1) / Width);
+        var counts = new int[passes * Buckets];
+        foreach (var r in results)
+            foreach (ref readonly var rec in r.Parts[q]!.AsSpan())
+            {
+                ulong k = rec.Key & keyMask;
+                for (int p = 0; p < passes; p++, k >>= Width) counts[p * Buckets + (int)(k & (Buckets - 1))]++;
+            }
+        // the second buffer is the thread's scratch; whichever buffer ends up unsorted becomes the next scratch
+        var src = new PairRecord[n];
+        if (scratch.Length < n) scratch = new PairRecord[Math.Max(n, scratch.Length + scratch.Length / 2)];
+        var dst = scratch;
+        bool gathered = false;
+        var offsets = new int[Buckets];
+        for (int p = 0; p < passes && n > 0; p++)
+        {
+            var c = counts.AsSpan(p * Buckets, Buckets);
+            int shift = p * Width;
+            int firstDigit = -1;
+            for (int b = 0; b < Buckets && firstDigit < 0; b++) if (c[b] > 0) firstDigit = b;
+            if (c[firstDigit] == n) continue;
+            int sum = 0;
+            for (int b = 0; b < Buckets; b++)
+            {
+                offsets[b] = sum;
+                sum += c[b];
+            }
+            if (!gathered)
+            {
+                foreach (var r in results)
+                {
+                    foreach (ref readonly var rec in r.Parts[q]!.AsSpan())
+                        src[offsets[(int)(((rec.Key & keyMask) >> shift) & (Buckets - 1))]++] = rec;
+                    r.Parts[q] = null;
+                }
+                gathered = true;
+                continue;
+            }
+            foreach (ref readonly var rec in src.AsSpan(0, n))
+                dst[offsets[(int)(((rec.Key & keyMask) >> shift) & (Buckets - 1))]++] = rec;
+            (src, dst) = (dst, src);
+        }
+        if (!gathered)
+        {
+            int at = 0;
+            foreach (var r in results)
+            {
+                r.Parts[q]!.CopyTo(src, at);
+                at += r.Parts[q]!.Length;
+                r.Parts[q] = null;
+            }
+        }
+        // edges and evidence entries (an edge keeps min(K, its distinct objects) of them)
+        int edges = 0, objects = 0;
+        long top = 0;
+        for (int i = 0; i < n; i++)
+        {
+            if (i == 0 || (src[i].Key & keyMask) != (src[i - 1].Key & keyMask))
+            {
+                top += Math.Min(topK, objects);
+                edges++;
+                objects = 1;
+            }
+            else if (src[i].Object != src[i - 1].Object) objects++;
+        }
+        top += Math.Min(topK, objects);
+        scratch = dst;
+        return new SortedPartition(src, n, edges, top);
+    }
+
+    /// <summary>Where the reduction writes: the network's columns, filled partition by partition at known offsets.</summary>
+    private sealed class Columns(int edges, long top)
+    {
+        public readonly int[] A = new int[edges];
+        public readonly int[] B = new int[edges];
+        public readonly long[] Pairs = new long[edges];
+        public readonly int[] Objects = new int[edges];
+        public readonly long[] SumDelta = new long[edges];
+        public readonly double[] Evidence = new double[edges];
+        public readonly long[] First = new long[edges];
+        public readonly long[] Last = new long[edges];
+        public readonly int[] PostsA = new int[edges];
+        public readonly int[] PostsB = new int[edges];
+        public readonly int[] TopOffsets = new int[edges + 1];
+        public readonly SharedObjectEvidence[] TopItems = new SharedObjectEvidence[top];
+    }
+
+    // Reduces one sorted partition into the columns from edge e0 and evidence entry t0. Returns the (post, other
+    // account) entries of posts with shares on several objects.
+    private static GrowArray<ulong>? ReducePartition(PairRecord[] recs, int n, Columns c, int e0, int t0, int accountBits,
+        bool[]? multi, bool[]? inPair, int topK, SharedObjectEvidence[] topBuffer)
+    {
+        ulong pairMask = (1UL << (2 * accountBits)) - 1;
+        ulong lowMask = (1UL << accountBits) - 1;
+        var entries = multi is null ? null : new GrowArray<ulong>(64);
+        int e = e0, t = t0, i = 0;
+        while (i < n)
+        {
+            ulong key = recs[i].Key & pairMask;
+            int lo = (int)(key >> accountBits), hi = (int)(key & lowMask);
+            long pairs = 0, sumDelta = 0, first = long.MaxValue, last = long.MinValue;
+            int objects = 0, lastObject = -1, postsA = 0, postsB = 0, topCount = 0;
+            double evidence = 0;
+            for (; i < n && (recs[i].Key & pairMask) == key; i++)
+            {
+                ref readonly var r = ref recs[i];
+                pairs++;
+                sumDelta += r.Delta;
+                if (r.First < first) first = r.First;
+                if (r.First + r.Delta > last) last = r.First + r.Delta;
+                if (r.Object != lastObject)
+                {
+                    // objects arrive in increasing order inside a pair: a new object is a change of object
+                    double v = r.Idf;
+                    evidence += v;
+                    objects++;
+                    lastObject = r.Object;
+                    if (topK > 0) topCount = OfferTop(topBuffer, topCount, topK, new SharedObjectEvidence(r.Object, r.PostA, r.PostB, r.Delta, v));
+                }
+                if ((r.Key & FlagA) != 0)
+                {
+                    if (multi is not null && multi[r.PostA]) entries!.Add(((ulong)(uint)(r.PostA + 1) << 32) | (uint)hi);
+                    else postsA++;
+                }
+                if ((r.Key & FlagB) != 0)
+                {
+                    if (multi is not null && multi[r.PostB]) entries!.Add(((ulong)(uint)(r.PostB + 1) << 32) | (uint)lo);
+                    else postsB++;
+                }
+                if (inPair is not null)
+                {
+                    inPair[r.PostA] = true;
+                    inPair[r.PostB] = true;
+                }
+            }
+            c.A[e] = lo;
+            c.B[e] = hi;
+            c.Pairs[e] = pairs;
+            c.Objects[e] = objects;
+            c.SumDelta[e] = sumDelta;
+            c.Evidence[e] = evidence;
+            c.First[e] = first;
+            c.Last[e] = last;
+            c.PostsA[e] = postsA;
+            c.PostsB[e] = postsB;
+            for (int k = 0; k < topCount; k++) c.TopItems[t++] = topBuffer[k];
+            c.TopOffsets[e + 1] = t;
+            e++;
+        }
+        return entries;
+    }
+
+    // Keeps the K objects of highest idf, strongest first; an equal idf keeps the earlier (smaller) object id.
+    private static int OfferTop(SharedObjectEvidence[] top, int count, int k, SharedObjectEvidence item)
+    {
+        if (count == k && !(item.Idf > top[k - 1].Idf)) return count;
+        int at = count < k ? count : k - 1;
+        while (at > 0 && item.Idf > top[at - 1].Idf)
+        {
+            top[at] = top[at - 1];
+            at--;
+        }
+        top[at] = item;
+        return count < k ? count + 1 : count;
+    }
+
+    private static CoShareNetwork Merge(ShareTable shares, CoShareOptions options, ChunkResult[] results, int partitions,
+        bool[]? multi, bool[]? inPair, int threads, CancellationToken cancellationToken)
+    {
+        int accountBits = Math.Max(1, RadixSort.BitsFor((ulong)Math.Max(1, shares.AccountCount - 1)));
+        int topK = Math.Max(0, options.TopObjects);
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken };
+        // 1: sort each partition (its records leave the chunks as they are gathered) and count its edges
+        var sorted = new SortedPartition[partitions];
+        Parallel.For(0, partitions, parallel,
+            () => new PairRecord[1024],
+            (q, _, scratch) =>
+            {
+                sorted[q] = SortPartition(results, q, 2 * accountBits, topK, ref scratch);
+                return scratch;
+            },
+            _ => { });
+        // 2: the columns at their exact size; each partition's edges follow the previous partition's
+        var edgeStart = new int[partitions + 1];
+        var topStart = new long[partitions + 1];
+        for (int q = 0; q < partitions; q++)
+        {
+            edgeStart[q + 1] = edgeStart[q] + sorted[q].Edges;
+            topStart[q + 1] = topStart[q] + sorted[q].Top;
+        }
+        var columns = new Columns(edgeStart[partitions], topStart[partitions]);
+        // 3: reduce each partition into its slice of the columns
+        var entryLists = new GrowArray<ulong>?[partitions];
+        Parallel.For(0, partitions, parallel,
+            () => new SharedObjectEvidence[Math.Max(1, topK)],
+            (q, _, buffer) =>
+            {
+                entryLists[q] = ReducePartition(sorted[q].Records, sorted[q].Count, columns, edgeStart[q], (int)topStart[q], accountBits, multi, inPair, topK, buffer);
+                sorted[q].Records = [];
+                return buffer;
+            },
+            _ => { });
+
+        // posts_a/posts_b of posts with shares on several objects: distinct (post, other account) entries
+        var entries = MergeEntries(shares, entryLists);
+        if (entries.Length > 0)
+        {
+            var index = new EdgeIndex(columns.A, columns.B);
+            var postAccount = shares.PostAccount;
+            foreach (ulong m in entries)
+            {
                 int p = (int)(m >> 32) - 1;
                 int other = (int)(m & 0xFFFFFFFFUL);
                 int owner = postAccount[p];
-                if (owner == other)
-                {
-                    selfOwners.Add(owner);
-                    continue;
-                }
-                if (owner < other) pairs.Existing(PairAccumulator.PackPair(owner, other)).PostsA++;
-                else pairs.Existing(PairAccumulator.PackPair(other, owner)).PostsB++;
-            }
-            return new ChunkResult(pairs, keepMatches ? matches : null, selfOwners);
-        }
-
-        private int Compact(long[] time, int[] acc, int[] post, int i, int j, bool[] active)
-        {
-            if (_t.Length < j - i)
-            {
-                int cap = Math.Max(j - i, _t.Length * 2);
-                _t = new long[cap];
-                _a = new int[cap];
-                _p = new int[cap];
-            }
-            int m = 0;
-            for (int k = i; k < j; k++)
-            {
-                if (!active[acc[k]]) continue;
-                _t[m] = time[k];
-                _a[m] = acc[k];
-                _p[m] = post[k];
-                m++;
-            }
-            return m;
-        }
-    }
-
-    // The sliding inclusive window over one object's run sorted by time: for each share, the later shares
-    // with t - t_x <= w. Same account is never a pair (a self-loop at most); the same post is always the same account.
-    private static void Sweep(long[] time, int[] acc, int[] post, int start, int end, int obj, double idf, long w,
-        PairAccumulator pairs, MatchSet? matches, bool selfLoops)
-    {
-        for (int x = start; x < end - 1; x++)
-        {
-            long tx = time[x];
-            long limit = tx > long.MaxValue - w ? long.MaxValue : tx + w;
-            int ax = acc[x];
-            int px = post[x];
-            for (int y = x + 1; y < end; y++)
-            {
-                long ty = time[y];
-                if (ty > limit) break;
-                int ay = acc[y];
-                int py = post[y];
-                if (ay == ax)
-                {
-                    if (selfLoops && py != px && matches is not null)
-                    {
-                        matches.Add(px, ax);
-                        matches.Add(py, ax);
-                    }
-                    continue;
-                }
-                if (ax < ay) pairs.Add(PairAccumulator.PackPair(ax, ay), ty - tx, obj, idf, px, py, tx, ty);
-                else pairs.Add(PairAccumulator.PackPair(ay, ax), ty - tx, obj, idf, py, px, tx, ty);
-                if (matches is not null)
-                {
-                    matches.Add(px, ay);
-                    matches.Add(py, ax);
-                }
+                if (owner < other) columns.PostsA[index.Find(owner, other)]++;
+                else columns.PostsB[index.Find(other, owner)]++;
             }
         }
-    }
-
-    private static CoShareNetwork Merge(ShareTable shares, CoShareOptions options, ChunkResult[] results)
-    {
-        // Every chunk's edges, tagged with their chunk and slot, sorted by account pair; a stable sort keeps
-        // chunk order inside a pair so sums are added in the same order whatever the thread count.
-        int total = 0;
-        foreach (var r in results) total += r.Pairs.Count;
-        int accountBits = RadixSort.BitsFor((ulong)Math.Max(1, shares.AccountCount - 1));
-        var keys = new ulong[total];
-        var refs = new int[total];
-        var chunkOf = new int[total];
-        var slotOf = new int[total];
-        int g = 0;
-        for (int c = 0; c < results.Length; c++)
-        {
-            var slots = results[c].Pairs.Slots;
-            for (int s = 0; s < slots.Length; s++)
-            {
-                ulong key = slots[s].Key;
-                if (key == 0) continue;
-                keys[g] = ((key >> 32) << accountBits) | (key & 0xFFFFFFFFUL);
-                refs[g] = g;
-                chunkOf[g] = c;
-                slotOf[g] = s;
-                g++;
-            }
-        }
-        RadixSort.Sort(keys, refs, 2 * accountBits);
-
-        int edges = 0;
-        for (int i = 0; i < total; i++) if (i == 0 || keys[i] != keys[i - 1]) edges++;
-        var a = new int[edges];
-        var b = new int[edges];
-        var pairs = new long[edges];
-        var objects = new int[edges];
-        var sumDelta = new long[edges];
-        var evidence = new double[edges];
-        var first = new long[edges];
-        var last = new long[edges];
-        var postsA = new int[edges];
-        var postsB = new int[edges];
-        var topOffsets = new int[edges + 1];
-        var topItems = new List<SharedObjectEvidence>(Math.Min(edges, 1 << 20) * Math.Max(1, options.TopObjects));
-        var topList = new List<SharedObjectEvidence>();
-        ulong lowMask = (1UL << accountBits) - 1;
-        int e = -1;
-        for (int i = 0; i < total; i++)
-        {
-            if (i == 0 || keys[i] != keys[i - 1])
-            {
-                if (e >= 0) topOffsets[e + 1] = FinishTop(topList, options.TopObjects, topItems);
-                e++;
-                a[e] = (int)(keys[i] >> accountBits);
-                b[e] = (int)(keys[i] & lowMask);
-                first[e] = long.MaxValue;
-                last[e] = long.MinValue;
-                topList.Clear();
-            }
-            int r = refs[i];
-            var acc = results[chunkOf[r]].Pairs;
-            ref readonly var slot = ref acc.Slots[slotOf[r]];
-            pairs[e] += slot.Pairs;
-            objects[e] += slot.Objects;
-            sumDelta[e] += slot.SumDeltaMicros;
-            evidence[e] += slot.Evidence;
-            postsA[e] += slot.PostsA;
-            postsB[e] += slot.PostsB;
-            first[e] = Math.Min(first[e], slot.FirstTime);
-            last[e] = Math.Max(last[e], slot.LastTime);
-            if (options.TopObjects > 0) acc.CopyTop(slot.Top, topList);
-        }
-        if (e >= 0) topOffsets[e + 1] = FinishTop(topList, options.TopObjects, topItems);
 
         var selfLoops = new int[options.SelfLoops ? shares.AccountCount : 0];
-        bool local = results.Length > 0 && results.All(r => r.SelfLoopOwners is not null);
-        ulong[] matches;
-        if (local)
+        if (options.SelfLoops)
         {
-            if (selfLoops.Length > 0)
-                foreach (var r in results)
-                    foreach (int owner in r.SelfLoopOwners!) selfLoops[owner]++;
-            matches = options.KeepMatches ? ConcatMatches(results) : [];
-        }
-        else matches = MergeMatches(shares, results);
-        if (!local && matches.Length > 0)
-        {
-            var index = new EdgeIndex(a, b);
-            var postAccount = shares.PostAccount;
-            foreach (ulong m in matches)
-            {
-                int p = (int)(m >> 32) - 1;
-                int other = (int)(m & 0xFFFFFFFFUL);
-                int owner = postAccount[p];
-                if (owner == other)
+            var seen = new bool[shares.PostAccount.Length];
+            foreach (var r in results)
+                foreach (int p in r.SelfPosts!.AsSpan())
                 {
-                    if (selfLoops.Length > 0) selfLoops[owner]++;
-                    continue;
+                    if (seen[p]) continue;
+                    seen[p] = true;
+                    selfLoops[shares.PostAccount[p]]++;
                 }
-                int edge = owner < other ? index.Find(owner, other) : index.Find(other, owner);
-                if (owner < other) postsA[edge]++;
-                else postsB[edge]++;
-            }
         }
         return new CoShareNetwork
         {
             Modality = shares.Modality,
             Options = options,
             Shares = shares,
-            AccountA = a,
-            AccountB = b,
-            Pairs = pairs,
-            Objects = objects,
-            PostsA = postsA,
-            PostsB = postsB,
-            SumDeltaMicros = sumDelta,
-            Evidence = evidence,
-            FirstTime = first,
-            LastTime = last,
-            TopOffsets = topOffsets,
-            TopItems = topItems.ToArray(),
+            AccountA = columns.A,
+            AccountB = columns.B,
+            Pairs = columns.Pairs,
+            Objects = columns.Objects,
+            PostsA = columns.PostsA,
+            PostsB = columns.PostsB,
+            SumDeltaMicros = columns.SumDelta,
+            Evidence = columns.Evidence,
+            FirstTime = columns.First,
+            LastTime = columns.Last,
+            TopOffsets = columns.TopOffsets,
+            TopItems = columns.TopItems,
             SelfLoopPosts = selfLoops,
-            Matches = matches,
+            PostInPair = inPair,
         };
     }
 
-    // Strongest first; ties by object id, which makes the merged list independent of chunking.
-    // Appends the edge's strongest k to the flat list and returns the list's new end.
-    private static int FinishTop(List<SharedObjectEvidence> list, int k, List<SharedObjectEvidence> into)
+    private static ulong[] MergeEntries(ShareTable shares, GrowArray<ulong>?[] lists)
     {
-        // one chunk's list is already in order; only lists merged from several chunks need a sort
-        bool sorted = true;
-        for (int i = 1; i < list.Count && sorted; i++)
-            sorted = list[i - 1].Idf > list[i].Idf || (list[i - 1].Idf == list[i].Idf && list[i - 1].Object < list[i].Object);
-        if (!sorted) list.Sort(static (x, y) => x.Idf != y.Idf ? y.Idf.CompareTo(x.Idf) : x.Object.CompareTo(y.Object));
-        int n = Math.Min(k, list.Count);
-        for (int i = 0; i < n; i++) into.Add(list[i]);
-        return into.Count;
-    }
-
-    // Distinct already (each post in one chunk); order is the chunks' table order, deterministic for the data.
-    private static ulong[] ConcatMatches(ChunkResult[] results)
-    {
-        int total = 0;
-        foreach (var r in results) total += r.Matches?.Count ?? 0;
-        var keys = new ulong[total];
-        int at = 0;
-        foreach (var r in results) if (r.Matches is not null) at = r.Matches.CopyTo(keys, at);
-        return keys;
-    }
-
-    private static ulong[] MergeMatches(ShareTable shares, ChunkResult[] results)
-    {
-        int total = 0;
-        foreach (var r in results) total += r.Matches?.Count ?? 0;
+        long total = 0;
+        foreach (var l in lists) total += l?.Count ?? 0;
         if (total == 0) return [];
         var keys = new ulong[total];
         int at = 0;
-        foreach (var r in results) if (r.Matches is not null) at = r.Matches.CopyTo(keys, at);
+        foreach (var l in lists)
+        {
+            if (l is null) continue;
+            l.AsSpan().CopyTo(keys.AsSpan(at));
+            at += l.Count;
+        }
         // (post + 1) << 32 | account: re-pack densely so the radix sort reads only the bits in use
         int accountBits = Math.Max(1, RadixSort.BitsFor((ulong)Math.Max(1, shares.AccountCount - 1)));
         int postBits = RadixSort.BitsFor((ulong)shares.PostAccount.Length + 1);
-        for (int i = 0; i < total; i++) keys[i] = ((keys[i] >> 32) << accountBits) | (keys[i] & 0xFFFFFFFFUL);
-        var dummy = new int[total];
+        for (int i = 0; i < keys.Length; i++) keys[i] = ((keys[i] >> 32) << accountBits) | (keys[i] & 0xFFFFFFFFUL);
+        var dummy = new int[keys.Length];
         RadixSort.Sort(keys, dummy, postBits + accountBits);
         ulong low = (1UL << accountBits) - 1;
         int n = 0;
-        for (int i = 0; i < total; i++)
+        ulong previous = 0;
+        for (int i = 0; i < keys.Length; i++)
         {
-            if (i > 0 && keys[i] == keys[i - 1]) continue;
-            keys[n++] = ((keys[i] >> accountBits) << 32) | (keys[i] & low);
+            // compare with the previous packed key: keys[i - 1] may already hold an unpacked entry
+            ulong k = keys[i];
+            if (i > 0 && k == previous) continue;
+            previous = k;
+            keys[n++] = ((k >> accountBits) << 32) | (k & low);
         }
         Array.Resize(ref keys, n);
         return keys;

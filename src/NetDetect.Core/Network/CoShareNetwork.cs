@@ -44,8 +44,12 @@ public sealed record CoShareOptions
     public bool ForceWindow { get; init; }
     /// <summary>Count posts_a/posts_b (and QUT weights); costs a set insert per pair side.</summary>
     public bool CountPosts { get; init; } = true;
-    /// <summary>Keep the (post, matching account) entries on the result (CooRTweet's refinement reads them).</summary>
+    /// <summary>Mark on the result every post that is on a pair (CooRTweet's refinement reads them).</summary>
     internal bool KeepMatches { get; init; }
+    /// <summary>Shares per sweep chunk, 0 = the default (tests set it small to spread pairs over many chunks).</summary>
+    internal int ChunkShares { get; init; }
+    /// <summary>Aggregation partitions, 0 = by data size (tests set several on small data).</summary>
+    internal int Partitions { get; init; }
 }
 
 /// <summary>A window finer than the data's timestamp resolution, refused unless forced.</summary>
@@ -96,8 +100,8 @@ public sealed class CoShareNetwork
     public required int[] SelfLoopPosts { get; init; }
     /// <summary>Cosine similarity of the two accounts' activity (the <c>sync</c> modality only; null for co-share joins).</summary>
     public double[]? Similarity { get; init; }
-    /// <summary>Distinct (post + 1) &lt;&lt; 32 | other account entries, post matched by other (only when kept).</summary>
-    internal ulong[] Matches { get; init; } = [];
+    /// <summary>Per post: it is on some co-share pair (only when <see cref="CoShareOptions.KeepMatches"/>; CooRTweet's refinement reads it).</summary>
+    internal bool[]? PostInPair { get; init; }
 
     public int EdgeCount => AccountA.Length;
 
@@ -175,7 +179,7 @@ public sealed class CoShareNetwork
             TopItems = topItems,
             Similarity = Similarity is null ? null : Pick(Similarity, idx),
             SelfLoopPosts = SelfLoopPosts,
-            Matches = Matches,
+            PostInPair = PostInPair,
         };
     }
 

@@ -99,14 +99,15 @@ public static class CooRTweetMode
         }, cancellationToken: cancellationToken);
         if (options.MinParticipation < 1) return network;
 
-        // C: the content of every post on some pair (a match entry whose post's owner differs from the matching
-        // account); a content id imported on several rows (X, X#2, ...) is one content, as in CooRTweet
+        // C: the content of every post on some pair (two different accounts, after the pre-filter); a content id
+        // imported on several rows (X, X#2, ...) is one content, as in CooRTweet
         var content = shares.PostContent;
-        var inPair = new bool[shares.PostAccount.Length];
-        foreach (ulong m in network.Matches)
+        var inPair = network.PostInPair!;
+        if (content is not null)
         {
-            int p = (int)(m >> 32) - 1;
-            if (shares.PostAccount[p] != (int)(m & 0xFFFFFFFFUL)) inPair[content is null ? p : content[p]] = true;
+            var inPairContent = new bool[inPair.Length];
+            for (int p = 0; p < inPair.Length; p++) if (inPair[p]) inPairContent[content[p]] = true;
+            inPair = inPairContent;
         }
         var rows = new int[shares.AccountCount];
         for (int i = 0; i < shares.Count; i++)

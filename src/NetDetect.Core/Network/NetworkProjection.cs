@@ -42,7 +42,9 @@ public static class NetworkProjection
     /// <summary>The edges with <paramref name="keep"/> true (all when null), weighted by <paramref name="weight"/>.</summary>
     public static UndirectedGraph<int, NetworkEdge> Project(FusedNetwork network, bool[]? keep, EdgeWeight weight)
     {
-        var graph = new UndirectedGraph<int, NetworkEdge>(allowParallelEdges: false);
+        // the fused network holds each account pair once, so QuikGraph's duplicate-edge scan (a walk over the
+        // source's adjacency list per added edge, quadratic around hub accounts) would find nothing: skip it
+        var graph = new UndirectedGraph<int, NetworkEdge>(allowParallelEdges: true);
         for (int e = 0; e < network.EdgeCount; e++)
         {
             if (keep is not null && !keep[e]) continue;

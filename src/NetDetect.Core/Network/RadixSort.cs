@@ -91,6 +91,107 @@ public static class RadixSort
         }
     }
 
+    /// <summary>
+    /// Sorts the first <paramref name="count"/> records (<paramref name="keys"/>, <paramref name="values"/>) stably by
+    /// the low <paramref name="bits"/> bits of the key; higher key bits are carried along as data (flags) and ignored.
+    /// The scratch arrays must hold <paramref name="count"/> records; the sorted records end in the arrays passed in.
+    /// </summary>
+    /// <remarks>11-bit digits, one histogram read for every digit, and a digit on which all keys agree is skipped.</remarks>
+    public static void SortRecords(ulong[] keys, ulong[] values, int count, int bits, ulong[] scratchKeys, ulong[] scratchValues)
+    {
+        if (count < 2 || bits <= 0) return;
+        bits = Math.Min(bits, 64);
+        ulong keyMask = bits == 64 ? ulong.MaxValue : (1UL << bits) - 1;
+        if (count <= 48)
+        {
+            InsertionSort(keys, values, count, keyMask);
+            return;
+        }
+        const int Width = 11;
+        const int Buckets = 1 << Width;
+        int passes = (bits + Width - 1) / Width;
+        var counts = new int[passes * Buckets];
+        RecordHistogram(keys, count, counts, passes, keyMask);
+        var srcK = keys;
+        var srcV = values;
+        var dstK = scratchKeys;
+        var dstV = scratchValues;
+        var offsets = new int[Buckets];
+        ulong first = keys[0] & keyMask;
+        for (int p = 0; p < passes; p++)
+        {
+            int shift = p * Width;
+            var c = counts.AsSpan(p * Buckets, Buckets);
+            if (c[(int)((first >> shift) & (Buckets - 1))] == count) continue;
+            int sum = 0;
+            for (int b = 0; b < Buckets; b++)
+            {
+                offsets[b] = sum;
+                sum += c[b];
+            }
+            RecordScatter(srcK, srcV, dstK, dstV, offsets, shift, keyMask, count);
+            (srcK, dstK) = (dstK, srcK);
+            (srcV, dstV) = (dstV, srcV);
+        }
+        if (!ReferenceEquals(srcK, keys))
+        {
+            Array.Copy(srcK, keys, count);
+            Array.Copy(srcV, values, count);
+        }
+    }
+
+    private static void InsertionSort(ulong[] keys, ulong[] values, int count, ulong keyMask)
+    {
+        for (int i = 1; i < count; i++)
+        {
+            ulong k = keys[i], v = values[i], m = k & keyMask;
+            int j = i - 1;
+            while (j >= 0 && (keys[j] & keyMask) > m)
+            {
+                keys[j + 1] = keys[j];
+                values[j + 1] = values[j];
+                j--;
+            }
+            keys[j + 1] = k;
+            values[j + 1] = v;
+        }
+    }
+
+    private static unsafe void RecordHistogram(ulong[] keys, int count, int[] counts, int passes, ulong keyMask)
+    {
+        const int Width = 11;
+        const int Buckets = 1 << Width;
+        fixed (ulong* k = keys)
+        fixed (int* c = counts)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                ulong key = k[i] & keyMask;
+                int* cp = c;
+                for (int p = 0; p < passes; p++, cp += Buckets, key >>= Width)
+                    cp[(int)(key & (Buckets - 1))]++;
+            }
+        }
+    }
+
+    private static unsafe void RecordScatter(ulong[] srcK, ulong[] srcV, ulong[] dstK, ulong[] dstV, int[] offsets, int shift, ulong keyMask, int count)
+    {
+        fixed (ulong* sk = srcK)
+        fixed (ulong* sv = srcV)
+        fixed (ulong* dk = dstK)
+        fixed (ulong* dv = dstV)
+        fixed (int* off = offsets)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                ulong k = sk[i];
+                int pos = off[(int)(((k & keyMask) >> shift) & 2047)]++;
+                dk[pos] = k;
+                dv[pos] = sv[i];
+            }
+        }
+    }
+
     /// <summary>Number of bits needed to hold values 0..max.</summary>
     public static int BitsFor(ulong max) => max == 0 ? 0 : 64 - BitOperations.LeadingZeroCount(max);
 }

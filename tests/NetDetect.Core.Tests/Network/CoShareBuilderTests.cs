@@ -6,18 +6,21 @@ namespace NetDetect.Core.Tests.Network;
 public class CoShareBuilderTests
 {
     [Theory]
-    [InlineData(1, 0)]
-    [InlineData(2, 5)]
-    [InlineData(3, 60)]
-    [InlineData(4, 1)]
-    public void Every_weight_equals_a_brute_force_reference(int seed, int windowSeconds)
+    [InlineData(1, 0, 0, 0)]
+    [InlineData(2, 5, 0, 0)]
+    [InlineData(3, 60, 0, 0)]
+    [InlineData(4, 1, 0, 0)]
+    // tiny chunks and several partitions: an account pair's records come from many chunks and are gathered again
+    [InlineData(5, 60, 16, 7)]
+    [InlineData(6, 5, 1, 3)]
+    public void Every_weight_equals_a_brute_force_reference(int seed, int windowSeconds, int chunkShares, int partitions)
     {
         var rng = new Random(seed);
         for (int round = 0; round < 10; round++)
         {
             var shares = Random(rng, accounts: 25, posts: 300, objects: 30, spanSeconds: 400, listValues: round % 2 == 0);
             int mp = rng.Next(1, 4);
-            var options = new CoShareOptions { WindowMicros = windowSeconds * Time.MicrosPerSecond, MinParticipation = mp, TopObjects = 2 };
+            var options = new CoShareOptions { WindowMicros = windowSeconds * Time.MicrosPerSecond, MinParticipation = mp, TopObjects = 2, ChunkShares = chunkShares, Partitions = partitions };
             var got = CoShareBuilder.Build(shares, options);
             var expected = Reference(shares, options);
             Assert.Equal(expected.Count, got.EdgeCount);
@@ -44,6 +47,7 @@ public class CoShareBuilderTests
                     Assert.Equal(got.AccountA[e], shares.PostAccount[top[k].PostA]);
                     Assert.Equal(got.AccountB[e], shares.PostAccount[top[k].PostB]);
                     Assert.True(top[k].DeltaMicros <= options.WindowMicros);
+                    if (k > 0) Assert.True(top[k - 1].Idf > top[k].Idf || (top[k - 1].Idf == top[k].Idf && top[k - 1].Object < top[k].Object));
                 }
             }
         }
@@ -58,6 +62,21 @@ public class CoShareBuilderTests
         var shares = Random(new Random(9), accounts: 3_000, posts: 120_000, objects: 4_000, spanSeconds: 20_000, listValues: listValues);
         var one = CoShareBuilder.Build(shares, new CoShareOptions { WindowMicros = 30 * Time.MicrosPerSecond, Threads = 1 });
         var many = CoShareBuilder.Build(shares, new CoShareOptions { WindowMicros = 30 * Time.MicrosPerSecond, Threads = 4 });
+        // the same data swept in other chunks and aggregated in other partitions: every number agrees, bit for bit
+        var batched = CoShareBuilder.Build(shares, new CoShareOptions { WindowMicros = 30 * Time.MicrosPerSecond, Threads = 3, ChunkShares = 1_000, Partitions = 5 });
+        Assert.Equal(one.AccountA, batched.AccountA);
+        Assert.Equal(one.AccountB, batched.AccountB);
+        Assert.Equal(one.Pairs, batched.Pairs);
+        Assert.Equal(one.Objects, batched.Objects);
+        Assert.Equal(one.PostsA, batched.PostsA);
+        Assert.Equal(one.PostsB, batched.PostsB);
+        Assert.Equal(one.FirstTime, batched.FirstTime);
+        Assert.Equal(one.LastTime, batched.LastTime);
+        for (int e = 0; e < one.EdgeCount; e++)
+        {
+            Assert.Equal(one.Evidence[e], batched.Evidence[e]);
+            Assert.Equal(one.TopObjects(e).ToArray(), batched.TopObjects(e).ToArray());
+        }
         Assert.True(one.EdgeCount > 1000);
         // posts_a/posts_b agree with the other path's definition: distinct posts matched (checked against brute force above)
         Assert.True(one.PostsA.Zip(one.PostsB).All(p => p.First + p.Second > 0));

@@ -39,4 +39,27 @@ public class RadixSortTests
             Assert.Equal(time[sorted.Order[i]], sorted.Time[i]);
         }
     }
+
+    [Theory]
+    [InlineData(0, 40, 38)]      // insertion-sort path
+    [InlineData(1, 30_000, 38)]  // 4 digits of 11 bits, flags in bits 62-63 left out of the order
+    [InlineData(2, 30_000, 62)]  // the widest pair key: the last digit must not read the flag bits
+    [InlineData(3, 5_000, 12)]
+    public void Record_sort_orders_by_the_low_bits_only_and_keeps_equal_keys_in_order(int seed, int n, int bits)
+    {
+        var rng = new Random(seed);
+        ulong mask = (1UL << bits) - 1;
+        var keys = new ulong[n];
+        var values = new ulong[n];
+        for (int i = 0; i < n; i++)
+        {
+            // few distinct keys so runs of equal keys are long, with random flags above the sorted bits
+            keys[i] = ((ulong)rng.Next(1000) * 0x9E3779B97F4AUL & mask) | ((ulong)rng.Next(4) << 62);
+            values[i] = (ulong)i;
+        }
+        var expected = keys.Select((k, i) => (k, v: (ulong)i)).OrderBy(x => x.k & mask).ThenBy(x => x.v).ToArray();
+        RadixSort.SortRecords(keys, values, n, bits, new ulong[n], new ulong[n]);
+        Assert.Equal(expected.Select(x => x.k), keys);
+        Assert.Equal(expected.Select(x => x.v), values);
+    }
 }
