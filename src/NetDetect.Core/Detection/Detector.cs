@@ -60,7 +60,7 @@ public static class Detector
         var features = AccountFeatures.Compute(dataset, network, cancellationToken);
         Lap("features");
         progress?.Report(new StageProgress("scoring", 0, 1));
-        var raw = model.RawScores(features);
+        var raw = model.RawScores(features, options.Threads);
         int n = dataset.Accounts.Count;
         var modelScore = new double[n];
         for (int i = 0; i < n; i++) modelScore[i] = Platt.Apply(raw[i], meta.PlattA, meta.PlattB);
@@ -157,19 +157,7 @@ public static class Detector
             reference[c] = column[m / 2];
         }
         // one perturbed row per (flagged account, feature): the drop in raw score is the feature's contribution
-        var values = new float[(long)flagged.Count * f * f];
-        for (int k = 0; k < flagged.Count; k++)
-        {
-            var row = features.Row(flagged[k]);
-            for (int c = 0; c < f; c++)
-            {
-                var dest = values.AsSpan((int)(((long)k * f + c) * f), f);
-                row.CopyTo(dest);
-                dest[c] = reference[c];
-            }
-        }
-        var perturbed = new FeatureMatrix { Names = features.Names, Rows = flagged.Count * f, Values = values };
-        var scores = model.RawScores(perturbed);
+        var scores = model.OcclusionScores(features, flagged, reference, options.Threads);
         // strongest evidence edges per flagged account
         var edgesOf = new Dictionary<int, List<int>>();
         var isFlagged = new HashSet<int>(flagged);
