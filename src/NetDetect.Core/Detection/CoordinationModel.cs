@@ -229,6 +229,9 @@ public sealed class CoordinationModel
     /// <summary>The direct scorer's splits (empty when scoring goes through ML.NET).</summary>
     internal IEnumerable<(int Feature, float Threshold)> SplitThresholds() => _scorer?.Splits() ?? [];
 
+    /// <summary>Mean walk length per tree of the direct scorer (0 without one).</summary>
+    internal double MeanTreeDepth => _scorer?.MeanDepth ?? 0;
+
     /// <summary>Raw scores through ML.NET's own prediction pipeline (the reference the direct tree walk must equal).</summary>
     internal double[] MlNetRawScores(FeatureMatrix features)
     {

@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Runtime.InteropServices;
 using Microsoft.ML;
 using Microsoft.ML.Calibrators;
 using Microsoft.ML.Data;
@@ -22,34 +23,41 @@ namespace NetDetect.Core.Detection;
 /// </remarks>
 internal sealed class TreeEnsembleScorer
 {
-    private const int Block = 64;
+    private const int Block = 16;
 
-    private readonly int[] _treeNode;   // first node of tree t (t = trees: end)
-    private readonly int[] _treeLeaf;   // first leaf of tree t
-    private readonly int[] _feature;
-    private readonly float[] _threshold;
-    private readonly float[] _missing;  // NaN = no replacement (ML.NET keeps NaN, which goes right)
-    private readonly int[] _left;       // child node (local index), or ~leaf
-    private readonly int[] _right;
-    private readonly double[] _leaf;
+    /// <summary>A tree node; leaves are nodes too (threshold +∞, both children itself) so a walk of fixed length ends on them.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    private struct Node
+    {
+        public int Feature;
+        public float Threshold;
+        public int Left;   // global node index; Right directly follows so the child is (&Left)[goRight]
+        public int Right;
+        public int NanRight; // 1: a missing value goes right
+    }
+
+    private readonly Node[] _nodes;
+    private readonly double[] _value;   // leaf value per global node index (0 for internal nodes)
+    private readonly int[] _root;       // root node of tree t
+    private readonly int[] _depth;      // steps that bring every row of tree t to a leaf
     private readonly double _bias;
+    private readonly int _splits;
 
     public int Features { get; }
-    public int Trees => _treeNode.Length - 1;
+    public int Trees => _root.Length;
 
-    private TreeEnsembleScorer(int features, int[] treeNode, int[] treeLeaf, int[] feature, float[] threshold, float[] missing,
-        int[] left, int[] right, double[] leaf, double bias)
+    /// <summary>Mean over trees of the longest root-to-leaf path (the walk length per tree).</summary>
+    public double MeanDepth => _depth.Length == 0 ? 0 : _depth.Average();
+
+    private TreeEnsembleScorer(int features, Node[] nodes, double[] value, int[] root, int[] depth, double bias, int splits)
     {
         Features = features;
-        _treeNode = treeNode;
-        _treeLeaf = treeLeaf;
-        _feature = feature;
-        _threshold = threshold;
-        _missing = missing;
-        _left = left;
-        _right = right;
-        _leaf = leaf;
+        _nodes = nodes;
+        _value = value;
+        _root = root;
+        _depth = depth;
         _bias = bias;
+        _splits = splits;
     }
 
     /// <summary>The flat form of a trained or loaded NetDetect model, or null when it is not the expected LightGBM ensemble.</summary>
@@ -63,98 +71,115 @@ internal sealed class TreeEnsembleScorer
             _ => null,
         };
         if (parameters?.TrainedTreeEnsemble is not { } ensemble) return null;
-        var missingField = typeof(RegressionTreeBase).GetField("_tree", BindingFlags.NonPublic | BindingFlags.Instance);
-        if (missingField is null) return null;
+        var treeField = typeof(RegressionTreeBase).GetField("_tree", BindingFlags.NonPublic | BindingFlags.Instance);
+        if (treeField is null) return null;
         int trees = ensemble.Trees.Count;
-        var treeNode = new int[trees + 1];
-        var treeLeaf = new int[trees + 1];
+        int total = 0, splits = 0;
         for (int t = 0; t < trees; t++)
         {
-            var tree = ensemble.Trees[t];
             if (ensemble.TreeWeights[t] != 1.0) return null;
-            treeNode[t + 1] = treeNode[t] + tree.NumberOfNodes;
-            treeLeaf[t + 1] = treeLeaf[t] + tree.NumberOfLeaves;
+            total += ensemble.Trees[t].NumberOfNodes + ensemble.Trees[t].NumberOfLeaves;
+            splits += ensemble.Trees[t].NumberOfNodes;
         }
-        int nodes = treeNode[trees];
-        var feature = new int[nodes];
-        var threshold = new float[nodes];
-        var missing = new float[nodes];
-        var left = new int[nodes];
-        var right = new int[nodes];
-        var leaf = new double[treeLeaf[trees]];
+        var nodes = new Node[total];
+        var value = new double[total];
+        var root = new int[trees];
+        var depth = new int[trees];
+        int b = 0;
         for (int t = 0; t < trees; t++)
         {
             var tree = ensemble.Trees[t];
-            int n0 = treeNode[t], l0 = treeLeaf[t];
-            for (int l = 0; l < tree.NumberOfLeaves; l++) leaf[l0 + l] = tree.LeafValues[l];
-            if (tree.NumberOfNodes == 0) continue;
-            if (missingField.GetValue(tree) is not { } inner) return null;
+            int internalCount = tree.NumberOfNodes, leaves = tree.NumberOfLeaves;
+            if (treeField.GetValue(tree) is not { } inner) return null;
             var defaultsField = inner.GetType().GetField("DefaultValueForMissing", BindingFlags.NonPublic | BindingFlags.Public | BindingFlags.Instance);
             if (defaultsField is null) return null;
             var defaults = defaultsField.GetValue(inner) as float[];
-            if (defaults is not null && defaults.Length < tree.NumberOfNodes) return null;
-            for (int k = 0; k < tree.NumberOfNodes; k++)
+            if (defaults is not null && defaults.Length < internalCount) return null;
+            int Map(int child) => child >= 0 ? b + child : b + internalCount + ~child;
+            for (int k = 0; k < internalCount; k++)
             {
                 if (tree.CategoricalSplitFlags[k]) return null;
                 int f = tree.NumericalSplitFeatureIndexes[k];
                 if (f < 0 || f >= features) return null;
                 int lc = tree.LeftChild[k], rc = tree.RightChild[k];
-                if (lc >= tree.NumberOfNodes || rc >= tree.NumberOfNodes || ~lc >= tree.NumberOfLeaves || ~rc >= tree.NumberOfLeaves) return null;
-                feature[n0 + k] = f;
-                threshold[n0 + k] = tree.NumericalSplitThresholds[k];
-                missing[n0 + k] = defaults is null ? float.NaN : defaults[k];
-                left[n0 + k] = lc;
-                right[n0 + k] = rc;
+                if (lc >= internalCount || rc >= internalCount || ~lc >= leaves || ~rc >= leaves) return null;
+                float threshold = tree.NumericalSplitThresholds[k];
+                // ML.NET replaces a NaN by the node's default value (none: NaN stays, and NaN <= t is false: right)
+                float missing = defaults is null ? float.NaN : defaults[k];
+                nodes[b + k] = new Node { Feature = f, Threshold = threshold, Left = Map(lc), Right = Map(rc), NanRight = missing <= threshold ? 0 : 1 };
             }
+            for (int l = 0; l < leaves; l++)
+            {
+                int g = b + internalCount + l;
+                nodes[g] = new Node { Feature = 0, Threshold = float.PositiveInfinity, Left = g, Right = g, NanRight = 0 };
+                value[g] = tree.LeafValues[l];
+            }
+            root[t] = b;
+            depth[t] = Depth(nodes, b, internalCount);
+            b += internalCount + leaves;
         }
-        return new TreeEnsembleScorer(features, treeNode, treeLeaf, feature, threshold, missing, left, right, leaf, ensemble.Bias);
+        return new TreeEnsembleScorer(features, nodes, value, root, depth, ensemble.Bias, splits);
+    }
+
+    private static int Depth(Node[] nodes, int root, int internalCount)
+    {
+        if (internalCount == 0) return 0;
+        int best = 0;
+        var stack = new Stack<(int Node, int Depth)>();
+        stack.Push((root, 0));
+        while (stack.Count > 0)
+        {
+            var (g, d) = stack.Pop();
+            if (g >= root + internalCount) { best = Math.Max(best, d); continue; }
+            stack.Push((nodes[g].Left, d + 1));
+            stack.Push((nodes[g].Right, d + 1));
+        }
+        return best;
     }
 
     /// <summary>Every split of the ensemble as (feature, threshold), for tests that probe the tie and missing-value rules.</summary>
     public IEnumerable<(int Feature, float Threshold)> Splits()
     {
-        for (int g = 0; g < _feature.Length; g++) yield return (_feature[g], _threshold[g]);
-    }
-
-    /// <summary>Raw score of one feature row.</summary>
-    public double Score(ReadOnlySpan<float> row)
-    {
-        double s = 0;
-        for (int t = 0; t < _treeNode.Length - 1; t++) s += _leaf[_treeLeaf[t] + Leaf(_treeNode[t], _treeNode[t + 1] - _treeNode[t], row)];
-        return (float)(s + _bias);
-    }
-
-    private int Leaf(int n0, int count, ReadOnlySpan<float> row)
-    {
-        if (count == 0) return 0;
-        int node = 0;
-        while (node >= 0)
-        {
-            int g = n0 + node;
-            float v = row[_feature[g]];
-            if (float.IsNaN(v)) v = _missing[g];
-            node = v <= _threshold[g] ? _left[g] : _right[g];
-        }
-        return ~node;
+        for (int g = 0; g < _nodes.Length; g++)
+            if (!float.IsPositiveInfinity(_nodes[g].Threshold)) yield return (_nodes[g].Feature, _nodes[g].Threshold);
     }
 
     /// <summary>Raw scores of rows <paramref name="start"/>..<paramref name="start"/>+<paramref name="destination"/>.Length of a row-major matrix.</summary>
-    public void Score(ReadOnlySpan<float> values, int columns, int start, Span<double> destination)
+    public unsafe void Score(ReadOnlySpan<float> values, int columns, int start, Span<double> destination)
     {
         if (columns != Features) throw new ArgumentException($"expected {Features} features, got {columns}", nameof(columns));
-        // a block of rows per tree keeps one tree's nodes hot in cache; every row still adds its trees in tree order
-        Span<double> sum = stackalloc double[Block];
-        for (int b = 0; b < destination.Length; b += Block)
+        if ((long)(start + destination.Length) * columns > values.Length) throw new ArgumentOutOfRangeException(nameof(destination));
+        // A block of rows walks one tree in lockstep: independent walks overlap in the CPU, one tree's nodes stay hot
+        // in cache, and the fixed walk length needs no per-row branch. Every row still adds its trees in tree order.
+        double* sum = stackalloc double[Block];
+        int* pos = stackalloc int[Block];
+        fixed (float* all = values)
+        fixed (Node* nodes = _nodes)
+        fixed (double* value = _value)
         {
-            int rows = Math.Min(Block, destination.Length - b);
-            sum[..rows].Clear();
-            for (int t = 0; t < _treeNode.Length - 1; t++)
+            for (int b = 0; b < destination.Length; b += Block)
             {
-                int n0 = _treeNode[t], count = _treeNode[t + 1] - n0, l0 = _treeLeaf[t];
-                for (int r = 0; r < rows; r++)
-                    sum[r] += _leaf[l0 + Leaf(n0, count, values.Slice((start + b + r) * columns, columns))];
+                int rows = Math.Min(Block, destination.Length - b);
+                float* x0 = all + (long)(start + b) * columns;
+                for (int r = 0; r < rows; r++) sum[r] = 0;
+                for (int t = 0; t < _root.Length; t++)
+                {
+                    int root = _root[t], depth = _depth[t];
+                    for (int r = 0; r < rows; r++) pos[r] = root;
+                    for (int d = 0; d < depth; d++)
+                    {
+                        for (int r = 0; r < rows; r++)
+                        {
+                            Node* n = nodes + pos[r];
+                            float v = x0[r * columns + n->Feature];
+                            int right = (v > n->Threshold ? 1 : 0) | (float.IsNaN(v) ? n->NanRight : 0);
+                            pos[r] = (&n->Left)[right];
+                        }
+                    }
+                    for (int r = 0; r < rows; r++) sum[r] += value[pos[r]];
+                }
+                for (int r = 0; r < rows; r++) destination[b + r] = (float)(sum[r] + _bias);
             }
-            for (int r = 0; r < rows; r++) destination[b + r] = (float)(sum[r] + _bias);
         }
     }
 
