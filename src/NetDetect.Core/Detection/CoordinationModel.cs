@@ -47,6 +47,8 @@ public sealed record ModelMetadata
     public required long WindowMicros { get; init; }
     public required int MinParticipation { get; init; }
     public required long CommunitySeed { get; init; }
+    /// <summary>Crowd cap of the network (<see cref="DetectionNetworkOptions.MaxWindowCrowd"/>); absent in models made before it existed, which get the default.</summary>
+    public int? MaxWindowCrowd { get; init; }
     public required TrainingOptions Training { get; init; }
     public required int TrainAccounts { get; init; }
     public required int TrainPositives { get; init; }
@@ -60,6 +62,7 @@ public sealed record ModelMetadata
         Modalities = Modalities.Select(m => ModalityNames.TryParse(m, out var x) ? x : throw new InvalidDataException($"model names unknown modality '{m}'")).ToArray(),
         WindowMicros = WindowMicros,
         MinParticipation = MinParticipation,
+        MaxWindowCrowd = MaxWindowCrowd ?? DetectionNetworkOptions.DefaultMaxWindowCrowd,
         Seed = CommunitySeed,
         Threads = threads,
     };
@@ -161,6 +164,7 @@ public sealed class CoordinationModel
             Modalities = network.Modalities.Select(m => m.Name()).ToArray(),
             WindowMicros = network.WindowMicros,
             MinParticipation = network.MinParticipation,
+            MaxWindowCrowd = network.MaxWindowCrowd,
             CommunitySeed = network.Seed,
             Training = options,
             TrainAccounts = train.Count,

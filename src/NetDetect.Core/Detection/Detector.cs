@@ -21,8 +21,13 @@ public sealed class DetectionResult
     public required AccountVerdict[] Verdicts { get; init; }
     public required double[] Scores { get; init; }
     public required IReadOnlyList<DetectedCluster> Clusters { get; init; }
-    /// <summary>The flagged accounts' part of the network, as analysts see it (GEXF, report picture).</summary>
+    /// <summary>
+    /// The flagged accounts' part of the network, as analysts see it (GEXF, report picture): every flagged edge inside a
+    /// cluster community, or, above <see cref="ClusterBuilder.MaxGraphEdges"/> of them, each account's strongest ten.
+    /// </summary>
     public required UndirectedGraph<int, NetworkEdge> FlaggedGraph { get; init; }
+    /// <summary>Flagged edges inside cluster communities, all of them (the cluster statistics count these); -1 when unknown.</summary>
+    public int FlaggedEdges { get; init; } = -1;
     public required ModelMetadata Model { get; init; }
     public required IReadOnlyList<string> SeedsNotFound { get; init; }
     public required int SeedCount { get; init; }
@@ -91,32 +96,34 @@ public static class Detector
         Lap("reasons");
 
         // clusters: Leiden communities restricted to flagged accounts
-        var keep = new bool[network.Network.EdgeCount];
         var isFlagged = new bool[n];
         foreach (int i in flagged) isFlagged[i] = true;
-        for (int e = 0; e < keep.Length; e++)
-        {
-            int a = network.Network.AccountA[e], b = network.Network.AccountB[e];
-            keep[e] = isFlagged[a] && isFlagged[b] && network.Community[a] == network.Community[b];
-        }
-        var graph = NetworkProjection.Project(network.Network, keep, EdgeWeight.Evidence);
-        var membership = new Dictionary<int, int>();
-        foreach (int v in graph.Vertices) membership[v] = network.Community[v];
-        var summaries = ClusterSummarizer.Summarize(graph, membership, topObjects: 5);
+        var built = ClusterBuilder.Build(network, isFlagged, topObjects: 5);
+        var graph = built.Graph;
+        var summaries = built.Summaries;
         var clusters = new List<DetectedCluster>();
         var reportedCluster = new int[n];
         Array.Fill(reportedCluster, -1);
         var accountIndex = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var v in graph.Vertices) accountIndex[dataset.Accounts.Ids[v]] = v;
+        foreach (var summary in summaries)
+            if (summary.Size >= options.MinClusterSize)
+                foreach (var m in summary.Members) accountIndex[m] = -1;
+        for (int i = 0; i < n; i++)
+            if (accountIndex.ContainsKey(dataset.Accounts.Ids[i])) accountIndex[dataset.Accounts.Ids[i]] = i;
+        var reported = new List<(ClusterSummary Summary, int[] Members, double Mean)>();
         foreach (var summary in summaries)
         {
             if (summary.Size < options.MinClusterSize) continue;
-            var members = summary.Members.Select(m => accountIndex[m]).ToArray();
+            var members = new int[summary.Members.Count];
+            for (int k = 0; k < members.Length; k++) members[k] = accountIndex[summary.Members[k]];
             double mean = 0;
             foreach (int m in members) { mean += score[m]; reportedCluster[m] = summary.Id; }
             mean /= members.Length;
-            clusters.Add(new DetectedCluster(summary.Id, mean, summary, ClusterProfile.Compute(dataset, members)));
+            reported.Add((summary, members, mean));
         }
+        var profiles = ClusterProfile.ComputeAll(dataset, reported.Select(r => r.Members).ToArray());
+        for (int k = 0; k < reported.Count; k++)
+            clusters.Add(new DetectedCluster(reported[k].Summary.Id, reported[k].Mean, reported[k].Summary, profiles[k]));
         clusters.Sort((x, y) => y.Score.CompareTo(x.Score) != 0 ? y.Score.CompareTo(x.Score) : x.Id.CompareTo(y.Id));
         Lap("clusters");
 
@@ -132,6 +139,7 @@ public static class Detector
             Scores = score,
             Clusters = clusters,
             FlaggedGraph = graph,
+            FlaggedEdges = built.FlaggedEdges,
             Model = meta,
             SeedsNotFound = notFound,
             SeedCount = seedIndex.Count,
@@ -153,20 +161,20 @@ public static class Detector
             int m = 0;
             for (int i = 0; i < n; i++) { float v = features.Values[(long)i * f + c]; if (!float.IsNaN(v)) column[m++] = v; }
             if (m == 0) { reference[c] = float.NaN; continue; }
-            Array.Sort(column, 0, m);
-            reference[c] = column[m / 2];
+            reference[c] = Select(column.AsSpan(0, m), m / 2);
         }
         // one perturbed row per (flagged account, feature): the drop in raw score is the feature's contribution
         var scores = model.OcclusionScores(features, flagged, reference, options.Threads);
         // strongest evidence edges per flagged account
         var edgesOf = new Dictionary<int, List<int>>();
-        var isFlagged = new HashSet<int>(flagged);
+        var isFlagged = new bool[n];
+        foreach (int i in flagged) isFlagged[i] = true;
         var net = network.Network;
         for (int e = 0; e < net.EdgeCount; e++)
         {
             int a = net.AccountA[e], b = net.AccountB[e];
-            if (isFlagged.Contains(a)) { if (!edgesOf.TryGetValue(a, out var l)) edgesOf[a] = l = []; l.Add(e); }
-            if (isFlagged.Contains(b)) { if (!edgesOf.TryGetValue(b, out var l)) edgesOf[b] = l = []; l.Add(e); }
+            if (isFlagged[a]) { if (!edgesOf.TryGetValue(a, out var l)) edgesOf[a] = l = []; l.Add(e); }
+            if (isFlagged[b]) { if (!edgesOf.TryGetValue(b, out var l)) edgesOf[b] = l = []; l.Add(e); }
         }
         var contribution = new (double Delta, int Feature)[f];
         var text = new System.Text.StringBuilder();
@@ -202,6 +210,30 @@ public static class Detector
             reasons[acc] = text.ToString().TrimEnd(' ', ';');
         }
         return reasons;
+    }
+
+    /// <summary>The k-th smallest value (what sorting and indexing gives), by quickselect: reorders <paramref name="values"/>.</summary>
+    internal static float Select(Span<float> values, int k)
+    {
+        int lo = 0, hi = values.Length - 1;
+        while (lo < hi)
+        {
+            // median of three as pivot, Hoare partition
+            int mid = lo + (hi - lo) / 2;
+            float a = values[lo], b = values[mid], c = values[hi];
+            float pivot = a < b ? (b < c ? b : a < c ? c : a) : (a < c ? a : b < c ? c : b);
+            int i = lo, j = hi;
+            while (i <= j)
+            {
+                while (values[i] < pivot) i++;
+                while (values[j] > pivot) j--;
+                if (i <= j) { (values[i], values[j]) = (values[j], values[i]); i++; j--; }
+            }
+            if (k <= j) hi = j;
+            else if (k >= i) lo = i;
+            else return values[k];
+        }
+        return values[k];
     }
 
     private static string Format(float v) => float.IsNaN(v) ? "n/a" : v.ToString("0.###", CultureInfo.InvariantCulture);

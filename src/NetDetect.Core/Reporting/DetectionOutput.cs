@@ -128,6 +128,8 @@ public static class DetectionOutput
                 ["modalities"] = string.Join(',', result.Model.Modalities),
                 ["window_s"] = result.Model.WindowMicros / (double)Data.Time.MicrosPerSecond,
                 ["min_participation"] = result.Model.MinParticipation,
+                ["max_window_crowd"] = result.Network.Options.MaxWindowCrowd,
+                ["crowd_objects_dropped"] = result.Network.CrowdObjects,
                 ["community_seed"] = result.Model.CommunitySeed,
                 ["feature_version"] = result.Model.FeatureVersion,
                 ["seed_restart"] = SeedExpansion.Restart,
@@ -184,6 +186,7 @@ public static class DetectionOutput
                 ["modalities"] = string.Join(',', result.Model.Modalities),
                 ["window_s"] = (result.Model.WindowMicros / (double)Data.Time.MicrosPerSecond).ToString(CultureInfo.InvariantCulture),
                 ["min_participation"] = result.Model.MinParticipation.ToString(CultureInfo.InvariantCulture),
+                ["max_window_crowd"] = result.Network.Options.MaxWindowCrowd.ToString(CultureInfo.InvariantCulture),
                 ["suspicious"] = result.Model.Bands.Suspicious.ToString(CultureInfo.InvariantCulture),
             },
         };
