@@ -62,7 +62,7 @@ public static class Detector
         var network = CoordinationNetwork.Build(dataset, meta.NetworkOptions(options.Threads), progress, cancellationToken);
         Lap("network");
         progress?.Report(new StageProgress("features", 0, 1));
-        var features = AccountFeatures.Compute(dataset, network, cancellationToken);
+        var features = AccountFeatures.Compute(dataset, network, cancellationToken, options.Threads);
         Lap("features");
         progress?.Report(new StageProgress("scoring", 0, 1));
         var raw = model.RawScores(features, options.Threads);
@@ -165,17 +165,32 @@ public static class Detector
         }
         // one perturbed row per (flagged account, feature): the drop in raw score is the feature's contribution
         var scores = model.OcclusionScores(features, flagged, reference, options.Threads);
-        // strongest evidence edges per flagged account
-        var edgesOf = new Dictionary<int, List<int>>();
-        var isFlagged = new bool[n];
-        foreach (int i in flagged) isFlagged[i] = true;
+        // strongest evidence edges per flagged account (evidence, then edge order), kept top-K in one pass over the edges
+        int kEdges = Math.Max(0, options.EvidenceEdges);
+        var slotOf = new int[n];
+        Array.Fill(slotOf, -1);
+        for (int k = 0; k < flagged.Count; k++) slotOf[flagged[k]] = k;
+        var strongest = new int[flagged.Count * kEdges];
+        Array.Fill(strongest, -1);
         var net = network.Network;
-        for (int e = 0; e < net.EdgeCount; e++)
+        var evidence = network.EdgeEvidence;
+        void Offer(int slot, int e)
         {
-            int a = net.AccountA[e], b = net.AccountB[e];
-            if (isFlagged[a]) { if (!edgesOf.TryGetValue(a, out var l)) edgesOf[a] = l = []; l.Add(e); }
-            if (isFlagged[b]) { if (!edgesOf.TryGetValue(b, out var l)) edgesOf[b] = l = []; l.Add(e); }
+            int at = slot * kEdges;
+            int pos = kEdges;
+            // ties keep the earlier edge: a later edge must be strictly stronger to move ahead
+            while (pos > 0 && (strongest[at + pos - 1] < 0 || evidence[e] > evidence[strongest[at + pos - 1]])) pos--;
+            if (pos >= kEdges) return;
+            for (int r = kEdges - 1; r > pos; r--) strongest[at + r] = strongest[at + r - 1];
+            strongest[at + pos] = e;
         }
+        if (kEdges > 0)
+            for (int e = 0; e < net.EdgeCount; e++)
+            {
+                int sa = slotOf[net.AccountA[e]], sb = slotOf[net.AccountB[e]];
+                if (sa >= 0) Offer(sa, e);
+                if (sb >= 0) Offer(sb, e);
+            }
         var contribution = new (double Delta, int Feature)[f];
         var text = new System.Text.StringBuilder();
         for (int k = 0; k < flagged.Count; k++)
@@ -194,18 +209,15 @@ public static class Detector
                 text.Append(CultureInfo.InvariantCulture, $"{features.Names[c]}={Format(v)} (+{contribution[r].Delta:F2}); ");
                 listed++;
             }
-            if (edgesOf.TryGetValue(acc, out var edges))
+            for (int r = 0; r < kEdges; r++)
             {
-                edges.Sort((x, y) => network.EdgeEvidence[y].CompareTo(network.EdgeEvidence[x]) != 0 ? network.EdgeEvidence[y].CompareTo(network.EdgeEvidence[x]) : x.CompareTo(y));
-                for (int r = 0; r < Math.Min(options.EvidenceEdges, edges.Count); r++)
-                {
-                    int e = edges[r];
-                    int partner = net.AccountA[e] == acc ? net.AccountB[e] : net.AccountA[e];
-                    text.Append(CultureInfo.InvariantCulture, $"with {dataset.Accounts.Ids[partner]} evidence {network.EdgeEvidence[e]:F1}");
-                    var top = TopObject(net, e);
-                    if (top is { } t) text.Append(CultureInfo.InvariantCulture, $" [{t.Modality} {t.Object} Δ{t.DeltaSeconds:F0}s]");
-                    text.Append("; ");
-                }
+                int e = strongest[k * kEdges + r];
+                if (e < 0) break;
+                int partner = net.AccountA[e] == acc ? net.AccountB[e] : net.AccountA[e];
+                text.Append(CultureInfo.InvariantCulture, $"with {dataset.Accounts.Ids[partner]} evidence {evidence[e]:F1}");
+                var top = TopObject(net, e);
+                if (top is { } t) text.Append(CultureInfo.InvariantCulture, $" [{t.Modality} {t.Object} Δ{t.DeltaSeconds:F0}s]");
+                text.Append("; ");
             }
             reasons[acc] = text.ToString().TrimEnd(' ', ';');
         }
