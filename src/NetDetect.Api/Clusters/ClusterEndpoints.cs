@@ -9,11 +9,16 @@ using NetDetect.Core.Data;
 
 namespace NetDetect.Api.Clusters;
 
-/// <summary>A cluster in a list: status open until its first review.</summary>
-public sealed record ClusterSummaryDto(string Id, string BatchId, string Status, double Score, int Size, string ModelId, DateTime CreatedAt, int Reviews)
+/// <summary>
+/// A cluster in a list: status open until its first review; the modalities its members co-shared in and the first and
+/// last co-share (null for clusters stored before the service kept them).
+/// </summary>
+public sealed record ClusterSummaryDto(string Id, string BatchId, string Status, double Score, int Size, string ModelId, DateTime CreatedAt, int Reviews,
+    IReadOnlyList<string>? Modalities, DateTime? FirstShare, DateTime? LastShare)
 {
     public static ClusterSummaryDto From(ClusterRecord c) =>
-        new(c.Id, c.BatchId, c.ReviewCount > 0 ? "reviewed" : "open", c.Score, c.Members.Count, c.ModelId, Time.ToDateTime(c.CreatedAt), c.ReviewCount);
+        new(c.Id, c.BatchId, c.ReviewCount > 0 ? "reviewed" : "open", c.Score, c.Members.Count, c.ModelId, Time.ToDateTime(c.CreatedAt), c.ReviewCount,
+            c.Modalities, c.FirstShare is { } f ? Time.ToDateTime(f) : null, c.LastShare is { } l ? Time.ToDateTime(l) : null);
 }
 
 /// <summary>A cluster with its members (scores, reasons) and evidence (shared objects, post ids, Δt, timeline).</summary>

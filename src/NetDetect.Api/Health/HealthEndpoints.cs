@@ -38,6 +38,7 @@ public static class HealthEndpoints
         }
         checks["worker"] = readiness.WorkerStarted ? "ok" : "starting";
         ok &= readiness.WorkerStarted;
+        checks["warm_up"] = readiness.WarmUp;
         checks["model"] = models.Active is { } m ? m.Id : models.LoadError ?? "not loaded";
         ok &= models.Active is not null;
         var body = new ReadinessDto(ok ? "ready" : "not ready", checks);

@@ -41,6 +41,12 @@ public sealed class ServiceOptions
     [Range(1, 256)]
     public int DetectionThreads { get; set; } = 2;
 
+    /// <summary>
+    /// Before reporting ready, score a small simulated batch once so the first real batch does not pay for JIT
+    /// compilation of the whole pipeline (about a second of CPU on 2 cores).
+    /// </summary>
+    public bool WarmUp { get; set; } = true;
+
     public string BatchesDirectory => Path.Combine(Path.GetFullPath(DataDirectory), "batches");
 }
 

@@ -48,6 +48,7 @@ public sealed class BatchWorker(
     {
         var pending = await store.ListBatchesAsync([BatchStatus.Running, BatchStatus.Queued], stoppingToken);
         if (pending.Count > 0) log.LogInformation("Resuming {Count} queued or interrupted batches", pending.Count);
+        await WarmUpAsync(stoppingToken);
         readiness.WorkerStarted = true;
         var workers = new List<Task>();
         for (int i = 0; i < options.Value.Concurrency; i++) workers.Add(Task.Run(() => ConsumeAsync(stoppingToken), stoppingToken));
@@ -59,6 +60,27 @@ public sealed class BatchWorker(
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             // stopping: batches still running stay 'running' in the store and resume on the next start
+        }
+    }
+
+    /// <summary>Scores a small simulated batch with the active model so the first real batch runs on compiled code.</summary>
+    private async Task WarmUpAsync(CancellationToken cancellationToken)
+    {
+        if (!options.Value.WarmUp) { readiness.WarmUp = "off"; return; }
+        if (models.Active is not DetectionModel model) { readiness.WarmUp = "skipped: no model"; return; }
+        readiness.WarmUp = "running";
+        try
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            await model.WarmUpAsync(cancellationToken);
+            readiness.WarmUp = $"ok ({clock.Elapsed.TotalSeconds:F1} s)";
+            log.LogInformation("Warm-up batch scored in {Seconds:F1} s", clock.Elapsed.TotalSeconds);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // the service still works without it; only the first batch is slower
+            readiness.WarmUp = $"failed: {e.GetType().Name}";
+            log.LogWarning(e, "Warm-up batch failed");
         }
     }
 
@@ -172,4 +194,6 @@ public sealed class BatchWorker(
 public sealed class ServiceReadiness
 {
     public volatile bool WorkerStarted;
+    /// <summary>State of the start-up warm-up batch: off, running, ok (seconds), skipped or failed.</summary>
+    public volatile string WarmUp = "pending";
 }

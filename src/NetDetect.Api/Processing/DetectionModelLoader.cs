@@ -36,6 +36,26 @@ public sealed class DetectionModel(string id, CoordinationModel model, int threa
         return await ToOutcomeAsync(batchId, result, cancellationToken);
     }
 
+    /// <summary>
+    /// Simulates a small batch (300 accounts, 6,000 posts, fixed seed) into a temporary directory and scores it the
+    /// way a real batch is scored — Parquet read, detection, store rows — then throws the result away.
+    /// </summary>
+    public async Task WarmUpAsync(CancellationToken cancellationToken)
+    {
+        var dir = Path.Combine(Path.GetTempPath(), $"netdetect-warmup-{Guid.NewGuid():N}");
+        try
+        {
+            await NetDetect.Core.Simulation.CampaignSimulator.RunAsync(
+                new NetDetect.Core.Simulation.SimulationOptions { Accounts = 300, Posts = 6_000, Days = 3, Seed = 1, Threads = threads },
+                dir, null, cancellationToken);
+            await ScoreAsync("warm-up", dir, new Progress<StageProgress>(), cancellationToken);
+        }
+        finally
+        {
+            try { Directory.Delete(dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+    }
+
     private async Task<BatchOutcome> ToOutcomeAsync(string batchId, DetectionResult result, CancellationToken cancellationToken)
     {
         string ClusterKey(int local) => $"{batchId}.{local}";
@@ -76,7 +96,10 @@ public sealed class DetectionModel(string id, CoordinationModel model, int threa
             foreach (var property in elements[k].EnumerateObject())
                 if (property.Name is not ("id" or "members" or "score")) detail[property.Name] = property.Value.Clone();
             clusters.Add(new ClusterRecord(ClusterKey(c.Id), batchId, c.Score, c.Summary.Members, JsonSerializer.Serialize(detail, DetectionOutput.Json),
-                await GexfAsync(result, memberIndex, cancellationToken), id, 0));
+                await GexfAsync(result, memberIndex, cancellationToken), id, 0,
+                Modalities: c.Summary.Modalities.Keys.ToList(),
+                FirstShare: c.Summary.FirstShare is { } first ? Time.FromDateTime(first) : null,
+                LastShare: c.Summary.LastShare is { } last ? Time.FromDateTime(last) : null));
         }
         return new BatchOutcome(id, verdicts, clusters);
     }

@@ -16,6 +16,9 @@ public abstract class SqlDialect
 
     /// <summary>True when the exception is a unique-constraint violation.</summary>
     public abstract bool IsUniqueViolation(DbException exception);
+
+    /// <summary>A query with parameters @table and @column that counts the columns of that name (schema upgrades).</summary>
+    public abstract string CountColumnSql { get; }
 }
 
 /// <summary>SQLite in WAL mode with full fsync on commit, so a committed write survives a kill.</summary>
@@ -48,6 +51,8 @@ public sealed class SqliteDialect : SqlDialect
 
     public override bool IsUniqueViolation(DbException exception) =>
         exception is SqliteException { SqliteErrorCode: 19 }; // SQLITE_CONSTRAINT
+
+    public override string CountColumnSql => "SELECT COUNT(*) FROM pragma_table_info(@table) WHERE name = @column";
 }
 
 /// <summary>PostgreSQL through Npgsql's pooled data source.</summary>
@@ -64,6 +69,9 @@ public sealed class PostgresDialect(string connectionString) : SqlDialect, IAsyn
 
     public override bool IsUniqueViolation(DbException exception) =>
         exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
+
+    public override string CountColumnSql =>
+        "SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = @table AND column_name = @column";
 
     public ValueTask DisposeAsync() => _source.DisposeAsync();
 }

@@ -41,7 +41,7 @@ public sealed class SqlVerdictStore(SqlDialect dialect) : IVerdictStore
             CREATE TABLE IF NOT EXISTS clusters (
               seq {dialect.IdentityColumn}, id TEXT NOT NULL UNIQUE, batch_id TEXT NOT NULL REFERENCES batches(id),
               score DOUBLE PRECISION NOT NULL, members TEXT NOT NULL, detail TEXT NOT NULL, gexf TEXT NOT NULL,
-              model_id TEXT NOT NULL, created_at BIGINT NOT NULL)
+              model_id TEXT NOT NULL, created_at BIGINT NOT NULL, modalities TEXT, first_share BIGINT, last_share BIGINT)
             """,
             $"""
             CREATE TABLE IF NOT EXISTS reviews (
@@ -56,6 +56,14 @@ public sealed class SqlVerdictStore(SqlDialect dialect) : IVerdictStore
         {
             await using var cmd = Command(db, sql);
             await cmd.ExecuteNonQueryAsync(cancellationToken);
+        }
+        // Upgrade: stores created before clusters kept their modalities and time span get the columns (NULL for old rows).
+        foreach (var (column, type) in new[] { ("modalities", "TEXT"), ("first_share", "BIGINT"), ("last_share", "BIGINT") })
+        {
+            await using var count = Command(db, dialect.CountColumnSql, ("table", "clusters"), ("column", column));
+            if (Convert.ToInt64(await count.ExecuteScalarAsync(cancellationToken)) > 0) continue;
+            await using var alter = Command(db, $"ALTER TABLE clusters ADD COLUMN {column} {type}");
+            await alter.ExecuteNonQueryAsync(cancellationToken);
         }
     }
 
@@ -137,15 +145,17 @@ public sealed class SqlVerdictStore(SqlDialect dialect) : IVerdictStore
         for (int start = 0; start < outcome.Clusters.Count; start += InsertChunk)
         {
             int end = Math.Min(outcome.Clusters.Count, start + InsertChunk);
-            var sql = new StringBuilder("INSERT INTO clusters (id, batch_id, score, members, detail, gexf, model_id, created_at) VALUES ");
+            var sql = new StringBuilder("INSERT INTO clusters (id, batch_id, score, members, detail, gexf, model_id, created_at, modalities, first_share, last_share) VALUES ");
             var args = new List<(string, object?)>();
             for (int i = start; i < end; i++)
             {
                 var c = outcome.Clusters[i];
                 if (i > start) sql.Append(", ");
-                sql.Append($"(@i{i}, @b, @s{i}, @m{i}, @d{i}, @g{i}, @model, @now)");
+                sql.Append($"(@i{i}, @b, @s{i}, @m{i}, @d{i}, @g{i}, @model, @now, @x{i}, @f{i}, @l{i})");
                 args.Add(($"i{i}", c.Id)); args.Add(($"s{i}", c.Score)); args.Add(($"m{i}", JsonSerializer.Serialize(c.Members)));
                 args.Add(($"d{i}", c.DetailJson)); args.Add(($"g{i}", c.Gexf));
+                args.Add(($"x{i}", c.Modalities is null ? null : JsonSerializer.Serialize(c.Modalities)));
+                args.Add(($"f{i}", c.FirstShare)); args.Add(($"l{i}", c.LastShare));
             }
             args.Add(("b", id)); args.Add(("model", outcome.ModelId)); args.Add(("now", now));
             sql.Append(" ON CONFLICT DO NOTHING");
@@ -231,7 +241,7 @@ public sealed class SqlVerdictStore(SqlDialect dialect) : IVerdictStore
         };
         await using var db = await dialect.OpenAsync(cancellationToken);
         await using var cmd = Command(db,
-            $"SELECT c.id, c.batch_id, c.score, c.members, '' AS detail, '' AS gexf, c.model_id, c.created_at, c.seq, (SELECT COUNT(*) FROM reviews r WHERE r.cluster_id = c.id) FROM clusters c WHERE c.seq > @after{filter} ORDER BY c.seq LIMIT @limit",
+            $"SELECT c.id, c.batch_id, c.score, c.members, '' AS detail, '' AS gexf, c.model_id, c.created_at, c.seq, (SELECT COUNT(*) FROM reviews r WHERE r.cluster_id = c.id), c.modalities, c.first_share, c.last_share FROM clusters c WHERE c.seq > @after{filter} ORDER BY c.seq LIMIT @limit",
             ("after", afterSeq), ("limit", (long)limit));
         var list = new List<ClusterRecord>();
         await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
@@ -243,7 +253,7 @@ public sealed class SqlVerdictStore(SqlDialect dialect) : IVerdictStore
     {
         await using var db = await dialect.OpenAsync(cancellationToken);
         await using var cmd = Command(db,
-            "SELECT c.id, c.batch_id, c.score, c.members, c.detail, c.gexf, c.model_id, c.created_at, c.seq, (SELECT COUNT(*) FROM reviews r WHERE r.cluster_id = c.id) FROM clusters c WHERE c.id = @id",
+            "SELECT c.id, c.batch_id, c.score, c.members, c.detail, c.gexf, c.model_id, c.created_at, c.seq, (SELECT COUNT(*) FROM reviews r WHERE r.cluster_id = c.id), c.modalities, c.first_share, c.last_share FROM clusters c WHERE c.id = @id",
             ("id", id));
         await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? ReadCluster(reader) : null;
@@ -352,7 +362,8 @@ public sealed class SqlVerdictStore(SqlDialect dialect) : IVerdictStore
 
     private static ClusterRecord ReadCluster(DbDataReader r) => new(
         r.GetString(0), r.GetString(1), Convert.ToDouble(r.GetValue(2)), JsonSerializer.Deserialize<string[]>(r.GetString(3))!, r.GetString(4), r.GetString(5),
-        r.GetString(6), Convert.ToInt64(r.GetValue(7)), Convert.ToInt64(r.GetValue(8)), (int)Convert.ToInt64(r.GetValue(9)));
+        r.GetString(6), Convert.ToInt64(r.GetValue(7)), Convert.ToInt64(r.GetValue(8)), (int)Convert.ToInt64(r.GetValue(9)),
+        r.IsDBNull(10) ? null : JsonSerializer.Deserialize<string[]>(r.GetString(10)), NullableLong(r, 11), NullableLong(r, 12));
 
     private static ReviewRecord ReadReview(DbDataReader r, int o) => new(
         r.GetString(o), r.GetString(o + 1), r.GetString(o + 2), NullableString(r, o + 3),

@@ -43,7 +43,10 @@ public sealed record VerdictRecord(
     string ModelId,
     long ScoredAt);
 
-/// <summary>A reported cluster: members, score, evidence as JSON, and the network as GEXF.</summary>
+/// <summary>
+/// A reported cluster: members, score, evidence as JSON, and the network as GEXF; its modalities and first and last
+/// co-share time (µs) are kept beside the JSON so lists can show them without reading every cluster's evidence.
+/// </summary>
 public sealed record ClusterRecord(
     string Id,
     string BatchId,
@@ -54,7 +57,10 @@ public sealed record ClusterRecord(
     string ModelId,
     long CreatedAt,
     long Seq = 0,
-    int ReviewCount = 0);
+    int ReviewCount = 0,
+    IReadOnlyList<string>? Modalities = null,
+    long? FirstShare = null,
+    long? LastShare = null);
 
 /// <summary>An analyst's decision on a cluster (append-only).</summary>
 public sealed record ReviewRecord(

@@ -24,11 +24,16 @@ public sealed class ClusterEndpointsTests(ServiceWithBatch service) : IClassFixt
         int expected = service.Batch.GetProperty("counts").GetProperty("clusters").GetInt32();
         Assert.True(expected > 0, "the simulated operations should form clusters");
         var ids = new List<string>();
+        var listed = new Dictionary<string, JsonElement>();
         string? cursor = null;
         do
         {
             var page = await client.GetFromJsonAsync<JsonElement>("/v1/clusters?limit=2" + (cursor is null ? "" : $"&cursor={cursor}"));
-            ids.AddRange(page.GetProperty("items").EnumerateArray().Select(c => c.GetProperty("id").GetString()!));
+            foreach (var item in page.GetProperty("items").EnumerateArray())
+            {
+                ids.Add(item.GetProperty("id").GetString()!);
+                listed[ids[^1]] = item.Clone();
+            }
             cursor = page.GetProperty("next_cursor").GetString();
         } while (cursor is not null);
         Assert.True(ids.Count >= expected);
@@ -44,6 +49,14 @@ public sealed class ClusterEndpointsTests(ServiceWithBatch service) : IClassFixt
         Assert.All(accounts, a => Assert.InRange(a.GetProperty("score").GetDouble(), 0, 1));
         Assert.True(detail.TryGetProperty("evidence", out _));
         Assert.True(detail.TryGetProperty("timing", out _));
+        // the list carries the same modalities and time span as the detail, so the review queue needs no detail calls
+        var row = listed[id];
+        Assert.Equal(detail.GetProperty("evidence").GetProperty("modalities").EnumerateObject().Select(p => p.Name),
+            row.GetProperty("modalities").EnumerateArray().Select(m => m.GetString()!));
+        Assert.NotEmpty(row.GetProperty("modalities").EnumerateArray());
+        Assert.Equal(detail.GetProperty("first_share").GetDateTime(), row.GetProperty("first_share").GetDateTime());
+        Assert.Equal(detail.GetProperty("last_share").GetDateTime(), row.GetProperty("last_share").GetDateTime());
+        Assert.True(row.GetProperty("first_share").GetDateTime() <= row.GetProperty("last_share").GetDateTime());
 
         var gexf = await client.GetAsync($"/v1/clusters/{id}/network.gexf");
         Assert.Equal("application/gexf+xml", gexf.Content.Headers.ContentType?.MediaType);

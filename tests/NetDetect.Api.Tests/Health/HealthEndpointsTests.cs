@@ -15,6 +15,8 @@ public sealed class HealthEndpointsTests(ServiceWithBatch service) : IClassFixtu
         var ready = await client.GetFromJsonAsync<JsonElement>("/readyz");
         Assert.Equal("ready", ready.GetProperty("status").GetString());
         Assert.Equal("netdetect-default", ready.GetProperty("checks").GetProperty("model").GetString());
+        // ready only after the start-up warm-up batch went through the whole pipeline with the loaded model
+        Assert.StartsWith("ok (", ready.GetProperty("checks").GetProperty("warm_up").GetString());
     }
 
     [Fact]

@@ -15,7 +15,8 @@ public abstract class VerdictStoreContract
     private static BatchOutcome Outcome(string batch, string model, params (string Account, double Score, string Verdict)[] rows) => new(
         model,
         rows.Select(r => new VerdictRecord(batch, r.Account, r.Score, r.Verdict, r.Verdict == "coordinated" ? $"{batch}.0" : null, "why", model, 0)).ToList(),
-        [new ClusterRecord($"{batch}.0", batch, 0.9, rows.Where(r => r.Verdict == "coordinated").Select(r => r.Account).ToList(), "{\"k\":1}", "<gexf/>", model, 0)]);
+        [new ClusterRecord($"{batch}.0", batch, 0.9, rows.Where(r => r.Verdict == "coordinated").Select(r => r.Account).ToList(), "{\"k\":1}", "<gexf/>", model, 0,
+            Modalities: ["hashtag", "repost"], FirstShare: 1_000_000, LastShare: 9_000_000)]);
 
     [Fact]
     public async Task Batches_are_created_once_per_idempotency_key()
@@ -125,6 +126,38 @@ public abstract class VerdictStoreContract
         Assert.Equal(["xb1", "yb1"], withMembers[0].Members);
         var cluster = (await store.GetClusterAsync("b1.0"))!;
         Assert.Equal(("{\"k\":1}", "<gexf/>"), (cluster.DetailJson, cluster.Gexf));
+    }
+
+    [Fact]
+    public async Task Clusters_keep_modalities_and_time_span_and_an_older_schema_is_upgraded()
+    {
+        var store = (SqlVerdictStore)await CreateStoreAsync();
+        await store.CreateBatchAsync(Batch("b1"));
+        await store.MarkRunningAsync("b1", 1);
+        await store.CompleteBatchAsync("b1", Outcome("b1", "m", ("x", 0.9, "coordinated")), 2);
+        var listed = Assert.Single(await store.ListClustersAsync(null, 0, 10));
+        Assert.Equal(["hashtag", "repost"], listed.Modalities!);
+        Assert.Equal((1_000_000L, 9_000_000L), (listed.FirstShare!.Value, listed.LastShare!.Value));
+        Assert.Equal(listed.Modalities, (await store.GetClusterAsync("b1.0"))!.Modalities);
+
+        // a store from before these columns: drop them, keep the row, initialise again
+        await using (var db = await store.Dialect.OpenAsync(CancellationToken.None))
+            foreach (var column in new[] { "modalities", "first_share", "last_share" })
+            {
+                await using var drop = db.CreateCommand();
+                drop.CommandText = $"ALTER TABLE clusters DROP COLUMN {column}";
+                await drop.ExecuteNonQueryAsync();
+            }
+        await store.InitializeAsync();
+        var old = Assert.Single(await store.ListClustersAsync(null, 0, 10));
+        Assert.Equal("b1.0", old.Id);
+        Assert.Equal(["x"], old.Members);
+        Assert.Null(old.Modalities);
+        Assert.Null(old.FirstShare);
+        await store.CreateBatchAsync(Batch("b2"));
+        await store.MarkRunningAsync("b2", 3);
+        await store.CompleteBatchAsync("b2", Outcome("b2", "m", ("y", 0.9, "coordinated")), 4);
+        Assert.Equal(["hashtag", "repost"], (await store.GetClusterAsync("b2.0"))!.Modalities!);
     }
 
     [Fact]

@@ -22,12 +22,15 @@
     return r.headers.get("content-type")?.includes("json") ? r.json() : r.text();
   }
 
+  // d: a cluster's detail, or a list item (both carry first_share and last_share)
   function span(d) {
     if (!d || !d.first_share || !d.last_share) return "";
     const h = (Date.parse(d.last_share) - Date.parse(d.first_share)) / 3.6e6;
     return `${day(d.first_share)} → ${day(d.last_share)} (${h < 48 ? h.toFixed(1) + " h" : (h / 24).toFixed(1) + " d"})`;
   }
   const modalities = (d) => (d && d.evidence && d.evidence.modalities ? Object.keys(d.evidence.modalities).join(", ") : "");
+  // the list endpoint carries modalities and time span; clusters stored before it did need their details
+  const listed = (c) => Array.isArray(c.modalities);
 
   // ---- queue ----
   async function loadQueue() {
@@ -48,11 +51,12 @@
       }
       all.sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
       state.clusters = all;
-      // details give modalities and time span; fetched a few at a time
+      // only clusters stored before the list carried modalities and time span need their details, a few at a time
+      const missing = all.filter((c) => !listed(c));
       let next = 0;
       const worker = async () => {
-        while (next < all.length) {
-          const c = all[next++];
+        while (next < missing.length) {
+          const c = missing[next++];
           if (!state.details.has(c.id)) {
             try { state.details.set(c.id, await api(`/v1/clusters/${encodeURIComponent(c.id)}`)); } catch { /* shown without */ }
           }
@@ -74,14 +78,14 @@
     const body = $("#queue tbody");
     body.replaceChildren();
     state.shown.forEach((c, i) => {
-      const d = state.details.get(c.id)?.detail;
+      const d = listed(c) ? null : state.details.get(c.id)?.detail;
       const tr = el("tr");
       tr.tabIndex = 0;
       tr.dataset.id = c.id;
       tr.setAttribute("aria-selected", String(state.current?.id === c.id));
       const link = el("a", c.id); link.href = `#${encodeURIComponent(c.id)}`;
       const first = el("td"); first.append(link);
-      tr.append(first, td(fmt(c.score), "num"), td(c.size, "num"), td(modalities(d)), td(span(d)), td(c.model_id), td(c.status));
+      tr.append(first, td(fmt(c.score), "num"), td(c.size, "num"), td(listed(c) ? c.modalities.join(", ") : modalities(d)), td(span(listed(c) ? c : d)), td(c.model_id), td(c.status));
       tr.addEventListener("click", (ev) => { ev.preventDefault(); openAt(i); });
       tr.addEventListener("keydown", (ev) => { if (ev.key === "Enter") { ev.preventDefault(); openAt(i); } });
       body.append(tr);
