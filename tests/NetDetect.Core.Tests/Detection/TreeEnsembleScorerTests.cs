@@ -17,7 +17,8 @@ public class TreeEnsembleScorerTests(TrainedModelFixture fixture) : IClassFixtur
         var dataset = await ParquetDatasetReader.ReadAsync(Path.Combine(SharedData.RepoRoot, "data", "sample"));
         var features = AccountFeatures.Compute(dataset, CoordinationNetwork.Build(dataset, model.Metadata.NetworkOptions(2)));
         var hard = Probe(features, model, new Random(11), 4000);
-        foreach (var m in new[] { features, hard })
+        var odd = new FeatureMatrix { Names = hard.Names, Rows = 1001, Values = hard.Values[..(1001 * hard.Columns)] }; // a ragged last block of 16 rows
+        foreach (var m in new[] { features, hard, odd })
         {
             var reference = model.MlNetRawScores(m);
             Assert.Equal(reference, model.RawScores(m, threads: 1));
