@@ -10,7 +10,7 @@ namespace NetDetect.Core.Detection;
 /// community, summarised (size, density, per-modality weights, span, top objects) without materialising every edge
 /// as an object. Only the picture graph (GEXF, report) is materialised, and it is bounded.
 /// </summary>
-internal static class ClusterBuilder
+public static class ClusterBuilder
 {
     /// <summary>Up to this many flagged edges the picture graph holds them all; above, each account's strongest <see cref="EdgesPerAccount"/>.</summary>
     public const int MaxGraphEdges = 100_000;

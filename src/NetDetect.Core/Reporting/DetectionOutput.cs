@@ -115,6 +115,8 @@ public static class DetectionOutput
             posts = result.Dataset.Posts.Count,
             network_edges = result.Network.Network.EdgeCount,
             network_accounts = result.Network.Network.AccountsInNetwork(),
+            flagged_edges = result.FlaggedEdges,
+            graph_edges = result.FlaggedGraph.EdgeCount,
             coordinated,
             suspicious,
             clear = result.Verdicts.Length - coordinated - suspicious,
@@ -182,7 +184,9 @@ public static class DetectionOutput
             ],
             Parameters = new Dictionary<string, string>
             {
-                ["content"] = "accounts at or above the suspicious band, edges inside reported clusters, weight = evidence",
+                ["content"] = result.FlaggedEdges > result.FlaggedGraph.EdgeCount
+                    ? $"accounts at or above the suspicious band; of the {result.FlaggedEdges} edges inside cluster communities, each account's {ClusterBuilder.EdgesPerAccount} strongest; weight = evidence"
+                    : "accounts at or above the suspicious band, edges inside reported clusters, weight = evidence",
                 ["modalities"] = string.Join(',', result.Model.Modalities),
                 ["window_s"] = (result.Model.WindowMicros / (double)Data.Time.MicrosPerSecond).ToString(CultureInfo.InvariantCulture),
                 ["min_participation"] = result.Model.MinParticipation.ToString(CultureInfo.InvariantCulture),
