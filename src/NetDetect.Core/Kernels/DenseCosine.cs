@@ -13,6 +13,10 @@ public sealed record DenseCosineOptions
 
     /// <summary>Worker threads; 0 or less means one per processor. Results are identical for any count.</summary>
     public int MaxDegreeOfParallelism { get; init; }
+
+    /// <summary>All-pairs only: skip tiles whose projection bound proves no pair reaches the threshold. Results are
+    /// identical either way.</summary>
+    public DensePruning Pruning { get; init; } = DensePruning.Auto;
 }
 
 /// <summary>
@@ -107,8 +111,10 @@ public sealed partial class DenseCosine
         options ??= new DenseCosineOptions();
         var path = KernelPaths.Resolve(options.Path);
         var shape = TileShape.For(path);
-        var run = new Run(this, shape, path, topK: 0, threshold, progress, cancellationToken);
+        var pruned = UsePruning(options.Pruning, threshold, Count, Dimension) && Count > 0 ? PrunedPacks(shape) : null;
+        var run = new Run(this, shape, path, topK: 0, threshold, progress, cancellationToken, pruned);
         var sinks = run.Execute(KernelPaths.Threads(options.MaxDegreeOfParallelism));
+        if (pruned is not null) (pruned.LastBoundTiles, pruned.LastExactTiles) = (run.BoundTiles, run.ExactTiles);
         long total = 0;
         foreach (var s in sinks) total += s.Count;
         if (total > Array.MaxLength) throw new InvalidOperationException($"{total} pairs pass the threshold; raise it.");
@@ -168,26 +174,25 @@ public sealed partial class DenseCosine
     }
 
     /// <summary>Packs rows into MR-row panels laid out k-major: panel p holds A[p*MR + r][k] at (p*d + k)*MR + r,
-    /// so the micro-kernel reads each k-step's MR values contiguously. Rows past the end are zero.</summary>
-    internal static float[] PackPanels(float[] unit, int n, int d, int width)
+    /// so the micro-kernel reads each k-step's MR values contiguously. Rows past the end are zero. With
+    /// <paramref name="perm"/>, position r of the packed matrix holds source row perm[r].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static float[] PackPanels(float[] unit, int n, int d, int width, int[]? perm = null)
     {
         int panels = (n + width - 1) / width;
         var packed = GC.AllocateUninitializedArray<float>(panels * width * d);
+        Span<int> src = width <= 256 ? stackalloc int[width] : new int[width];
         for (int p = 0; p < panels; p++)
         {
             int baseOut = p * width * d;
-            for (int r = 0; r < width; r++)
+            int rows = Math.Min(width, n - p * width);
+            for (int r = 0; r < rows; r++) src[r] = (perm is null ? p * width + r : perm[p * width + r]) * d;
+            // k outer: the writes are sequential and the panel's source rows (width x d floats) stay in L1
+            for (int k = 0; k < d; k++)
             {
-                int row = p * width + r;
-                if (row < n)
-                {
-                    int src = row * d;
-                    for (int k = 0; k < d; k++) packed[baseOut + k * width + r] = unit[src + k];
-                }
-                else
-                {
-                    for (int k = 0; k < d; k++) packed[baseOut + k * width + r] = 0f;
-                }
+                int o = baseOut + k * width;
+                for (int r = 0; r < rows; r++) packed[o + r] = unit[src[r] + k];
+                for (int r = rows; r < width; r++) packed[o + r] = 0f;
             }
         }
         return packed;
@@ -214,10 +219,15 @@ public sealed partial class DenseCosine
         public int[]? TopIndex;
         public float[]? TopScore;
 
+        private readonly Pruned? _pruned;
+        /// <summary>Pruned runs: tiles bounded, and tiles that went on to the full kernel.</summary>
+        public long BoundTiles, ExactTiles;
+
         public Run(DenseCosine m, TileShape shape, KernelPath path, int topK, float threshold,
-            IProgress<StageProgress>? progress, CancellationToken ct)
+            IProgress<StageProgress>? progress, CancellationToken ct, Pruned? pruned = null)
         {
             _m = m; _shape = shape; _path = path; _k = topK; _threshold = threshold; _progress = progress; _ct = ct;
+            _pruned = pruned;
             _blocks = (m.Count + shape.BlockRows - 1) / shape.BlockRows;
         }
 
@@ -225,7 +235,7 @@ public sealed partial class DenseCosine
         {
             int n = _m.Count, d = _m.Dimension;
             if (n == 0) return [];
-            (_rowsPacked, _colsPacked) = _m.Packs(_shape);
+            (_rowsPacked, _colsPacked) = _pruned is { } p ? (p.Rows, p.Cols) : _m.Packs(_shape);
             if (_k > 0)
             {
                 TopCount = new int[n];
@@ -244,13 +254,19 @@ public sealed partial class DenseCosine
         }
 
         /// <summary>Takes row blocks in ascending order (the triangle's largest first) until none are left.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void Worker()
         {
             int n = _m.Count, d = _m.Dimension, mr = _shape.MR, w = _shape.W;
             var thr = new float[_shape.BlockRows];
             var scratch = new float[mr * w];
             var heapCount = _k > 0 ? new int[_shape.BlockRows] : [];
-            fixed (float* rows = _rowsPacked, cols = _colsPacked, thrP = thr, scr = scratch)
+            // the bound's threshold, rounded down so that float rounding cannot raise it above threshold - margin
+            var thrBound = new float[_shape.BlockRows];
+            if (_pruned is not null) Array.Fill(thrBound, MathF.BitDecrement((float)(_threshold - _pruned.Margin)));
+            fixed (float* rows = _rowsPacked, cols = _colsPacked, thrP = thr, scr = scratch, thrB = thrBound)
+            fixed (float* projRows1 = _pruned?.ProjRows1, projCols1 = _pruned?.ProjCols1)
+            fixed (float* projRows2 = _pruned?.ProjRows2, projCols2 = _pruned?.ProjCols2)
             {
                 while (true)
                 {
@@ -271,11 +287,21 @@ public sealed partial class DenseCosine
                     }
                     else
                     {
-                        var sink = new PairSink(n);
+                        var sink = new PairSink(n, _pruned?.Perm);
+                        long bounded = 0, exact = 0;
                         // the triangle j > i: panels ending at or before i0 hold no pair of this block
                         for (int jp = i0 / w; jp < colPanels; jp++)
-                            RunPanel(rows, cols, d, i0, microPanels, jp, thrP, scr, ref sink);
+                        {
+                            if (_pruned is null) RunPanel(rows, cols, d, i0, microPanels, jp, thrP, scr, ref sink);
+                            else RunPanelPruned(rows, cols, projRows1, projCols1, projRows2, projCols2, d, i0, microPanels, jp, thrP, thrB, scr, ref sink, ref exact);
+                        }
                         _pairSinks[block] = sink;
+                        if (_pruned is not null)
+                        {
+                            bounded = (long)microPanels * (colPanels - i0 / w);
+                            Interlocked.Add(ref BoundTiles, bounded);
+                            Interlocked.Add(ref ExactTiles, exact);
+                        }
                     }
                     int done = Interlocked.Increment(ref _done);
                     _progress?.Report(new StageProgress("dense-cosine", done, _blocks));
@@ -293,12 +319,44 @@ public sealed partial class DenseCosine
             {
                 int i = i0 + ip * mr;
                 float* a = rows + (long)(i / mr) * mr * d;
-                switch (_path)
-                {
-                    case KernelPath.Vector512: Tile512(a, b, d, thr + ip * mr, scratch, i, j0, ref sink); break;
-                    case KernelPath.Vector256: Tile256(a, b, d, thr + ip * mr, scratch, i, j0, ref sink); break;
-                    default: TileScalar(a, b, d, thr + ip * mr, scratch, i, j0, ref sink); break;
-                }
+                Tile(a, b, d, thr + ip * mr, scratch, i, j0, ref sink);
+            }
+        }
+
+        /// <summary>Runs each tile over the augmented projections of the first level, then of the second, and the
+        /// full kernel only where some bound reaches the (lowered) threshold at both.</summary>
+        private void RunPanelPruned<TSink>(float* rows, float* cols, float* projRows1, float* projCols1, float* projRows2,
+            float* projCols2, int d, int i0, int microPanels, int jp, float* thr, float* thrBound, float* scratch, ref TSink sink,
+            ref long exact) where TSink : struct, ITileSink
+        {
+            int mr = _shape.MR, w = _shape.W, kp1 = _pruned!.Dims1, kp2 = _pruned.Dims2;
+            float* b = cols + (long)jp * w * d;
+            float* pb1 = projCols1 + (long)jp * w * kp1;
+            float* pb2 = projCols2 + (long)jp * w * kp2;
+            int j0 = jp * w;
+            for (int ip = 0; ip < microPanels; ip++)
+            {
+                int i = i0 + ip * mr;
+                long panel = i / mr;
+                var probe = new HitFlag();
+                Tile(projRows1 + panel * mr * kp1, pb1, kp1, thrBound + ip * mr, scratch, i, j0, ref probe);
+                if (!probe.Hit) continue;
+                probe = new HitFlag();
+                Tile(projRows2 + panel * mr * kp2, pb2, kp2, thrBound + ip * mr, scratch, i, j0, ref probe);
+                if (!probe.Hit) continue;
+                exact++;
+                Tile(rows + panel * mr * d, b, d, thr + ip * mr, scratch, i, j0, ref sink);
+            }
+        }
+
+        private void Tile<TSink>(float* a, float* b, int d, float* thr, float* scratch, int i, int j0, ref TSink sink)
+            where TSink : struct, ITileSink
+        {
+            switch (_path)
+            {
+                case KernelPath.Vector512: Tile512(a, b, d, thr, scratch, i, j0, ref sink); break;
+                case KernelPath.Vector256: Tile256(a, b, d, thr, scratch, i, j0, ref sink); break;
+                default: TileScalar(a, b, d, thr, scratch, i, j0, ref sink); break;
             }
         }
     }
@@ -310,15 +368,17 @@ public sealed partial class DenseCosine
         void Scan(float* tile, int mr, int w, int i0, int j0, float* thr);
     }
 
-    /// <summary>Collects pairs i &lt; j at or above the threshold into growable packed-key buffers.</summary>
+    /// <summary>Collects pairs i &lt; j at or above the threshold into growable packed-key buffers; with a row order
+    /// <c>perm</c>, tile positions are mapped back to the caller's indices (smaller first).</summary>
     internal unsafe struct PairSink : ITileSink
     {
         private readonly int _n;
+        private readonly int[]? _perm;
         public long[]? Keys;
         public float[]? Scores;
         public int Count;
 
-        public PairSink(int n) { _n = n; Keys = null; Scores = null; Count = 0; }
+        public PairSink(int n, int[]? perm = null) { _n = n; _perm = perm; Keys = null; Scores = null; Count = 0; }
 
         public void Scan(float* tile, int mr, int w, int i0, int j0, float* thr)
         {
@@ -331,7 +391,11 @@ public sealed partial class DenseCosine
                 for (int c = 0; c < w; c++)
                 {
                     int j = j0 + c;
-                    if (row[c] >= t && j > i && j < _n) Add(i, j, row[c]);
+                    if (row[c] >= t && j > i && j < _n)
+                    {
+                        if (_perm is null) Add(i, j, row[c]);
+                        else Add(Math.Min(_perm[i], _perm[j]), Math.Max(_perm[i], _perm[j]), row[c]);
+                    }
                 }
             }
         }

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using NetDetect.Core.Data;
 
 namespace NetDetect.Core.Kernels;
@@ -24,29 +26,33 @@ public sealed record TfIdfOptions
 
     /// <summary>Worker threads; 0 or less means one per processor. Results are identical for any count.</summary>
     public int MaxDegreeOfParallelism { get; init; }
+
+    /// <summary>Instruction-set path of the accumulator read-back; forcing one the CPU lacks throws. Results are
+    /// identical on every path.</summary>
+    public KernelPath Path { get; init; } = KernelPath.Auto;
 }
 
 /// <summary>
 /// Exact TF-IDF cosine between accounts over account x object counts (co-retweet, co-hashtag, ...), as in
 /// Pacheco et al. 2021: sublinear tf, idf, minimum document frequency, L2-normalised rows. All-pairs at a
-/// threshold and per-account top-k run as a sparse product through an impact-ordered inverted index with
-/// threshold-algorithm pruning (the long postings of popular objects are cut where their remaining weight can no
-/// longer lift any account over the threshold or the current k-th best), never densifying the matrix.
+/// threshold and per-account top-k run as the sparse product A·Aᵀ, row by row (Gustavson) through an inverted
+/// index, upper triangle only (each pair once), never densifying the matrix.
 /// </summary>
 /// <remarks>
 /// The score of a pair is defined canonically as the double sum, in ascending object order, of the products of
-/// the two rows' float weights, rounded to float; every reported score is recomputed that way, so results do not
-/// depend on traversal order or thread count and equal a plain merge-join reference bit for bit.
+/// the two rows' float weights, rounded to float. The product accumulates in exactly that order, so results do
+/// not depend on traversal order or thread count and equal a plain merge-join reference bit for bit.
 /// </remarks>
 public sealed class SparseTfIdfCosine
 {
-    // bounds are compared with this slack so float rounding of a final score can never hide a qualifying pair
-    private const double Slack = 1e-6;
-
     private readonly int[] _rowPtr, _col;
     private readonly float[] _w;
-    private readonly int[] _colPtr, _colRow;
+    private readonly int[] _colPtr;
+    /// <summary>The inverted index's entries, account and weight side by side so a list is one memory stream.</summary>
+    private readonly Posting[] _post;
+    private readonly int[] _colPos;
     private readonly int _threads;
+    private readonly KernelPath _path;
 
     /// <summary>Builds the weighted matrix from CSR counts: row a's objects are
     /// <c>columns[rowOffsets[a]..rowOffsets[a+1]]</c> with <c>counts</c> (repeats within a row are summed;
@@ -65,6 +71,7 @@ public sealed class SparseTfIdfCosine
         Objects = objects;
         Options = options;
         _threads = KernelPaths.Threads(options.MaxDegreeOfParallelism);
+        _path = KernelPaths.Resolve(options.Path);
 
         // canonical rows: sorted, repeats summed, zero counts dropped
         var ptr = new int[accounts + 1];
@@ -132,30 +139,26 @@ public sealed class SparseTfIdfCosine
             _rowPtr[a + 1] = at;
         }
 
-        // inverted index in impact order: each object's accounts by weight descending, so a scan can stop where
-        // w_a,o * (weight at the cursor) no longer matters; the order of equal weights is fixed by the sort
+        // inverted index (CSC) with each object's accounts ascending, as a counting sort in row order gives them,
+        // and one sentinel account int.MaxValue closing every list, so a scan up to a bound needs one compare;
+        // _colPos maps an entry of the CSR to its place in its object's list, so a row can start right after its own
+        // entry and visit only the accounts after it (each unordered pair is produced once)
         _colPtr = new int[objects + 1];
         for (int p = 0; p < kept; p++) _colPtr[_col[p] + 1]++;
-        for (int o = 0; o < objects; o++) _colPtr[o + 1] += _colPtr[o];
-        _colRow = new int[kept];
-        _colW = new float[kept];
+        for (int o = 0; o < objects; o++) _colPtr[o + 1] += _colPtr[o] + 1;
+        _post = new Posting[kept + objects];
+        _colPos = new int[kept];
         var fill = _colPtr[..objects];
         for (int a = 0; a < accounts; a++)
             for (int p = _rowPtr[a]; p < _rowPtr[a + 1]; p++)
             {
                 int o = _col[p];
-                _colRow[fill[o]] = a;
-                _colW[fill[o]++] = -_w[p];
+                int at2 = fill[o]++;
+                _post[at2] = new Posting(a, _w[p]);
+                _colPos[p] = at2;
             }
-        for (int o = 0; o < objects; o++)
-        {
-            var keys = _colW.AsSpan(_colPtr[o], _colPtr[o + 1] - _colPtr[o]);
-            keys.Sort(_colRow.AsSpan(_colPtr[o], keys.Length));
-            for (int q = 0; q < keys.Length; q++) keys[q] = -keys[q];
-        }
+        for (int o = 0; o < objects; o++) _post[_colPtr[o + 1] - 1] = new Posting(int.MaxValue, 0);
     }
-
-    private readonly float[] _colW;
 
     /// <summary>Builds the matrix from one (account, object) occurrence per share, e.g. a post's repost target.</summary>
     public static SparseTfIdfCosine FromOccurrences(int accounts, int objects, ReadOnlySpan<int> account,
@@ -220,11 +223,13 @@ public sealed class SparseTfIdfCosine
     {
         if (float.IsNaN(threshold)) throw new ArgumentException("Threshold is NaN.", nameof(threshold));
         var blocks = new PairBuffer[BlockCount];
-        RunBlocks("tfidf-pairs", (w, block) =>
+        // a pair sharing an object has a positive score, so the smallest positive float admits exactly those
+        float floor = MathF.Max(threshold, float.Epsilon);
+        RunBlocks("tfidf-pairs", () => new Worker(this, _path, 0, floor), (w, block) =>
         {
             var buf = new PairBuffer();
-            for (int a = block * BlockRows, end = Math.Min(Accounts, a + BlockRows); a < end; a++)
-                w.Row(a, threshold, 0, buf, null);
+            w.Pairs = buf;
+            w.Rows(block * BlockRows, Math.Min(Accounts, (block + 1) * BlockRows));
             blocks[block] = buf;
         }, progress, cancellationToken);
         long total = 0;
@@ -245,33 +250,57 @@ public sealed class SparseTfIdfCosine
 
     /// <summary>Each account's <paramref name="k"/> most similar accounts among those sharing a kept object, with
     /// cosine ≥ <paramref name="minScore"/>, best first (score descending, then account ascending).</summary>
+    /// <remarks>Each unordered pair is scored once, by the worker that owns its lower account, and offered to both
+    /// accounts' best-k lists of that worker; every worker's list for an account is therefore the best k of the pairs
+    /// it saw, and merging the workers' lists under the total order gives the same result for any thread count.</remarks>
     public NeighborLists TopK(int k, float minScore = 0f, IProgress<StageProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
         if (float.IsNaN(minScore)) throw new ArgumentException("minScore is NaN.", nameof(minScore));
+        if ((long)Accounts * k > Array.MaxLength) throw new ArgumentOutOfRangeException(nameof(k), $"{Accounts} x {k} neighbours do not fit one array.");
+        float floor = MathF.Max(minScore, float.Epsilon);
+        var workers = RunBlocks("tfidf-topk", () => new Worker(this, _path, k, floor), (w, block) =>
+            w.Rows(block * BlockRows, Math.Min(Accounts, (block + 1) * BlockRows)), progress, cancellationToken);
         var counts = new int[Accounts];
-        var idx = new int[(long)Accounts * k];
-        var sc = new float[(long)Accounts * k];
-        RunBlocks("tfidf-topk", (w, block) =>
+        if (workers.Count == 0) return NeighborLists.FromFixed(Accounts, k, counts, [], []);
+        var first = workers[0];
+        var hs = first.HeapS!;
+        var hj = first.HeapJ!;
+        for (int a = 0; a < Accounts; a++)
         {
-            for (int a = block * BlockRows, end = Math.Min(Accounts, a + BlockRows); a < end; a++)
-                counts[a] = w.Row(a, minScore, k, null, (idx, sc));
-        }, progress, cancellationToken);
-        return NeighborLists.FromFixed(Accounts, k, counts, idx, sc);
+            var s = hs.AsSpan(a * k, k);
+            var j = hj.AsSpan(a * k, k);
+            int c = first.HeapCount![a];
+            for (int x = 1; x < workers.Count; x++)
+            {
+                var other = workers[x];
+                for (int e = a * k, ee = e + other.HeapCount![a]; e < ee; e++)
+                    c = TopKHeap.Offer(s, j, c, k, other.HeapS![e], other.HeapJ![e]);
+            }
+            TopKHeap.SortBestFirst(s, j, c);
+            counts[a] = c;
+        }
+        return NeighborLists.FromFixed(Accounts, k, counts, hj, hs);
     }
+
+    private readonly record struct Posting(int Row, float W);
 
     private const int BlockRows = 256;
     private int BlockCount => (Accounts + BlockRows - 1) / BlockRows;
 
-    private void RunBlocks(string stage, Action<Worker, int> body, IProgress<StageProgress>? progress, CancellationToken ct)
+    /// <summary>Runs <paramref name="body"/> over all row blocks on the configured threads, one worker per thread,
+    /// and returns the workers in creation order.</summary>
+    private List<Worker> RunBlocks(string stage, Func<Worker> create, Action<Worker, int> body, IProgress<StageProgress>? progress, CancellationToken ct)
     {
+        var workers = new List<Worker>();
         int blocks = BlockCount;
-        if (blocks == 0) return;
+        if (blocks == 0) return workers;
         int next = -1, done = 0;
         int threads = Math.Clamp(_threads, 1, blocks);
         void Work()
         {
-            var w = new Worker(this);
+            var w = create();
+            lock (workers) workers.Add(w);
             while (true)
             {
                 int block = Interlocked.Increment(ref next);
@@ -283,6 +312,7 @@ public sealed class SparseTfIdfCosine
         if (threads == 1) Work();
         else Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = ct }, _ => Work());
         ct.ThrowIfCancellationRequested();
+        return workers;
     }
 
     private sealed class PairBuffer
@@ -304,181 +334,214 @@ public sealed class SparseTfIdfCosine
         }
     }
 
-    /// <summary>Per-thread scratch: a dense accumulator over accounts (touched entries listed so clearing is
-    /// proportional to the work), and a dense scatter of the current row over objects for exact rescoring.</summary>
-    private sealed class Worker
+    /// <summary>Per-thread state of the row-wise product (Gustavson): a dense double accumulator over one span of
+    /// accounts, per-entry cursors into the inverted index, and in top-k mode a best-k heap for every account.</summary>
+    /// <remarks>A block of rows is multiplied against the accounts span by span (<see cref="Span"/> accounts, so the
+    /// accumulator stays in the first cache levels): row a walks its objects in ascending order and, for each, the
+    /// accounts of that object's list that are after a and inside the span, adding w_a,o * w_b,o into acc[b]. So
+    /// acc[b] is built in exactly the canonical order (ascending object, in double, from 0) and rounds to the canonical
+    /// score with no rescoring. Each row's part of the span is then read back, either densely over its touched range
+    /// with SIMD compares (a row that touched much of it) or by walking its list segments again (a row that touched
+    /// little), and cleared as it is read.</remarks>
+    private sealed unsafe class Worker
     {
+        private const int Span = 8192, Pad = 16;
         private readonly SparseTfIdfCosine _m;
-        private readonly double[] _acc;
-        private readonly int[] _touched;
-        private readonly double[] _scatter;
-        private int[] _cursor = new int[64];
-        private int[] _end = new int[64];
-        private double[] _select = new double[64];
-        private float[] _heapS = [];
-        private int[] _heapJ = [];
+        private readonly KernelPath _path;
+        private readonly int _k;
+        private readonly float _floor;
+        private readonly double[] _acc = new double[Span + Pad];
+        private int[] _cursor = new int[1024];
+        private int[] _start = new int[1024];
+        private int[] _next = new int[1024];
+        /// <summary>Top-k: per account the lowest score that could still enter its heap (the floor until the heap is
+        /// full, then its worst score); +infinity in the padding so vector reads past the end admit nothing.</summary>
+        private readonly float[] _admit = [];
+        public readonly float[]? HeapS;
+        public readonly int[]? HeapJ;
+        public readonly int[]? HeapCount;
+        public PairBuffer? Pairs;
 
-        public Worker(SparseTfIdfCosine m)
+        public Worker(SparseTfIdfCosine m, KernelPath path, int k, float floor)
         {
             _m = m;
-            _acc = new double[m.Accounts];
-            _touched = new int[m.Accounts];
-            _scatter = new double[m.Objects];
+            _path = path;
+            _k = k;
+            _floor = floor;
+            if (k > 0)
+            {
+                HeapS = new float[(long)m.Accounts * k];
+                HeapJ = new int[(long)m.Accounts * k];
+                HeapCount = new int[m.Accounts];
+                _admit = new float[m.Accounts + Pad];
+                _admit.AsSpan(0, m.Accounts).Fill(floor);
+                _admit.AsSpan(m.Accounts).Fill(float.PositiveInfinity);
+            }
         }
 
-        /// <summary>Scores row a. Threshold mode (k = 0): pairs a &lt; b with score ≥ t into <paramref name="pairs"/>.
-        /// Top-k mode: the best k with score ≥ t into the row's slots of <paramref name="top"/>; returns their count.</summary>
-        /// <remarks>The threshold algorithm over impact-ordered postings: each of a's objects has a cursor; rounds scan
-        /// every posting down to a falling level. R = Σ w_a,o * (weight at o's cursor) bounds what any account can still
-        /// gain, so once R is below theta (the threshold, or the k-th best partial score, a lower bound of the k-th
-        /// best final score because weights are non-negative) no unseen account can qualify, and a seen one only if
-        /// its partial score plus R can; those few are rescored exactly.</remarks>
-        public int Row(int a, float t, int k, PairBuffer? pairs, (int[] Idx, float[] Score)? top)
+        /// <summary>Scores rows a0..a1-1 against every later account sharing an object and hands the results on.</summary>
+        // fully optimised from the first call: the loops are hot long before tiering would replace them
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void Rows(int a0, int a1)
         {
             var m = _m;
-            int rs = m._rowPtr[a], len = m._rowPtr[a + 1] - rs;
-            if (len == 0) return 0;
-            if (_cursor.Length < len) { _cursor = new int[len * 2]; _end = new int[len * 2]; }
-            var cursor = _cursor.AsSpan(0, len);
-            var end = _end.AsSpan(0, len);
-            double level = 0;
-            for (int q = 0; q < len; q++)
+            int nz0 = m._rowPtr[a0], nz1 = m._rowPtr[a1];
+            if (nz0 == nz1) return;
+            if (_cursor.Length < nz1 - nz0)
             {
-                int o = m._col[rs + q];
-                cursor[q] = m._colPtr[o];
-                end[q] = m._colPtr[o + 1];
-                level = Math.Max(level, (double)m._w[rs + q] * m._colW[cursor[q]]);
+                _cursor = new int[(nz1 - nz0) * 2];
+                _start = new int[(nz1 - nz0) * 2];
+                _next = new int[(nz1 - nz0) * 2];
             }
-
-            int touched = 0;
-            bool topK = k > 0;
-            double theta = t, rest, maxAcc = 0;
-            int lastSelect = 0;
-            while (true)
+            fixed (int* rowPtr = m._rowPtr, colPos = m._colPos)
+            fixed (float* w = m._w)
+            fixed (Posting* post = m._post)
+            fixed (double* acc = _acc)
+            fixed (int* cursor0 = _cursor, start0 = _start, next0 = _next)
             {
-                level *= 0.25;
-                if (level < 1e-7) level = 0; // last round: everything left
-                rest = 0;
-                long remaining = 0;
-                for (int q = 0; q < len; q++)
+                // indexed by CSR entry: the list position of the entry's next account, that account (kept here so
+                // that entries with nothing in a span cost no visit to the list), and where the span's segment began
+                int* cursor = cursor0 - nz0, next = next0 - nz0, start = start0 - nz0;
+                int firstAfter = int.MaxValue;
+                for (int p = nz0; p < nz1; p++)
                 {
-                    double wa = m._w[rs + q];
-                    int r = cursor[q], re = end[q];
-                    for (; r < re; r++)
+                    cursor[p] = colPos[p] + 1;
+                    next[p] = post[cursor[p]].Row;
+                    firstAfter = Math.Min(firstAfter, next[p]);
+                }
+                for (int b0 = firstAfter == int.MaxValue ? m.Accounts : firstAfter / Span * Span; b0 < m.Accounts; b0 += Span)
+                {
+                    int b1 = Math.Min(m.Accounts, b0 + Span);
+                    double* accB = acc - b0; // indexed by account
+                    for (int a = a0; a < a1; a++)
                     {
-                        double c = wa * m._colW[r];
-                        if (c <= level && level > 0) break;
-                        int b = m._colRow[r];
-                        if (b == a || (!topK && b < a)) continue;
-                        // products of positive weights are positive, so a zero accumulator means "not seen yet"
-                        double v = _acc[b];
-                        if (v == 0) _touched[touched++] = b;
-                        v += c;
-                        _acc[b] = v;
-                        if (v > maxAcc) maxAcc = v;
-                    }
-                    cursor[q] = r;
-                    if (r < re)
-                    {
-                        rest += wa * m._colW[r];
-                        remaining += re - r;
+                        int rs = rowPtr[a], re = rowPtr[a + 1];
+                        long adds = 0;
+                        int lo = int.MaxValue, hi = -1;
+                        for (int p = rs; p < re; p++)
+                        {
+                            int r = cursor[p];
+                            start[p] = r;
+                            int b = next[p];
+                            if (b >= b1) continue;
+                            lo = Math.Min(lo, b);
+                            double wa = w[p];
+                            // the list ends with a sentinel ≥ any span end, so one compare bounds the loop
+                            do
+                            {
+                                accB[b] += wa * post[r].W;
+                                b = post[++r].Row;
+                            } while (b < b1);
+                            hi = Math.Max(hi, post[r - 1].Row);
+                            adds += r - start[p];
+                            cursor[p] = r;
+                            next[p] = b;
+                        }
+                        if (hi < 0) continue;
+                        // a dense read costs about a sixteenth of an add per account of the range (vector loads,
+                        // compares and clears from L1); walking the lists again costs about one add per add
+                        if (adds * 8 >= hi - lo + 1) ReadDense(a, accB, lo, hi);
+                        else
+                        {
+                            for (int p = rs; p < re; p++)
+                                for (int r = start[p], r1 = cursor[p]; r < r1; r++)
+                                {
+                                    int b = post[r].Row;
+                                    double v = accB[b];
+                                    if (v == 0) continue; // already read through an earlier object
+                                    accB[b] = 0;
+                                    float sv = (float)v;
+                                    // top-k: most scores enter neither heap; test that before the call
+                                    if (_k == 0 || sv >= _admit[b] || sv >= _admit[a]) Take(a, b, sv);
+                                }
+                        }
                     }
                 }
-                if (rest == 0) break;
-                // selection and the stop test are O(touched): worth it only while the postings left are clearly
-                // longer than that, and the selection only when it could stop the scan (theta ≤ the best partial)
-                bool worthChecking = remaining > 2L * touched;
-                if (topK && worthChecking && touched >= k && rest < maxAcc - Slack && touched >= lastSelect + (lastSelect >> 1))
-                {
-                    theta = Math.Max(t, KthLargest(touched, k));
-                    lastSelect = touched;
-                }
-                if (!worthChecking) level = 0.25e-7; // finish in one more round
-                else if (rest < theta - Slack)
-                {
-                    // no unseen account can reach theta; stop if rescoring the seen ones that still might is cheaper
-                    // than scanning the rest of the postings (then the final selection needs only ~k rescorings)
-                    long rescore = 0;
-                    double cut = theta - Slack - rest;
-                    for (int c = 0; c < touched; c++)
-                    {
-                        int b = _touched[c];
-                        if (_acc[b] >= cut) rescore += m._rowPtr[b + 1] - m._rowPtr[b];
-                    }
-                    if (rescore <= remaining) break;
-                    level = 0.25e-7; // next round scans everything
-                }
             }
-            if (topK && touched >= k) theta = Math.Max(t, KthLargest(touched, k));
-
-            // rescore the survivors exactly, in canonical order, from a scatter of row a
-            for (int p = rs; p < rs + len; p++) _scatter[m._col[p]] = m._w[p];
-            int count = 0;
-            Span<float> hs = default;
-            Span<int> hj = default;
-            if (topK)
-            {
-                if (_heapS.Length < k) { _heapS = new float[k]; _heapJ = new int[k]; }
-                hs = _heapS.AsSpan(0, k);
-                hj = _heapJ.AsSpan(0, k);
-            }
-            int kept = 0;
-            for (int c = 0; c < touched; c++)
-            {
-                int b = _touched[c];
-                bool survives = _acc[b] + rest >= theta - Slack;
-                _acc[b] = 0;
-                if (survives) _touched[kept++] = b;
-            }
-            // ascending b so threshold-mode pairs come out in order and rescoring walks memory forwards
-            _touched.AsSpan(0, kept).Sort();
-            for (int c = 0; c < kept; c++)
-            {
-                int b = _touched[c];
-                double s = 0;
-                for (int p = m._rowPtr[b], pe = m._rowPtr[b + 1]; p < pe; p++) s += _scatter[m._col[p]] * m._w[p];
-                float score = (float)s;
-                if (score < t || score <= 0) continue;
-                if (topK) count = TopKHeap.Offer(hs, hj, count, k, score, b);
-                else pairs!.Add(a, b, score);
-            }
-            for (int p = rs; p < rs + len; p++) _scatter[m._col[p]] = 0;
-            if (topK && count > 0)
-            {
-                TopKHeap.SortBestFirst(hs, hj, count);
-                hs[..count].CopyTo(top!.Value.Score.AsSpan(a * k, count));
-                hj[..count].CopyTo(top!.Value.Idx.AsSpan(a * k, count));
-            }
-            return count;
         }
 
-        /// <summary>The k-th largest partial score among touched accounts: a lower bound of the k-th best final score
-        /// because all weights are non-negative.</summary>
-        private double KthLargest(int touched, int k)
+        /// <summary>Reads back and clears acc[lo..hi] (accounts; and up to a vector past it, where acc is zero),
+        /// handing each score that could matter to <see cref="Take"/>.</summary>
+        // fully optimised from the first call: the loops are hot long before tiering would replace them
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private void ReadDense(int a, double* acc, int lo, int hi)
         {
-            if (_select.Length < touched) _select = new double[Math.Max(touched, _select.Length * 2)];
-            var v = _select.AsSpan(0, touched);
-            for (int c = 0; c < touched; c++) v[c] = _acc[_touched[c]];
-            int lo = 0, hi = touched - 1, target = k - 1;
-            // quickselect for descending order, median-of-three pivot
-            while (lo < hi)
+            bool topK = _k > 0;
+            fixed (float* admit = _admit)
             {
-                int mid = lo + ((hi - lo) >> 1);
-                double x = Median(v[lo], v[mid], v[hi]);
-                int i = lo, j = hi;
-                while (i <= j)
+                float* lane = stackalloc float[16];
+                if (_path == KernelPath.Vector512)
                 {
-                    while (v[i] > x) i++;
-                    while (v[j] < x) j--;
-                    if (i <= j) { (v[i], v[j]) = (v[j], v[i]); i++; j--; }
+                    var floor = Vector512.Create(_floor);
+                    for (int b = lo; b <= hi; b += 16)
+                    {
+                        var s = Vector512.Narrow(Vector512.Load(acc + b), Vector512.Load(acc + b + 8));
+                        Vector512<double>.Zero.Store(acc + b);
+                        Vector512<double>.Zero.Store(acc + b + 8);
+                        // top-k: a lane matters if it can enter a's heap or b's; the admission levels are ≥ the floor > 0,
+                        // so untouched (zero) lanes never pass
+                        var bar = topK ? Vector512.Min(Vector512.Load(admit + b), Vector512.Create(admit[a])) : floor;
+                        var hit = Vector512.GreaterThanOrEqual(s, bar);
+                        if (hit == Vector512<float>.Zero) continue;
+                        s.Store(lane);
+                        for (ulong bits = hit.ExtractMostSignificantBits(); bits != 0; bits &= bits - 1)
+                        {
+                            int l = System.Numerics.BitOperations.TrailingZeroCount(bits);
+                            Take(a, b + l, lane[l]);
+                        }
+                    }
                 }
-                if (target <= j) hi = j;
-                else if (target >= i) lo = i;
-                else break;
+                else if (_path == KernelPath.Vector256)
+                {
+                    var floor = Vector256.Create(_floor);
+                    for (int b = lo; b <= hi; b += 8)
+                    {
+                        var s = Vector256.Narrow(Vector256.Load(acc + b), Vector256.Load(acc + b + 4));
+                        Vector256<double>.Zero.Store(acc + b);
+                        Vector256<double>.Zero.Store(acc + b + 4);
+                        var bar = topK ? Vector256.Min(Vector256.Load(admit + b), Vector256.Create(admit[a])) : floor;
+                        var hit = Vector256.GreaterThanOrEqual(s, bar);
+                        if (hit == Vector256<float>.Zero) continue;
+                        s.Store(lane);
+                        for (uint bits = hit.ExtractMostSignificantBits(); bits != 0; bits &= bits - 1)
+                        {
+                            int l = System.Numerics.BitOperations.TrailingZeroCount(bits);
+                            Take(a, b + l, lane[l]);
+                        }
+                    }
+                }
+                else
+                {
+                    for (int b = lo; b <= hi; b++)
+                    {
+                        double v = acc[b];
+                        if (v == 0) continue;
+                        acc[b] = 0;
+                        Take(a, b, (float)v);
+                    }
+                }
             }
-            return v[target];
         }
 
-        private static double Median(double x, double y, double z) => Math.Max(Math.Min(x, y), Math.Min(Math.Max(x, y), z));
+        /// <summary>Threshold mode: records (a, b) if s reaches the threshold. Top-k mode: offers s to the heaps of a
+        /// (as neighbour b) and of b (as neighbour a).</summary>
+        private void Take(int a, int b, float s)
+        {
+            if (_k == 0)
+            {
+                if (s >= _floor) Pairs!.Add(a, b, s);
+                return;
+            }
+            int k = _k;
+            if (s >= _admit[b]) Offer(b, a, s, k);
+            if (s >= _admit[a]) Offer(a, b, s, k);
+        }
+
+        private void Offer(int row, int j, float s, int k)
+        {
+            var hs = HeapS.AsSpan(row * k, k);
+            int c = HeapCount![row] = TopKHeap.Offer(hs, HeapJ.AsSpan(row * k, k), HeapCount[row], k, s, j);
+            if (c == k) _admit[row] = MathF.Max(_floor, hs[0]);
+        }
     }
 }

@@ -214,4 +214,115 @@ public class DenseCosineTests
         Assert.Throws<ArgumentException>(() => new DenseCosine(new[] { 1f, 2f, 3f }, 2, 2));
         Assert.Empty(new DenseCosine([], 0, 4).AllPairs(0.5f).Left);
     }
+
+    /// <summary>Activity-like profiles for the pruning tests: a few shifted daily rhythms with noise, planted groups
+    /// of near-identical rows (the pairs a high threshold finds), and the adversarial rows of <see cref="Data"/>
+    /// (zero rows, exact and scaled copies, one-hot rows, negative values) mixed in.</summary>
+    private static float[] Profiles(int n, int d, int seed)
+    {
+        var rng = new Random(seed);
+        var v = Data(n, d, seed + 1);
+        var group = new float[d];
+        for (int i = 0; i < n; i++)
+        {
+            if (i % 11 is 3 or 5 or 7 or 9 or 10) continue; // keep Data's adversarial rows
+            var row = v.AsSpan(i * d, d);
+            if (i % 50 < 8)
+            {
+                if (i % 50 == 0) for (int b = 0; b < d; b++) group[b] = rng.Next(3) == 0 ? rng.Next(5, 15) : 0;
+                for (int b = 0; b < d; b++) row[b] = group[b] + (rng.Next(20) == 0 ? 1 : 0);
+                continue;
+            }
+            int shift = rng.Next(24);
+            float level = 0.5f + 5 * rng.NextSingle();
+            for (int b = 0; b < d; b++)
+            {
+                int hour = (b + shift) % 24;
+                float lambda = (hour is >= 9 and < 18 ? 1f : 0.1f) * level;
+                row[b] = MathF.Max(0, MathF.Round(lambda + (rng.NextSingle() - 0.5f) * 2 * MathF.Sqrt(lambda)));
+            }
+        }
+        return v;
+    }
+
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public void AllPairs_WithPruning_EqualsScalarReference_IncludingTiesAtTheThreshold(KernelPath path)
+    {
+        foreach (var (n, d) in new[] { (800, 168), (600, 48), (333, 5), (64, 1) })
+        {
+            var v = Profiles(n, d, seed: n + d);
+            var u = Units(v, n, d);
+            var cos = new DenseCosine(v, n, d);
+            var all = RefPairs(u, float.NegativeInfinity);
+            var sorted = all.Select(p => p.S).Where(s => s >= 0.5f).OrderBy(s => s).ToArray();
+            Assert.True(sorted.Length > 20);
+            // fixed levels, and thresholds equal to actual scores: the largest (identical rows), the 0.99 region,
+            // and a low tie, each also one ulp above
+            var thresholds = new List<float> { 0.5f, 0.9f, 0.95f, 0.99f, 1f, sorted[^1], sorted[sorted.Length * 99 / 100], sorted[sorted.Length / 2], sorted[0] };
+            foreach (float t in thresholds.ToArray()) thresholds.Add(MathF.BitIncrement(t));
+            foreach (float t in thresholds)
+            {
+                AssertSupportedOrThrows(path, () =>
+                {
+                    var got = cos.AllPairs(t, new DenseCosineOptions { Path = path, Pruning = DensePruning.On });
+                    var want = all.Where(p => p.S >= t).ToList();
+                    Assert.Equal(want.Count, got.Count);
+                    for (int p = 0; p < want.Count; p++)
+                    {
+                        Assert.Equal(want[p].I, got.Left[p]);
+                        Assert.Equal(want[p].J, got.Right[p]);
+                        Assert.Equal(want[p].S, got.Score[p]);
+                    }
+                });
+            }
+        }
+    }
+
+    [Fact]
+    public void AllPairs_WithPruning_IsIdenticalToUnpruned_ForAnyThreadCount_AndSkipsMostTiles()
+    {
+        const int n = 3000, d = 168;
+        var v = Profiles(n, d, seed: 77);
+        var cos = new DenseCosine(v, n, d);
+        var off = cos.AllPairs(0.9f, new DenseCosineOptions { Pruning = DensePruning.Off });
+        Assert.True(off.Count > 100);
+        foreach (int threads in new[] { 1, 2, 3 })
+        {
+            var on = cos.AllPairs(0.9f, new DenseCosineOptions { Pruning = DensePruning.On, MaxDegreeOfParallelism = threads });
+            Assert.Equal(off.Left, on.Left);
+            Assert.Equal(off.Right, on.Right);
+            Assert.Equal(off.Score, on.Score);
+        }
+        // the bound must actually prune on clustered profiles: most tiles never reach the full kernel
+        var pruned = cos.PrunedPacks(DenseCosine.TileShape.For(KernelPaths.Best));
+        Assert.Equal(n, pruned.Perm.Distinct().Count());
+        Assert.InRange(pruned.Margin, 1e-6, 1e-4);
+        Assert.True(pruned.LastExactTiles > 0 && pruned.LastExactTiles * 2 < pruned.LastBoundTiles,
+            $"{pruned.LastExactTiles} of {pruned.LastBoundTiles} tiles ran the full kernel");
+    }
+
+    [Fact]
+    public void PruningBound_IsAnUpperBound_OfEveryScore()
+    {
+        const int n = 500, d = 48;
+        var v = Profiles(n, d, seed: 5);
+        var u = Units(v, n, d);
+        var cos = new DenseCosine(v, n, d);
+        var (proj, kp) = cos.AugmentedProjections(second: true);
+        var (proj1, kp1) = cos.AugmentedProjections(second: false);
+        double margin = cos.PrunedPacks(DenseCosine.TileShape.For(KernelPath.Scalar)).Margin;
+        for (int i = 0; i < n; i++)
+            for (int j = i + 1; j < n; j++)
+            {
+                float s = RefDot(u[i], u[j]);
+                float b2 = RefDot(proj[i], proj[j]);
+                float b1 = RefDot(proj1[i], proj1[j]);
+                Assert.True(b2 >= s - margin, $"({i},{j}) level-2 bound {b2} < score {s}");
+                Assert.True(b1 >= s - margin, $"({i},{j}) level-1 bound {b1} < score {s}");
+                Assert.True(b2 <= b1 + margin, $"({i},{j}) the 32-dimension bound {b2} is looser than the 8-dimension one {b1}");
+            }
+        Assert.Equal(9, kp1);
+        Assert.Equal(33, kp);
+    }
 }

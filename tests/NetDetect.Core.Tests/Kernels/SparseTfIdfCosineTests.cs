@@ -195,4 +195,66 @@ public class SparseTfIdfCosineTests
         Assert.Throws<ArgumentOutOfRangeException>(() => SparseTfIdfCosine.FromOccurrences(2, 2, [0, 2], [0, 1]));
         Assert.Throws<ArgumentException>(() => new SparseTfIdfCosine(1, 2, [0, 1], [0], [-1f]));
     }
+
+    /// <summary>More accounts than one accumulator span (8,192), so rows meet their neighbours in several spans, with
+    /// popular objects (dense read-back) and rare ones (list walk): top-k and all-pairs equal a reference that scores
+    /// every pair sharing an object, on every instruction-set path (forced) and thread count.</summary>
+    [Fact]
+    public void TopK_AndAllPairs_AcrossAccumulatorSpans_EqualReference_OnEveryPath()
+    {
+        const int n = 10_000, m = 30_000, k = 10;
+        var rng = new Random(42);
+        var acc = new List<int>();
+        var obj = new List<int>();
+        for (int a = 0; a < n; a++)
+        {
+            int shares = a % 500 == 7 ? 40 : rng.Next(1, 6);
+            for (int s = 0; s < shares; s++)
+            {
+                double u = rng.NextDouble();
+                acc.Add(a);
+                obj.Add(Math.Min(m - 1, (int)(m * u * u * u))); // cubic skew: a few objects reach hundreds of accounts
+            }
+            if (a % 1000 < 5) { acc.Add(a); obj.Add(m - 1 - a / 1000); } // pairs far apart in the account order
+        }
+        var reference = new Reference(n, m, [.. acc], [.. obj], new TfIdfOptions());
+        var holders = new List<int>[m];
+        for (int x = 0; x < m; x++) holders[x] = [];
+        for (int a = 0; a < n; a++) foreach (int x in reference.Rows[a].Keys) holders[x].Add(a);
+        var wantTop = new (int B, float S)[n][];
+        var wantPairs = new List<(int A, int B, float S)>();
+        var seen = new HashSet<int>();
+        for (int a = 0; a < n; a++)
+        {
+            seen.Clear();
+            var cand = new List<(int B, float S)>();
+            foreach (int x in reference.Rows[a].Keys)
+                foreach (int b in holders[x])
+                    if (b != a && seen.Add(b)) cand.Add((b, reference.Cosine(a, b).Score));
+            wantTop[a] = [.. cand.Where(c => c.S > 0).OrderByDescending(c => c.S).ThenBy(c => c.B).Take(k)];
+            foreach (var c in cand) if (c.B > a && c.S >= 0.3f) wantPairs.Add((a, c.B, c.S));
+        }
+        wantPairs.Sort();
+        Assert.True(wantPairs.Count > 1000);
+        foreach (var path in new[] { KernelPath.Scalar, KernelPath.Vector256, KernelPath.Vector512 })
+        {
+            var o = new TfIdfOptions { Path = path, MaxDegreeOfParallelism = path == KernelPath.Scalar ? 1 : 2 };
+            if (!KernelPaths.IsSupported(path))
+            {
+                Assert.Throws<NotSupportedException>(() => SparseTfIdfCosine.FromOccurrences(n, m, [.. acc], [.. obj], o));
+                continue;
+            }
+            var fast = SparseTfIdfCosine.FromOccurrences(n, m, [.. acc], [.. obj], o);
+            var top = fast.TopK(k);
+            for (int a = 0; a < n; a++)
+            {
+                Assert.Equal(wantTop[a].Select(c => c.B), top.NeighborsOf(a).ToArray());
+                Assert.Equal(wantTop[a].Select(c => c.S), top.ScoresOf(a).ToArray());
+            }
+            var pairs = fast.AllPairs(0.3f);
+            Assert.Equal(wantPairs.Count, pairs.Count);
+            for (int p = 0; p < wantPairs.Count; p++)
+                Assert.Equal(wantPairs[p], (pairs.Left[p], pairs.Right[p], pairs.Score[p]));
+        }
+    }
 }
