@@ -10,6 +10,7 @@ return args.FirstOrDefault() switch
     "communities" => NetDetect.Benchmarks.Communities.CommunitiesBench.Run(args[1..]),
     "network" => NetDetect.Benchmarks.Network.NetworkBench.Run(args[1..]),
     "load" => await NetDetect.Benchmarks.Load.LoadGenerator.RunAsync(args[1..]),
+    "scoring" => await NetDetect.Benchmarks.Detection.ScoringBench.RunAsync(args[1..]),
     _ => RunBenchmarkDotNet(args),
 };
 

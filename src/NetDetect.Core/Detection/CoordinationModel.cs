@@ -47,6 +47,8 @@ public sealed record ModelMetadata
     public required long WindowMicros { get; init; }
     public required int MinParticipation { get; init; }
     public required long CommunitySeed { get; init; }
+    /// <summary>Crowd cap of the network (<see cref="DetectionNetworkOptions.MaxWindowCrowd"/>); absent in models made before it existed, which get the default.</summary>
+    public int? MaxWindowCrowd { get; init; }
     public required TrainingOptions Training { get; init; }
     public required int TrainAccounts { get; init; }
     public required int TrainPositives { get; init; }
@@ -60,6 +62,7 @@ public sealed record ModelMetadata
         Modalities = Modalities.Select(m => ModalityNames.TryParse(m, out var x) ? x : throw new InvalidDataException($"model names unknown modality '{m}'")).ToArray(),
         WindowMicros = WindowMicros,
         MinParticipation = MinParticipation,
+        MaxWindowCrowd = MaxWindowCrowd ?? DetectionNetworkOptions.DefaultMaxWindowCrowd,
         Seed = CommunitySeed,
         Threads = threads,
     };
@@ -92,8 +95,12 @@ public sealed class CoordinationModel
     private readonly MLContext _ml;
     private readonly ITransformer _model;
     private readonly DataViewSchema _inputSchema;
+    private readonly TreeEnsembleScorer? _scorer;
 
     public ModelMetadata Metadata { get; }
+
+    /// <summary>True when scoring evaluates the trees directly (any LightGBM model NetDetect trains); false: through ML.NET.</summary>
+    public bool FastScoring => _scorer is not null;
 
     private CoordinationModel(MLContext ml, ITransformer model, DataViewSchema inputSchema, ModelMetadata metadata)
     {
@@ -101,6 +108,7 @@ public sealed class CoordinationModel
         _model = model;
         _inputSchema = inputSchema;
         Metadata = metadata;
+        _scorer = TreeEnsembleScorer.TryCreate(model, metadata.FeatureNames.Count);
     }
 
     /// <summary>Trains on labelled rows (<paramref name="labels"/>: 1 operation, 0 organic, -1 ignored).</summary>
@@ -156,6 +164,7 @@ public sealed class CoordinationModel
             Modalities = network.Modalities.Select(m => m.Name()).ToArray(),
             WindowMicros = network.WindowMicros,
             MinParticipation = network.MinParticipation,
+            MaxWindowCrowd = network.MaxWindowCrowd,
             CommunitySeed = network.Seed,
             Training = options,
             TrainAccounts = train.Count,
@@ -214,11 +223,74 @@ public sealed class CoordinationModel
         return p;
     }
 
-    /// <summary>Raw LightGBM scores (margins) of every row.</summary>
-    public double[] RawScores(FeatureMatrix features)
+    /// <summary>Raw LightGBM scores (margins) of every row; rows are split over <paramref name="threads"/>, which changes no value.</summary>
+    public double[] RawScores(FeatureMatrix features, int threads = 1)
+    {
+        if (_scorer is not null && features.Columns == _scorer.Features) return _scorer.Score(features, threads);
+        return MlNetRawScores(features);
+    }
+
+    /// <summary>The direct scorer's splits (empty when scoring goes through ML.NET).</summary>
+    internal IEnumerable<(int Feature, float Threshold)> SplitThresholds() => _scorer?.Splits() ?? [];
+
+    /// <summary>Mean walk length per tree of the direct scorer (0 without one).</summary>
+    internal double MeanTreeDepth => _scorer?.MeanDepth ?? 0;
+
+    /// <summary>Raw scores through ML.NET's own prediction pipeline (the reference the direct tree walk must equal).</summary>
+    internal double[] MlNetRawScores(FeatureMatrix features)
     {
         var view = _ml.Data.LoadFromEnumerable(Rows(features), SchemaFor(features.Columns));
         return RawScores(_model.Transform(view), features.Rows);
+    }
+
+    /// <summary>
+    /// Occlusion scores for feature reasons: for every listed row and every feature c, the raw score of the row with
+    /// feature c replaced by <paramref name="reference"/>[c]; result[k * columns + c]. Computed in blocks, so no
+    /// rows × columns² matrix is ever held.
+    /// </summary>
+    public double[] OcclusionScores(FeatureMatrix features, IReadOnlyList<int> rows, ReadOnlySpan<float> reference, int threads = 1)
+    {
+        int f = features.Columns;
+        var result = new double[(long)rows.Count * f];
+        if (_scorer is null || f != _scorer.Features)
+        {
+            var values = new float[(long)rows.Count * f * f];
+            for (int k = 0; k < rows.Count; k++)
+            {
+                var row = features.Row(rows[k]);
+                for (int c = 0; c < f; c++)
+                {
+                    var dest = values.AsSpan((int)(((long)k * f + c) * f), f);
+                    row.CopyTo(dest);
+                    dest[c] = reference[c];
+                }
+            }
+            return MlNetRawScores(new FeatureMatrix { Names = features.Names, Rows = rows.Count * f, Values = values });
+        }
+        var scorer = _scorer;
+        var refs = reference.ToArray();
+        const int chunk = 64;
+        int chunks = (rows.Count + chunk - 1) / chunk;
+        Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) },
+            () => new float[chunk * f * f],
+            (ch, _, buffer) =>
+            {
+                int start = ch * chunk, count = Math.Min(chunk, rows.Count - start);
+                for (int k = 0; k < count; k++)
+                {
+                    var row = features.Row(rows[start + k]);
+                    for (int c = 0; c < f; c++)
+                    {
+                        var dest = buffer.AsSpan((k * f + c) * f, f);
+                        row.CopyTo(dest);
+                        dest[c] = refs[c];
+                    }
+                }
+                scorer.Score(buffer, f, 0, result.AsSpan(start * f, count * f));
+                return buffer;
+            },
+            _ => { });
+        return result;
     }
 
     private void CheckFeatures(FeatureMatrix features)

@@ -21,8 +21,13 @@ public sealed class DetectionResult
     public required AccountVerdict[] Verdicts { get; init; }
     public required double[] Scores { get; init; }
     public required IReadOnlyList<DetectedCluster> Clusters { get; init; }
-    /// <summary>The flagged accounts' part of the network, as analysts see it (GEXF, report picture).</summary>
+    /// <summary>
+    /// The flagged accounts' part of the network, as analysts see it (GEXF, report picture): every flagged edge inside a
+    /// cluster community, or, above <see cref="ClusterBuilder.MaxGraphEdges"/> of them, each account's strongest ten.
+    /// </summary>
     public required UndirectedGraph<int, NetworkEdge> FlaggedGraph { get; init; }
+    /// <summary>Flagged edges inside cluster communities, all of them (the cluster statistics count these); -1 when unknown.</summary>
+    public int FlaggedEdges { get; init; } = -1;
     public required ModelMetadata Model { get; init; }
     public required IReadOnlyList<string> SeedsNotFound { get; init; }
     public required int SeedCount { get; init; }
@@ -57,10 +62,10 @@ public static class Detector
         var network = CoordinationNetwork.Build(dataset, meta.NetworkOptions(options.Threads), progress, cancellationToken);
         Lap("network");
         progress?.Report(new StageProgress("features", 0, 1));
-        var features = AccountFeatures.Compute(dataset, network, cancellationToken);
+        var features = AccountFeatures.Compute(dataset, network, cancellationToken, options.Threads);
         Lap("features");
         progress?.Report(new StageProgress("scoring", 0, 1));
-        var raw = model.RawScores(features);
+        var raw = model.RawScores(features, options.Threads);
         int n = dataset.Accounts.Count;
         var modelScore = new double[n];
         for (int i = 0; i < n; i++) modelScore[i] = Platt.Apply(raw[i], meta.PlattA, meta.PlattB);
@@ -91,32 +96,34 @@ public static class Detector
         Lap("reasons");
 
         // clusters: Leiden communities restricted to flagged accounts
-        var keep = new bool[network.Network.EdgeCount];
         var isFlagged = new bool[n];
         foreach (int i in flagged) isFlagged[i] = true;
-        for (int e = 0; e < keep.Length; e++)
-        {
-            int a = network.Network.AccountA[e], b = network.Network.AccountB[e];
-            keep[e] = isFlagged[a] && isFlagged[b] && network.Community[a] == network.Community[b];
-        }
-        var graph = NetworkProjection.Project(network.Network, keep, EdgeWeight.Evidence);
-        var membership = new Dictionary<int, int>();
-        foreach (int v in graph.Vertices) membership[v] = network.Community[v];
-        var summaries = ClusterSummarizer.Summarize(graph, membership, topObjects: 5);
+        var built = ClusterBuilder.Build(network, isFlagged, topObjects: 5);
+        var graph = built.Graph;
+        var summaries = built.Summaries;
         var clusters = new List<DetectedCluster>();
         var reportedCluster = new int[n];
         Array.Fill(reportedCluster, -1);
         var accountIndex = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var v in graph.Vertices) accountIndex[dataset.Accounts.Ids[v]] = v;
+        foreach (var summary in summaries)
+            if (summary.Size >= options.MinClusterSize)
+                foreach (var m in summary.Members) accountIndex[m] = -1;
+        for (int i = 0; i < n; i++)
+            if (accountIndex.ContainsKey(dataset.Accounts.Ids[i])) accountIndex[dataset.Accounts.Ids[i]] = i;
+        var reported = new List<(ClusterSummary Summary, int[] Members, double Mean)>();
         foreach (var summary in summaries)
         {
             if (summary.Size < options.MinClusterSize) continue;
-            var members = summary.Members.Select(m => accountIndex[m]).ToArray();
+            var members = new int[summary.Members.Count];
+            for (int k = 0; k < members.Length; k++) members[k] = accountIndex[summary.Members[k]];
             double mean = 0;
             foreach (int m in members) { mean += score[m]; reportedCluster[m] = summary.Id; }
             mean /= members.Length;
-            clusters.Add(new DetectedCluster(summary.Id, mean, summary, ClusterProfile.Compute(dataset, members)));
+            reported.Add((summary, members, mean));
         }
+        var profiles = ClusterProfile.ComputeAll(dataset, reported.Select(r => r.Members).ToArray());
+        for (int k = 0; k < reported.Count; k++)
+            clusters.Add(new DetectedCluster(reported[k].Summary.Id, reported[k].Mean, reported[k].Summary, profiles[k]));
         clusters.Sort((x, y) => y.Score.CompareTo(x.Score) != 0 ? y.Score.CompareTo(x.Score) : x.Id.CompareTo(y.Id));
         Lap("clusters");
 
@@ -132,6 +139,7 @@ public static class Detector
             Scores = score,
             Clusters = clusters,
             FlaggedGraph = graph,
+            FlaggedEdges = built.FlaggedEdges,
             Model = meta,
             SeedsNotFound = notFound,
             SeedCount = seedIndex.Count,
@@ -153,33 +161,36 @@ public static class Detector
             int m = 0;
             for (int i = 0; i < n; i++) { float v = features.Values[(long)i * f + c]; if (!float.IsNaN(v)) column[m++] = v; }
             if (m == 0) { reference[c] = float.NaN; continue; }
-            Array.Sort(column, 0, m);
-            reference[c] = column[m / 2];
+            reference[c] = Select(column.AsSpan(0, m), m / 2);
         }
         // one perturbed row per (flagged account, feature): the drop in raw score is the feature's contribution
-        var values = new float[(long)flagged.Count * f * f];
-        for (int k = 0; k < flagged.Count; k++)
-        {
-            var row = features.Row(flagged[k]);
-            for (int c = 0; c < f; c++)
-            {
-                var dest = values.AsSpan((int)(((long)k * f + c) * f), f);
-                row.CopyTo(dest);
-                dest[c] = reference[c];
-            }
-        }
-        var perturbed = new FeatureMatrix { Names = features.Names, Rows = flagged.Count * f, Values = values };
-        var scores = model.RawScores(perturbed);
-        // strongest evidence edges per flagged account
-        var edgesOf = new Dictionary<int, List<int>>();
-        var isFlagged = new HashSet<int>(flagged);
+        var scores = model.OcclusionScores(features, flagged, reference, options.Threads);
+        // strongest evidence edges per flagged account (evidence, then edge order), kept top-K in one pass over the edges
+        int kEdges = Math.Max(0, options.EvidenceEdges);
+        var slotOf = new int[n];
+        Array.Fill(slotOf, -1);
+        for (int k = 0; k < flagged.Count; k++) slotOf[flagged[k]] = k;
+        var strongest = new int[flagged.Count * kEdges];
+        Array.Fill(strongest, -1);
         var net = network.Network;
-        for (int e = 0; e < net.EdgeCount; e++)
+        var evidence = network.EdgeEvidence;
+        void Offer(int slot, int e)
         {
-            int a = net.AccountA[e], b = net.AccountB[e];
-            if (isFlagged.Contains(a)) { if (!edgesOf.TryGetValue(a, out var l)) edgesOf[a] = l = []; l.Add(e); }
-            if (isFlagged.Contains(b)) { if (!edgesOf.TryGetValue(b, out var l)) edgesOf[b] = l = []; l.Add(e); }
+            int at = slot * kEdges;
+            int pos = kEdges;
+            // ties keep the earlier edge: a later edge must be strictly stronger to move ahead
+            while (pos > 0 && (strongest[at + pos - 1] < 0 || evidence[e] > evidence[strongest[at + pos - 1]])) pos--;
+            if (pos >= kEdges) return;
+            for (int r = kEdges - 1; r > pos; r--) strongest[at + r] = strongest[at + r - 1];
+            strongest[at + pos] = e;
         }
+        if (kEdges > 0)
+            for (int e = 0; e < net.EdgeCount; e++)
+            {
+                int sa = slotOf[net.AccountA[e]], sb = slotOf[net.AccountB[e]];
+                if (sa >= 0) Offer(sa, e);
+                if (sb >= 0) Offer(sb, e);
+            }
         var contribution = new (double Delta, int Feature)[f];
         var text = new System.Text.StringBuilder();
         for (int k = 0; k < flagged.Count; k++)
@@ -198,22 +209,43 @@ public static class Detector
                 text.Append(CultureInfo.InvariantCulture, $"{features.Names[c]}={Format(v)} (+{contribution[r].Delta:F2}); ");
                 listed++;
             }
-            if (edgesOf.TryGetValue(acc, out var edges))
+            for (int r = 0; r < kEdges; r++)
             {
-                edges.Sort((x, y) => network.EdgeEvidence[y].CompareTo(network.EdgeEvidence[x]) != 0 ? network.EdgeEvidence[y].CompareTo(network.EdgeEvidence[x]) : x.CompareTo(y));
-                for (int r = 0; r < Math.Min(options.EvidenceEdges, edges.Count); r++)
-                {
-                    int e = edges[r];
-                    int partner = net.AccountA[e] == acc ? net.AccountB[e] : net.AccountA[e];
-                    text.Append(CultureInfo.InvariantCulture, $"with {dataset.Accounts.Ids[partner]} evidence {network.EdgeEvidence[e]:F1}");
-                    var top = TopObject(net, e);
-                    if (top is { } t) text.Append(CultureInfo.InvariantCulture, $" [{t.Modality} {t.Object} Δ{t.DeltaSeconds:F0}s]");
-                    text.Append("; ");
-                }
+                int e = strongest[k * kEdges + r];
+                if (e < 0) break;
+                int partner = net.AccountA[e] == acc ? net.AccountB[e] : net.AccountA[e];
+                text.Append(CultureInfo.InvariantCulture, $"with {dataset.Accounts.Ids[partner]} evidence {evidence[e]:F1}");
+                var top = TopObject(net, e);
+                if (top is { } t) text.Append(CultureInfo.InvariantCulture, $" [{t.Modality} {t.Object} Δ{t.DeltaSeconds:F0}s]");
+                text.Append("; ");
             }
             reasons[acc] = text.ToString().TrimEnd(' ', ';');
         }
         return reasons;
+    }
+
+    /// <summary>The k-th smallest value (what sorting and indexing gives), by quickselect: reorders <paramref name="values"/>.</summary>
+    internal static float Select(Span<float> values, int k)
+    {
+        int lo = 0, hi = values.Length - 1;
+        while (lo < hi)
+        {
+            // median of three as pivot, Hoare partition
+            int mid = lo + (hi - lo) / 2;
+            float a = values[lo], b = values[mid], c = values[hi];
+            float pivot = a < b ? (b < c ? b : a < c ? c : a) : (a < c ? a : b < c ? c : b);
+            int i = lo, j = hi;
+            while (i <= j)
+            {
+                while (values[i] < pivot) i++;
+                while (values[j] > pivot) j--;
+                if (i <= j) { (values[i], values[j]) = (values[j], values[i]); i++; j--; }
+            }
+            if (k <= j) hi = j;
+            else if (k >= i) lo = i;
+            else return values[k];
+        }
+        return values[k];
     }
 
     private static string Format(float v) => float.IsNaN(v) ? "n/a" : v.ToString("0.###", CultureInfo.InvariantCulture);

@@ -55,20 +55,33 @@ public static class AccountFeatures
     }
 
     /// <summary>Computes every account's features. Single pass per group over columnar data; no per-post allocation.</summary>
-    public static FeatureMatrix Compute(Dataset dataset, CoordinationNetwork network, CancellationToken cancellationToken = default)
+    /// <remarks>
+    /// With two or more <paramref name="threads"/> the network group runs beside the other three: the groups write
+    /// disjoint columns and each is sequential inside, so the values do not depend on the thread count.
+    /// </remarks>
+    public static FeatureMatrix Compute(Dataset dataset, CoordinationNetwork network, CancellationToken cancellationToken = default, int threads = 1)
     {
         int n = dataset.Accounts.Count;
         int f = Names.Count;
         var values = new float[(long)n * f];
         var w = new Writer(values, f);
-        Network(dataset, network, w);
+        void Rest()
+        {
+            var byAccount = PostsByAccount(dataset.Posts, n);
+            Temporal(dataset, byAccount, w);
+            cancellationToken.ThrowIfCancellationRequested();
+            Content(dataset, network, byAccount, w);
+            cancellationToken.ThrowIfCancellationRequested();
+            Profile(dataset, byAccount, w);
+        }
+        if (threads >= 2) Parallel.Invoke(new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = cancellationToken }, () => Network(dataset, network, w), Rest);
+        else
+        {
+            Network(dataset, network, w);
+            cancellationToken.ThrowIfCancellationRequested();
+            Rest();
+        }
         cancellationToken.ThrowIfCancellationRequested();
-        var byAccount = PostsByAccount(dataset.Posts, n);
-        Temporal(dataset, byAccount, w);
-        cancellationToken.ThrowIfCancellationRequested();
-        Content(dataset, network, byAccount, w);
-        cancellationToken.ThrowIfCancellationRequested();
-        Profile(dataset, byAccount, w);
         return new FeatureMatrix { Names = Names, Rows = n, Values = values };
     }
 

@@ -15,37 +15,55 @@ public sealed record ClusterProfile(
     int BestUtcOffsetHours,
     double OfficeShare)
 {
-    /// <summary>Profile of <paramref name="members"/> (account indices) over their posts.</summary>
-    public static ClusterProfile Compute(Dataset dataset, IReadOnlyList<int> members)
+    /// <summary>Profiles of several disjoint clusters in two passes over the posts (one per cluster would be clusters × posts).</summary>
+    public static ClusterProfile[] ComputeAll(Dataset dataset, IReadOnlyList<int[]> clusters)
     {
-        var isMember = new bool[dataset.Accounts.Count];
-        foreach (int m in members) isMember[m] = true;
+        int k = clusters.Count;
+        var result = new ClusterProfile[k];
+        if (k == 0) return result;
+        var clusterOf = new int[dataset.Accounts.Count];
+        Array.Fill(clusterOf, -1);
+        for (int c = 0; c < k; c++)
+            foreach (int m in clusters[c])
+            {
+                if (clusterOf[m] >= 0) throw new ArgumentException("clusters must be disjoint", nameof(clusters));
+                clusterOf[m] = c;
+            }
         var posts = dataset.Posts;
-        var hist = new int[168];
-        long count = 0;
-        long minDay = long.MaxValue, maxDay = long.MinValue;
+        var hist = new int[k][];
+        var count = new long[k];
+        var minDay = new long[k];
+        var maxDay = new long[k];
+        for (int c = 0; c < k; c++) { hist[c] = new int[168]; minDay[c] = long.MaxValue; maxDay[c] = long.MinValue; }
         const long microsPerDay = 86_400 * Time.MicrosPerSecond;
         for (int j = 0; j < posts.Count; j++)
         {
-            if (!isMember[posts.Account[j]]) continue;
+            int c = clusterOf[posts.Account[j]];
+            if (c < 0) continue;
             long t = posts.CreatedAt[j];
-            hist[AccountFeatures.HourOfWeek(t)]++;
+            hist[c][AccountFeatures.HourOfWeek(t)]++;
             long day = Math.DivRem(t, microsPerDay, out long r) - (r < 0 ? 1 : 0);
-            minDay = Math.Min(minDay, day);
-            maxDay = Math.Max(maxDay, day);
-            count++;
+            if (day < minDay[c]) minDay[c] = day;
+            if (day > maxDay[c]) maxDay[c] = day;
+            count[c]++;
         }
-        if (count == 0) return new ClusterProfile(members.Count, 0, hist, null, [], 0, 0);
-        // cap the timeline at two years so a stray old post cannot blow up the array
-        int days = (int)Math.Min(maxDay - minDay + 1, 731);
-        var perDay = new int[days];
+        var perDay = new int[k][];
+        for (int c = 0; c < k; c++) perDay[c] = count[c] == 0 ? [] : new int[(int)Math.Min(maxDay[c] - minDay[c] + 1, 731)];
         for (int j = 0; j < posts.Count; j++)
         {
-            if (!isMember[posts.Account[j]]) continue;
+            int c = clusterOf[posts.Account[j]];
+            if (c < 0) continue;
             long day = Math.DivRem(posts.CreatedAt[j], microsPerDay, out long r) - (r < 0 ? 1 : 0);
-            long k = day - minDay;
-            if (k < days) perDay[k]++;
+            long d = day - minDay[c];
+            if (d < perDay[c].Length) perDay[c][d]++;
         }
+        for (int c = 0; c < k; c++) result[c] = Finish(clusters[c].Length, count[c], hist[c], minDay[c], perDay[c]);
+        return result;
+    }
+
+    private static ClusterProfile Finish(int members, long count, int[] hist, long minDay, int[] perDay)
+    {
+        if (count == 0) return new ClusterProfile(members, 0, hist, null, [], 0, 0);
         int best = 0, bestOffset = 0;
         for (int offset = -12; offset <= 14; offset++)
         {
@@ -55,6 +73,9 @@ public sealed record ClusterProfile(
             if (office > best) { best = office; bestOffset = offset; }
         }
         var first = DateOnly.FromDateTime(DateTime.UnixEpoch.AddDays(minDay));
-        return new ClusterProfile(members.Count, count, hist, first, perDay, bestOffset, best / (double)count);
+        return new ClusterProfile(members, count, hist, first, perDay, bestOffset, best / (double)count);
     }
+
+    /// <summary>Profile of <paramref name="members"/> (account indices) over their posts.</summary>
+    public static ClusterProfile Compute(Dataset dataset, IReadOnlyList<int> members) => ComputeAll(dataset, [members.ToArray()])[0];
 }

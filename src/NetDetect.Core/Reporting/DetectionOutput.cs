@@ -115,6 +115,8 @@ public static class DetectionOutput
             posts = result.Dataset.Posts.Count,
             network_edges = result.Network.Network.EdgeCount,
             network_accounts = result.Network.Network.AccountsInNetwork(),
+            flagged_edges = result.FlaggedEdges,
+            graph_edges = result.FlaggedGraph.EdgeCount,
             coordinated,
             suspicious,
             clear = result.Verdicts.Length - coordinated - suspicious,
@@ -128,6 +130,8 @@ public static class DetectionOutput
                 ["modalities"] = string.Join(',', result.Model.Modalities),
                 ["window_s"] = result.Model.WindowMicros / (double)Data.Time.MicrosPerSecond,
                 ["min_participation"] = result.Model.MinParticipation,
+                ["max_window_crowd"] = result.Network.Options.MaxWindowCrowd,
+                ["crowd_objects_dropped"] = result.Network.CrowdObjects,
                 ["community_seed"] = result.Model.CommunitySeed,
                 ["feature_version"] = result.Model.FeatureVersion,
                 ["seed_restart"] = SeedExpansion.Restart,
@@ -180,10 +184,13 @@ public static class DetectionOutput
             ],
             Parameters = new Dictionary<string, string>
             {
-                ["content"] = "accounts at or above the suspicious band, edges inside reported clusters, weight = evidence",
+                ["content"] = result.FlaggedEdges > result.FlaggedGraph.EdgeCount
+                    ? $"accounts at or above the suspicious band; of the {result.FlaggedEdges} edges inside cluster communities, each account's {ClusterBuilder.EdgesPerAccount} strongest; weight = evidence"
+                    : "accounts at or above the suspicious band, edges inside reported clusters, weight = evidence",
                 ["modalities"] = string.Join(',', result.Model.Modalities),
                 ["window_s"] = (result.Model.WindowMicros / (double)Data.Time.MicrosPerSecond).ToString(CultureInfo.InvariantCulture),
                 ["min_participation"] = result.Model.MinParticipation.ToString(CultureInfo.InvariantCulture),
+                ["max_window_crowd"] = result.Network.Options.MaxWindowCrowd.ToString(CultureInfo.InvariantCulture),
                 ["suspicious"] = result.Model.Bands.Suspicious.ToString(CultureInfo.InvariantCulture),
             },
         };

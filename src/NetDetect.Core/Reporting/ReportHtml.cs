@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using NetDetect.Core.Detection;
+using NetDetect.Core.Network;
 
 namespace NetDetect.Core.Reporting;
 
@@ -11,6 +12,8 @@ namespace NetDetect.Core.Reporting;
 /// </summary>
 public static class ReportHtml
 {
+    /// <summary>Most edges the network picture draws (the strongest).</summary>
+    public const int MaxLines = 3000;
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
     private static readonly string[] Palette = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f"];
 
@@ -157,9 +160,24 @@ public static class ReportHtml
             }
             sb.Append(Inv, $"<text x=\"{cx - cell / 2 + 4:0}\" y=\"{cy - cell / 2 + 14:0}\" font-size=\"12\">cluster {c.Id} ({c.Summary.Size})</text>");
         }
+        // at most MaxLines edges, the strongest, so a large operation's picture stays a readable page
+        var lines = new List<NetworkEdge>();
         foreach (var e in result.FlaggedGraph.Edges)
+            if (pos.ContainsKey(e.Source) && pos.ContainsKey(e.Target)) lines.Add(e);
+        if (lines.Count > MaxLines)
         {
-            if (!pos.TryGetValue(e.Source, out var a) || !pos.TryGetValue(e.Target, out var b)) continue;
+            var evidence = lines.Select(e => e.Evidence).ToArray();
+            var order = Enumerable.Range(0, lines.Count).ToArray();
+            Array.Sort(order, (x, y) => evidence[x] != evidence[y] ? evidence[y].CompareTo(evidence[x])
+                : lines[x].Source != lines[y].Source ? lines[x].Source.CompareTo(lines[y].Source) : lines[x].Target.CompareTo(lines[y].Target));
+            var strongest = new bool[lines.Count];
+            for (int k = 0; k < MaxLines; k++) strongest[order[k]] = true;
+            lines = lines.Where((_, k) => strongest[k]).ToList();
+        }
+        foreach (var e in lines)
+        {
+            var a = pos[e.Source];
+            var b = pos[e.Target];
             sb.Append(Inv, $"<line x1=\"{a.X:0.#}\" y1=\"{a.Y:0.#}\" x2=\"{b.X:0.#}\" y2=\"{b.Y:0.#}\" stroke=\"#999\" stroke-opacity=\"0.35\" stroke-width=\"{Math.Min(3, 0.3 + Math.Log10(1 + e.Evidence)):0.##}\"/>");
         }
         foreach (var (v, p) in pos.OrderBy(kv => kv.Key))

@@ -6,6 +6,17 @@ namespace NetDetect.Core.Tests.Features;
 public class AccountFeaturesTests
 {
     [Fact]
+    public void Features_are_identical_for_one_and_two_threads()
+    {
+        var dataset = NetDetect.Core.Tests.Detection.CoordinatedData.Build(seed: 21, organic: 200);
+        var network = CoordinationNetwork.Build(dataset, new DetectionNetworkOptions { Threads = 1 });
+        var one = AccountFeatures.Compute(dataset, network, threads: 1);
+        var two = AccountFeatures.Compute(dataset, network, threads: 2);
+        Assert.Equal(one.Values, two.Values);
+        Assert.Contains(one.Values, v => !float.IsNaN(v) && v != 0);
+    }
+
+    [Fact]
     public void Hour_of_week_starts_on_Monday_midnight_utc()
     {
         Assert.Equal(0, AccountFeatures.HourOfWeek(Time.FromDateTime(new DateTime(2024, 3, 4, 0, 30, 0, DateTimeKind.Utc))));

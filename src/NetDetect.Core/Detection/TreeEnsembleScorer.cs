@@ -1,0 +1,204 @@
+using System.Reflection;
+using System.Runtime.InteropServices;
+using Microsoft.ML;
+using Microsoft.ML.Calibrators;
+using Microsoft.ML.Data;
+using Microsoft.ML.Trainers.FastTree;
+using Microsoft.ML.Trainers.LightGbm;
+using NetDetect.Core.Features;
+
+namespace NetDetect.Core.Detection;
+
+/// <summary>
+/// The trained LightGBM ensemble as flat arrays, evaluated directly: the same raw score ML.NET computes, without its
+/// row-by-row data pipeline (which made bulk scoring and the occlusion reasons the slowest part of detection).
+/// </summary>
+/// <remarks>
+/// Follows ML.NET's tree walk exactly: numeric split <c>x &lt;= threshold</c> goes left; a NaN feature takes the
+/// node's stored default-for-missing value (LightGBM's default direction), or stays NaN (goes right) when the tree
+/// has none; the raw score is the sum of the trees' leaf values in tree order plus the bias, in double, returned as
+/// float like ML.NET's <c>Score</c> column. The default-for-missing values are not public in ML.NET, so they are
+/// read by reflection; when that or anything else about the model is unexpected, <see cref="TryCreate"/> gives
+/// null and the caller scores through ML.NET. <c>CoordinationModelTests</c> checks the two agree bit for bit.
+/// </remarks>
+internal sealed class TreeEnsembleScorer
+{
+    private const int Block = 16;
+
+    /// <summary>A tree node; leaves are nodes too (threshold +∞, both children itself) so a walk of fixed length ends on them.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    private struct Node
+    {
+        public int Feature;
+        public float Threshold;
+        public int Left;   // global node index; Right directly follows so the child is (&Left)[goRight]
+        public int Right;
+        public int NanRight; // 1: a missing value goes right
+    }
+
+    private readonly Node[] _nodes;
+    private readonly double[] _value;   // leaf value per global node index (0 for internal nodes)
+    private readonly int[] _root;       // root node of tree t
+    private readonly int[] _depth;      // steps that bring every row of tree t to a leaf
+    private readonly double _bias;
+    private readonly int _splits;
+
+    public int Features { get; }
+    public int Trees => _root.Length;
+
+    /// <summary>Mean over trees of the longest root-to-leaf path (the walk length per tree).</summary>
+    public double MeanDepth => _depth.Length == 0 ? 0 : _depth.Average();
+
+    private TreeEnsembleScorer(int features, Node[] nodes, double[] value, int[] root, int[] depth, double bias, int splits)
+    {
+        Features = features;
+        _nodes = nodes;
+        _value = value;
+        _root = root;
+        _depth = depth;
+        _bias = bias;
+        _splits = splits;
+    }
+
+    /// <summary>The flat form of a trained or loaded NetDetect model, or null when it is not the expected LightGBM ensemble.</summary>
+    public static TreeEnsembleScorer? TryCreate(ITransformer model, int features)
+    {
+        if (model is not ISingleFeaturePredictionTransformer<object> predictor) return null;
+        var parameters = predictor.Model switch
+        {
+            CalibratedModelParametersBase<LightGbmBinaryModelParameters, PlattCalibrator> c => c.SubModel,
+            LightGbmBinaryModelParameters p => p,
+            _ => null,
+        };
+        if (parameters?.TrainedTreeEnsemble is not { } ensemble) return null;
+        var treeField = typeof(RegressionTreeBase).GetField("_tree", BindingFlags.NonPublic | BindingFlags.Instance);
+        if (treeField is null) return null;
+        int trees = ensemble.Trees.Count;
+        int total = 0, splits = 0;
+        for (int t = 0; t < trees; t++)
+        {
+            if (ensemble.TreeWeights[t] != 1.0) return null;
+            total += ensemble.Trees[t].NumberOfNodes + ensemble.Trees[t].NumberOfLeaves;
+            splits += ensemble.Trees[t].NumberOfNodes;
+        }
+        var nodes = new Node[total];
+        var value = new double[total];
+        var root = new int[trees];
+        var depth = new int[trees];
+        int b = 0;
+        for (int t = 0; t < trees; t++)
+        {
+            var tree = ensemble.Trees[t];
+            int internalCount = tree.NumberOfNodes, leaves = tree.NumberOfLeaves;
+            if (treeField.GetValue(tree) is not { } inner) return null;
+            var defaultsField = inner.GetType().GetField("DefaultValueForMissing", BindingFlags.NonPublic | BindingFlags.Public | BindingFlags.Instance);
+            if (defaultsField is null) return null;
+            var defaults = defaultsField.GetValue(inner) as float[];
+            if (defaults is not null && defaults.Length < internalCount) return null;
+            int Map(int child) => child >= 0 ? b + child : b + internalCount + ~child;
+            for (int k = 0; k < internalCount; k++)
+            {
+                if (tree.CategoricalSplitFlags[k]) return null;
+                int f = tree.NumericalSplitFeatureIndexes[k];
+                if (f < 0 || f >= features) return null;
+                int lc = tree.LeftChild[k], rc = tree.RightChild[k];
+                if (lc >= internalCount || rc >= internalCount || ~lc >= leaves || ~rc >= leaves) return null;
+                float threshold = tree.NumericalSplitThresholds[k];
+                // ML.NET replaces a NaN by the node's default value (none: NaN stays, and NaN <= t is false: right)
+                float missing = defaults is null ? float.NaN : defaults[k];
+                nodes[b + k] = new Node { Feature = f, Threshold = threshold, Left = Map(lc), Right = Map(rc), NanRight = missing <= threshold ? 0 : 1 };
+            }
+            for (int l = 0; l < leaves; l++)
+            {
+                int g = b + internalCount + l;
+                nodes[g] = new Node { Feature = 0, Threshold = float.PositiveInfinity, Left = g, Right = g, NanRight = 0 };
+                value[g] = tree.LeafValues[l];
+            }
+            root[t] = b;
+            depth[t] = Depth(nodes, b, internalCount);
+            b += internalCount + leaves;
+        }
+        return new TreeEnsembleScorer(features, nodes, value, root, depth, ensemble.Bias, splits);
+    }
+
+    private static int Depth(Node[] nodes, int root, int internalCount)
+    {
+        if (internalCount == 0) return 0;
+        int best = 0;
+        var stack = new Stack<(int Node, int Depth)>();
+        stack.Push((root, 0));
+        while (stack.Count > 0)
+        {
+            var (g, d) = stack.Pop();
+            if (g >= root + internalCount) { best = Math.Max(best, d); continue; }
+            stack.Push((nodes[g].Left, d + 1));
+            stack.Push((nodes[g].Right, d + 1));
+        }
+        return best;
+    }
+
+    /// <summary>Every split of the ensemble as (feature, threshold), for tests that probe the tie and missing-value rules.</summary>
+    public IEnumerable<(int Feature, float Threshold)> Splits()
+    {
+        for (int g = 0; g < _nodes.Length; g++)
+            if (!float.IsPositiveInfinity(_nodes[g].Threshold)) yield return (_nodes[g].Feature, _nodes[g].Threshold);
+    }
+
+    /// <summary>Raw scores of rows <paramref name="start"/>..<paramref name="start"/>+<paramref name="destination"/>.Length of a row-major matrix.</summary>
+    public unsafe void Score(ReadOnlySpan<float> values, int columns, int start, Span<double> destination)
+    {
+        if (columns != Features) throw new ArgumentException($"expected {Features} features, got {columns}", nameof(columns));
+        if ((long)(start + destination.Length) * columns > values.Length) throw new ArgumentOutOfRangeException(nameof(destination));
+        // A block of rows walks one tree in lockstep: independent walks overlap in the CPU, one tree's nodes stay hot
+        // in cache, and the fixed walk length needs no per-row branch. Every row still adds its trees in tree order.
+        double* sum = stackalloc double[Block];
+        int* pos = stackalloc int[Block];
+        fixed (float* all = values)
+        fixed (Node* nodes = _nodes)
+        fixed (double* value = _value)
+        {
+            for (int b = 0; b < destination.Length; b += Block)
+            {
+                int rows = Math.Min(Block, destination.Length - b);
+                float* x0 = all + (long)(start + b) * columns;
+                for (int r = 0; r < rows; r++) sum[r] = 0;
+                for (int t = 0; t < _root.Length; t++)
+                {
+                    int root = _root[t], depth = _depth[t];
+                    for (int r = 0; r < rows; r++) pos[r] = root;
+                    for (int d = 0; d < depth; d++)
+                    {
+                        for (int r = 0; r < rows; r++)
+                        {
+                            Node* n = nodes + pos[r];
+                            float v = x0[r * columns + n->Feature];
+                            int right = (v > n->Threshold ? 1 : 0) | (float.IsNaN(v) ? n->NanRight : 0);
+                            pos[r] = (&n->Left)[right];
+                        }
+                    }
+                    for (int r = 0; r < rows; r++) sum[r] += value[pos[r]];
+                }
+                for (int r = 0; r < rows; r++) destination[b + r] = (float)(sum[r] + _bias);
+            }
+        }
+    }
+
+    /// <summary>Raw scores of every row, rows split over <paramref name="threads"/> (each row's score does not depend on it).</summary>
+    public double[] Score(FeatureMatrix features, int threads)
+    {
+        var result = new double[features.Rows];
+        const int chunk = 4096;
+        int chunks = (features.Rows + chunk - 1) / chunk;
+        if (threads <= 1 || chunks <= 1)
+        {
+            Score(features.Values, features.Columns, 0, result);
+            return result;
+        }
+        Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = threads }, c =>
+        {
+            int start = c * chunk, count = Math.Min(chunk, features.Rows - start);
+            Score(features.Values, features.Columns, start, result.AsSpan(start, count));
+        });
+        return result;
+    }
+}
