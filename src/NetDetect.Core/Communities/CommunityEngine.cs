@@ -209,107 +209,108 @@ internal sealed class CommunityEngine
     /// well-connected sub-communities of S, chosen at random ∝ exp(ΔH/θ) among non-negative ΔH. Returns the count.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private int RefinePartition(LevelGraph g, int[] memb, int clusters, int[] refined)
+    private unsafe int RefinePartition(LevelGraph g, int[] membArray, int clusters, int[] refinedArray)
     {
         int n = g.NodeCount;
-        var off = g.Offsets; var nbr = g.Neighbors; var w = g.Weights; var nw = g.NodeWeights;
-        var total = _clusterWeight;   // total weight of each community S
-        var refinedWeight = _refinedWeight;
-        var ext = _external;          // weight from each refined cluster to the rest of its S
-        var nonSingleton = _nonSingleton;
-        var edgeTo = _edgeTo; var touched = _touched;
-        var cand = _candidate; var cum = _candidateCum;
         double gamma = _gamma, theta = _theta;
-
-        Array.Clear(total, 0, clusters);
-        for (int v = 0; v < n; v++)
+        // Raw pointers, as in FastMoveNodes: every index below is a node or cluster id read from the graph.
+        fixed (int* off = g.Offsets, nbr = g.Neighbors, memb = membArray, refined = refinedArray, touched = _touched, cand = _candidate)
+        fixed (double* w = g.Weights, nw = g.NodeWeights, total = _clusterWeight, refinedWeight = _refinedWeight, ext = _external,
+               edgeTo = _edgeTo, cum = _candidateCum)
+        fixed (bool* nonSingleton = _nonSingleton)
         {
-            int cv = memb[v];
-            total[cv] += nw[v];
-            refined[v] = v;
-            refinedWeight[v] = nw[v];
-            nonSingleton[v] = false;
-            double e = 0;
-            for (int i = off[v]; i < off[v + 1]; i++) if (memb[nbr[i]] == cv) e += w[i];
-            ext[v] = e;
-        }
-
-        // Random order within each community: shuffle all nodes, then stable counting sort by community.
-        var perm = _queue;
-        for (int v = 0; v < n; v++) perm[v] = v;
-        _rng.Shuffle(perm.AsSpan(0, n));
-        var order = _order;
-        var fill = _clusterSize;
-        Array.Clear(fill, 0, clusters);
-        for (int v = 0; v < n; v++) fill[memb[v]]++;
-        int acc = 0;
-        for (int c = 0; c < clusters; c++) { int x = fill[c]; fill[c] = acc; acc += x; }
-        for (int j = 0; j < n; j++) { int v = perm[j]; order[fill[memb[v]]++] = v; }
-
-        for (int j = 0; j < n; j++)
-        {
-            int v = order[j];
-            if (nonSingleton[v] || refined[v] != v) continue;
-            int S = memb[v];
-            double totalS = total[S];
-            double kv = nw[v];
-            if (ext[v] < kv * (totalS - kv) * gamma) continue;
-
-            // Take v out of its singleton; its own (now empty) cluster stays a candidate with ΔH = 0.
-            // While v is a singleton, ext[v] is v's total weight to the rest of S.
-            double toRestOfS = ext[v];
-            refinedWeight[v] = 0;
-            ext[v] = 0;
-            int nt = 0;
-            edgeTo[v] = 0; touched[nt++] = v;
-            int end = off[v + 1];
-            for (int i = off[v]; i < end; i++)
+            // total: weight of each community S; ext: weight from each refined cluster to the rest of its S
+            new Span<double>(total, clusters).Clear();
+            for (int v = 0; v < n; v++)
             {
-                int u = nbr[i];
-                if (memb[u] != S) continue;
-                int rc = refined[u];
-                double e = edgeTo[rc];
-                if (e < 0) { edgeTo[rc] = w[i]; touched[nt++] = rc; }
-                else edgeTo[rc] = e + w[i];
+                int cv = memb[v];
+                total[cv] += nw[v];
+                refined[v] = v;
+                refinedWeight[v] = nw[v];
+                nonSingleton[v] = false;
+                double e = 0;
+                int stop = off[v + 1];
+                for (int i = off[v]; i < stop; i++) if (memb[nbr[i]] == cv) e += w[i];
+                ext[v] = e;
             }
 
-            int nc = 0;
-            double maxDiff = 0;
-            int chosen = v;
-            for (int t = 0; t < nt; t++)
+            // Random order within each community: shuffle all nodes, then stable counting sort by community.
+            var perm = _queue;
+            for (int v = 0; v < n; v++) perm[v] = v;
+            _rng.Shuffle(perm.AsSpan(0, n));
+            var order = _order;
+            var fill = _clusterSize;
+            Array.Clear(fill, 0, clusters);
+            for (int v = 0; v < n; v++) fill[memb[v]]++;
+            int acc = 0;
+            for (int c = 0; c < clusters; c++) { int x = fill[c]; fill[c] = acc; acc += x; }
+            for (int j = 0; j < n; j++) { int v = perm[j]; order[fill[memb[v]]++] = v; }
+
+            for (int j = 0; j < n; j++)
             {
-                int rc = touched[t];
-                double toRc = edgeTo[rc];
-                double rwc = refinedWeight[rc];
-                if (ext[rc] < rwc * (totalS - rwc) * gamma) continue;
-                double diff = toRc - kv * rwc * gamma;
-                if (diff < 0) continue;
-                cand[nc] = rc; cum[nc] = diff; nc++;
-                if (diff > maxDiff) { maxDiff = diff; chosen = rc; }
-            }
-            if (theta > 0 && nc > 1)
-            {
-                double sum = 0;
-                for (int t = 0; t < nc; t++)
+                int v = order[j];
+                if (nonSingleton[v] || refined[v] != v) continue;
+                int S = memb[v];
+                double totalS = total[S];
+                double kv = nw[v];
+                if (ext[v] < kv * (totalS - kv) * gamma) continue;
+
+                // Take v out of its singleton; its own (now empty) cluster stays a candidate with ΔH = 0.
+                // While v is a singleton, ext[v] is v's total weight to the rest of S.
+                double toRestOfS = ext[v];
+                refinedWeight[v] = 0;
+                ext[v] = 0;
+                int nt = 0;
+                edgeTo[v] = 0; touched[nt++] = v;
+                int end = off[v + 1];
+                for (int i = off[v]; i < end; i++)
                 {
-                    double x = (cum[t] - maxDiff) / theta;
-                    // Below e^-40 a term cannot change the sum (whose largest term is 1) in double precision.
-                    sum += x < -40 ? 0 : Math.Exp(x);
-                    cum[t] = sum;
+                    int u = nbr[i];
+                    if (memb[u] != S) continue;
+                    int rc = refined[u];
+                    double e = edgeTo[rc];
+                    if (e < 0) { edgeTo[rc] = w[i]; touched[nt++] = rc; }
+                    else edgeTo[rc] = e + w[i];
                 }
-                double r = _rng.NextDouble() * sum;
-                int pick = 0;
-                while (pick < nc - 1 && cum[pick] <= r) pick++;
-                chosen = cand[pick];
-            }
 
-            refined[v] = chosen;
-            refinedWeight[chosen] += kv;
-            // v's edges into chosen become internal, its other edges within S become external to chosen.
-            ext[chosen] += toRestOfS - 2 * edgeTo[chosen];
-            for (int t = 0; t < nt; t++) edgeTo[touched[t]] = -1;
-            if (chosen != v) nonSingleton[chosen] = true;
+                int nc = 0;
+                double maxDiff = 0;
+                int chosen = v;
+                for (int t = 0; t < nt; t++)
+                {
+                    int rc = touched[t];
+                    double toRc = edgeTo[rc];
+                    double rwc = refinedWeight[rc];
+                    if (ext[rc] < rwc * (totalS - rwc) * gamma) continue;
+                    double diff = toRc - kv * rwc * gamma;
+                    if (diff < 0) continue;
+                    cand[nc] = rc; cum[nc] = diff; nc++;
+                    if (diff > maxDiff) { maxDiff = diff; chosen = rc; }
+                }
+                if (theta > 0 && nc > 1)
+                {
+                    double sum = 0;
+                    for (int t = 0; t < nc; t++)
+                    {
+                        double x = (cum[t] - maxDiff) / theta;
+                        // Below e^-40 a term cannot change the sum (whose largest term is 1) in double precision.
+                        sum += x < -40 ? 0 : Math.Exp(x);
+                        cum[t] = sum;
+                    }
+                    double r = _rng.NextDouble() * sum;
+                    int pick = 0;
+                    while (pick < nc - 1 && cum[pick] <= r) pick++;
+                    chosen = cand[pick];
+                }
+
+                refined[v] = chosen;
+                refinedWeight[chosen] += kv;
+                // v's edges into chosen become internal, its other edges within S become external to chosen.
+                ext[chosen] += toRestOfS - 2 * edgeTo[chosen];
+                for (int t = 0; t < nt; t++) edgeTo[touched[t]] = -1;
+                if (chosen != v) nonSingleton[chosen] = true;
+            }
         }
-        return Renumber(refined, n);
+        return Renumber(refinedArray, n);
     }
 }

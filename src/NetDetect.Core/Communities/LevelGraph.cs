@@ -78,49 +78,54 @@ internal sealed class LevelGraph
     /// <param name="start">Scratch of at least <paramref name="count"/> + 1 ints.</param>
     /// <param name="order">Scratch of at least NodeCount ints.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void AggregateInto(LevelGraph target, int[] membership, int count, double[] acc, int[] touched, int[] start, int[] order)
+    public unsafe void AggregateInto(LevelGraph target, int[] membershipArray, int count, double[] accArray, int[] touchedArray, int[] startArray, int[] orderArray)
     {
         int n = NodeCount;
-        // Counting sort of nodes by community so each aggregate row is built in one pass.
-        Array.Clear(start, 0, count + 1);
-        for (int v = 0; v < n; v++) start[membership[v] + 1]++;
-        for (int c = 0; c < count; c++) start[c + 1] += start[c];
-        for (int v = 0; v < n; v++) order[start[membership[v]]++] = v;
-        // start[c] now holds the end of c's block; shift back so start[c] is its beginning.
-        for (int c = count; c > 0; c--) start[c] = start[c - 1];
-        start[0] = 0;
-
-        var off = Offsets; var nbr = Neighbors; var w = Weights; var nw = NodeWeights;
-        var newOff = target.Offsets; var newNbr = target.Neighbors; var newW = target.Weights; var nodeW = target.NodeWeights;
-        int k = 0;
-        for (int c = 0; c < count; c++)
+        // Raw pointers: every index below is a node or community id read from the graph.
+        fixed (int* membership = membershipArray, touched = touchedArray, start = startArray, order = orderArray)
+        fixed (int* off = Offsets, nbr = Neighbors, newOff = target.Offsets, newNbr = target.Neighbors)
+        fixed (double* acc = accArray, w = Weights, nw = NodeWeights, newW = target.Weights, nodeW = target.NodeWeights)
         {
-            newOff[c] = k;
-            int nt = 0;
-            double weight = 0;
-            for (int j = start[c]; j < start[c + 1]; j++)
+            // Counting sort of nodes by community so each aggregate row is built in one pass.
+            new Span<int>(start, count + 1).Clear();
+            for (int v = 0; v < n; v++) start[membership[v] + 1]++;
+            for (int c = 0; c < count; c++) start[c + 1] += start[c];
+            for (int v = 0; v < n; v++) order[start[membership[v]]++] = v;
+            // start[c] now holds the end of c's block; shift back so start[c] is its beginning.
+            for (int c = count; c > 0; c--) start[c] = start[c - 1];
+            start[0] = 0;
+
+            int k = 0;
+            for (int c = 0; c < count; c++)
             {
-                int v = order[j];
-                weight += nw[v];
-                int end = off[v + 1];
-                for (int i = off[v]; i < end; i++)
+                newOff[c] = k;
+                int nt = 0;
+                double weight = 0;
+                int blockEnd = start[c + 1];
+                for (int j = start[c]; j < blockEnd; j++)
                 {
-                    int cu = membership[nbr[i]];
-                    if (cu == c) continue;
-                    double e = acc[cu];
-                    if (e < 0) { acc[cu] = w[i]; touched[nt++] = cu; }
-                    else acc[cu] = e + w[i];
+                    int v = order[j];
+                    weight += nw[v];
+                    int end = off[v + 1];
+                    for (int i = off[v]; i < end; i++)
+                    {
+                        int cu = membership[nbr[i]];
+                        if (cu == c) continue;
+                        double e = acc[cu];
+                        if (e < 0) { acc[cu] = w[i]; touched[nt++] = cu; }
+                        else acc[cu] = e + w[i];
+                    }
+                }
+                nodeW[c] = weight;
+                for (int t = 0; t < nt; t++)
+                {
+                    int cu = touched[t];
+                    newNbr[k] = cu; newW[k] = acc[cu]; k++;
+                    acc[cu] = -1;
                 }
             }
-            nodeW[c] = weight;
-            for (int t = 0; t < nt; t++)
-            {
-                int cu = touched[t];
-                newNbr[k] = cu; newW[k] = acc[cu]; k++;
-                acc[cu] = -1;
-            }
+            newOff[count] = k;
         }
-        newOff[count] = k;
         target.NodeCount = count;
     }
 }
