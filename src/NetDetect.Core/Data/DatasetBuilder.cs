@@ -297,7 +297,7 @@ public sealed partial class DatasetBuilder
             {
                 if (!hostCache.TryGetValue(u, out var domain))
                 {
-                    domain = UrlNormalizer.RegistrableDomain(urls.Dictionary.GetSpan(u));
+                    domain = UrlNormalizer.RegistrableDomain(urls.Dictionary[u]);
                     hostCache[u] = domain;
                 }
                 if (domain is not null) b.Add(domain);
@@ -328,7 +328,7 @@ public sealed partial class DatasetBuilder
 
         public void EnsureRowCapacity(int rows) => _offsets.EnsureCapacity(rows + 1);
 
-        public void EnsureValueCapacity(int values) => _values.EnsureCapacity(values);
+        public void EnsureValueCapacity(int values) => _values.SetExpectedCount(values);
 
         public void Add(ReadOnlySpan<char> value) => _values.Add(_dict.GetOrAdd(value));
 

@@ -13,9 +13,16 @@ internal sealed class GrowArray<T>(int capacity = 16) where T : unmanaged
         if (capacity > _items.Length) LargeArrays.Resize(ref _items, capacity, Count);
     }
 
+    /// <summary>While still empty, swaps the buffer for one of exactly <paramref name="capacity"/> (so <see cref="ToArray"/> need not copy when that is the final count); otherwise as <see cref="EnsureCapacity"/>.</summary>
+    public void SetExpectedCount(int capacity)
+    {
+        if (Count == 0 && capacity != _items.Length) _items = LargeArrays.Allocate<T>(capacity);
+        else EnsureCapacity(capacity);
+    }
+
     public void Add(T item)
     {
-        if (Count == _items.Length) LargeArrays.Resize(ref _items, _items.Length * 2, Count);
+        if (Count == _items.Length) LargeArrays.Resize(ref _items, Math.Max(4, _items.Length * 2), Count);
         _items[Count++] = item;
     }
 

@@ -10,6 +10,9 @@ namespace NetDetect.Core.Data;
 /// <summary>Turns UTF-16 values into dense ids (an interner of one column or of a group of columns).</summary>
 internal delegate int ValueInterner(ReadOnlySpan<char> value);
 
+/// <summary>The same interning as a <see cref="ValueInterner"/>, from a value's valid UTF-8 bytes and their <see cref="StringInterner.Hash"/>.</summary>
+internal delegate int Utf8ValueInterner(ReadOnlySpan<byte> utf8, uint hash);
+
 /// <summary>The decoded slots of one column chunk: levels per slot, and an id or a number for each present value.</summary>
 /// <remarks>
 /// Reused across row groups so a column's buffers are allocated once. <see cref="Values"/> is aligned with the
@@ -65,7 +68,8 @@ internal sealed class ParquetChunkDecoder
     private Action? _onNull;
     private Utf8IdCache? _cache;
     private StringInterner? _pool;
-    private char[] _pageChars = [];
+    private Utf8ValueInterner? _utf8;
+    private byte[] _fixed = [];
     private IMemoryOwner<byte>? _snappy;
 
     /// <summary>True when this decoder handles the chunk's codec and encodings (checked again per page).</summary>
@@ -85,11 +89,14 @@ internal sealed class ParquetChunkDecoder
     /// <paramref name="intern"/> alone, which then has to return the same id for the same value every time.
     /// <paramref name="pool"/>, when given, must be what <paramref name="intern"/> does for every non-empty value
     /// (<c>pool.GetOrAdd(value)</c>): those values then go to the pool directly, with its slots, entries and
-    /// characters prefetched a few values ahead; empty values still go through <paramref name="intern"/>.
+    /// bytes prefetched a few values ahead; empty values still go through <paramref name="intern"/>.
+    /// <paramref name="utf8"/>, when given, must do what <paramref name="intern"/> does, from the value's bytes:
+    /// values that are valid UTF-8 then skip the decode to UTF-16 (the rest are decoded, U+FFFD for bad sequences).
     /// </remarks>
-    public void DecodeStrings(SafeFileHandle file, ColumnMetaData md, int maxDef, int maxRep, ValueInterner intern, Action? onNull, ColumnSlots output, Utf8IdCache? cache = null, StringInterner? pool = null)
+    public void DecodeStrings(SafeFileHandle file, ColumnMetaData md, int maxDef, int maxRep, ValueInterner intern, Action? onNull, ColumnSlots output, Utf8IdCache? cache = null, StringInterner? pool = null, Utf8ValueInterner? utf8 = null)
     {
         _pool = pool;
+        _utf8 = utf8;
         Produced = false;
         if (md.Type != Parquet.Meta.Type.BYTE_ARRAY) throw new NotSupportedException("not a BYTE_ARRAY column");
         _onNull = onNull;
@@ -107,6 +114,7 @@ internal sealed class ParquetChunkDecoder
         _onNull = null;
         _cache = null;
         _pool = null;
+        _utf8 = null;
         if (md.Type != Parquet.Meta.Type.INT64) throw new NotSupportedException("not an INT64 column");
         Decode(file, md, maxDef, maxRep, output, strings: false, null, scale);
     }
@@ -409,6 +417,9 @@ internal sealed class ParquetChunkDecoder
             _valueHash = new uint[n];
         }
         int present = 0, pos = 0;
+        // A page of short ASCII values (the usual ids, tags, URLs) is ASCII as a whole, length prefixes included:
+        // one vectorised check then stands for a UTF-8 check of every value.
+        bool ascii = _utf8 is not null && System.Text.Ascii.IsValid(data);
         for (int s = 0; s < n; s++)
         {
             if (maxDef != 0 && def[s] != maxDef) continue;
@@ -418,7 +429,7 @@ internal sealed class ParquetChunkDecoder
             if (len < 0 || pos + len > data.Length) throw new InvalidDataException("string value runs past the page");
             _valueStart[present] = pos;
             _valueLength[present] = len;
-            _valueHash[present] = Utf8IdCache.Hash(data.Slice(pos, len));
+            _valueHash[present] = StringInterner.Hash(data.Slice(pos, len));
             present++;
             pos += len;
         }
@@ -441,7 +452,7 @@ internal sealed class ParquetChunkDecoder
             int id = cache.Find(value, hash);
             if (id < 0)
             {
-                id = intern(Utf16(value));
+                id = Miss(value, hash, ascii, intern);
                 cache.Add(value, hash, id);
             }
             ids[s] = id;
@@ -450,14 +461,14 @@ internal sealed class ParquetChunkDecoder
 
     /// <summary>
     /// Plain string values interned straight into <paramref name="pool"/>, prefetched: all values of the page are
-    /// decoded to UTF-16 and hashed first, then each is interned while, a few values ahead, the table slot, the
-    /// arena entry and the characters of later values load in three stages (a pool of millions of ids misses
+    /// located and their UTF-8 bytes hashed first, then each is interned while, a few values ahead, the table slot,
+    /// the entry and the bytes of later values load in three stages (a pool of millions of ids misses
     /// the cache at each of the three; overlapped, the misses cost a fraction). Values are still interned one
     /// at a time in data order, so ids are what a plain loop gives. The caller advances <c>output.Count</c>.
     /// </summary>
     private void PlainPrefetched(ReadOnlySpan<byte> data, int n, int maxDef, ColumnSlots output, ValueInterner intern, StringInterner pool)
     {
-        const int SlotAhead = 12, EntryAhead = 8, CharsAhead = 4;
+        const int SlotAhead = 12, EntryAhead = 8, BytesAhead = 4;
         int start = output.Count;
         var def = output.Def.AsSpan(start, n);
         var ids = output.Ids.AsSpan(start, n);
@@ -467,9 +478,11 @@ internal sealed class ParquetChunkDecoder
             _valueLength = new int[n];
             _valueHash = new uint[n];
         }
-        // UTF-16 never needs more code units than UTF-8 has bytes.
-        if (_pageChars.Length < data.Length) _pageChars = LargeArrays.Allocate<char>(Math.Max(data.Length, (int)Math.Min(int.MaxValue - 64, _pageChars.Length * 3L / 2)));
-        int present = 0, pos = 0, chars = 0;
+        // Values go to the pool as their bytes when valid UTF-8 (nearly always: an ASCII page needs no per-value
+        // check); an invalid one is decoded as Parquet.Net would (U+FFFD), re-encoded into _fixed and marked by a
+        // negative start, so every value is hashed and prefetched the same way.
+        bool ascii = System.Text.Ascii.IsValid(data);
+        int present = 0, pos = 0, fixedUsed = 0;
         for (int s = 0; s < n; s++)
         {
             if (maxDef != 0 && def[s] != maxDef) continue;
@@ -478,17 +491,26 @@ internal sealed class ParquetChunkDecoder
             pos += 4;
             if (len < 0 || pos + len > data.Length) throw new InvalidDataException("string value runs past the page");
             var value = data.Slice(pos, len);
-            var target = _pageChars.AsSpan(chars);
-            if (System.Text.Ascii.ToUtf16(value, target, out int written) != System.Buffers.OperationStatus.Done)
-                written = System.Text.Encoding.UTF8.GetChars(value, target);
-            _valueStart[present] = chars;
-            _valueLength[present] = written;
-            _valueHash[present] = StringInterner.Hash(_pageChars.AsSpan(chars, written));
+            if (ascii || System.Text.Unicode.Utf8.IsValid(value))
+            {
+                _valueStart[present] = pos;
+                _valueLength[present] = len;
+                _valueHash[present] = StringInterner.Hash(value);
+            }
+            else
+            {
+                var chars = Utf16(value);
+                int need = fixedUsed + chars.Length * 3;
+                if (_fixed.Length < need) Array.Resize(ref _fixed, Math.Max(need, _fixed.Length * 2));
+                int written = StringInterner.Encode(chars, _fixed.AsSpan(fixedUsed));
+                _valueStart[present] = ~fixedUsed;
+                _valueLength[present] = written;
+                _valueHash[present] = StringInterner.Hash(_fixed.AsSpan(fixedUsed, written));
+                fixedUsed += written;
+            }
             present++;
-            chars += written;
             pos += len;
         }
-        var text = _pageChars.AsSpan(0, chars);
         var hashes = _valueHash;
         for (int k = 0; k < Math.Min(SlotAhead, present); k++) pool.PrefetchSlot(hashes[k]);
         int v = 0;
@@ -502,20 +524,29 @@ internal sealed class ParquetChunkDecoder
             }
             if (v + SlotAhead < present) pool.PrefetchSlot(hashes[v + SlotAhead]);
             if (v + EntryAhead < present) pool.PrefetchEntry(hashes[v + EntryAhead]);
-            if (v + CharsAhead < present) pool.PrefetchChars(hashes[v + CharsAhead]);
-            var value = text.Slice(_valueStart[v], _valueLength[v]);
-            ids[s] = value.IsEmpty ? intern(value) : pool.GetOrAdd(value, hashes[v], out _);
+            if (v + BytesAhead < present) pool.PrefetchBytes(hashes[v + BytesAhead]);
+            int at = _valueStart[v];
+            var value = at >= 0 ? data.Slice(at, _valueLength[v]) : _fixed.AsSpan(~at, _valueLength[v]);
+            ids[s] = value.IsEmpty ? intern(ReadOnlySpan<char>.Empty) : pool.GetOrAddUtf8(value, hashes[v], out _);
             v++;
         }
+    }
+
+    /// <summary>A value the cache did not know: to the UTF-8 interner when there is one and the bytes are valid, else decoded.</summary>
+    private int Miss(ReadOnlySpan<byte> utf8, uint hash, bool valid, ValueInterner intern)
+    {
+        if (_utf8 is not null && (valid || System.Text.Unicode.Utf8.IsValid(utf8))) return _utf8(utf8, hash);
+        return intern(Utf16(utf8));
     }
 
     private int Intern(ReadOnlySpan<byte> utf8, ValueInterner intern)
     {
         var cache = _cache;
-        if (cache is null) return intern(Utf16(utf8));
-        int id = cache.Find(utf8, out uint hash);
+        if (cache is null) return _utf8 is null ? intern(Utf16(utf8)) : Miss(utf8, StringInterner.Hash(utf8), false, intern);
+        uint hash = StringInterner.Hash(utf8);
+        int id = cache.Find(utf8, hash);
         if (id >= 0) return id;
-        id = intern(Utf16(utf8));
+        id = Miss(utf8, hash, false, intern);
         cache.Add(utf8, hash, id);
         return id;
     }

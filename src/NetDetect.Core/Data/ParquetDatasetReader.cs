@@ -88,7 +88,7 @@ public static class ParquetDatasetReader
             DomainsProvided = posts.Columns.ContainsKey("domains"),
         };
         foreach (var (name, list) in ListColumns)
-            if (posts.Columns.ContainsKey(name)) builder.EnsureListValueCapacity(list, (int)Math.Min(int.MaxValue, posts.ValueSlots(name)));
+            if (posts.Columns.ContainsKey(name)) builder.EnsureListValueCapacity(list, (int)Math.Min(int.MaxValue, posts.PresentValues(name)));
 
         int parallelism = options.EffectiveParallelism;
         await RunJobsAsync(accounts, AccountJobs(accounts, builder, progress), parallelism, problems, ct);
@@ -147,6 +147,22 @@ public static class ParquetDatasetReader
         {
             long total = 0;
             for (int g = 0; g < RowGroupCount; g++) total += Chunk(column, g)?.NumValues ?? RowCount[g];
+            return total;
+        }
+
+        /// <summary>Present (non-null) values of a column over all row groups, from the chunk statistics where every chunk
+        /// has a null count, else the value slots (an upper bound).</summary>
+        /// <remarks>Sizes the list value arrays exactly, so finishing a list column need not copy its values into a
+        /// shorter array (hundreds of MB for 10 million posts). Only a capacity: wrong statistics cost a resize, never a result.</remarks>
+        public long PresentValues(string column)
+        {
+            long total = 0;
+            for (int g = 0; g < RowGroupCount; g++)
+            {
+                var md = Chunk(column, g);
+                if (md?.Statistics?.NullCount is not { } nulls || nulls < 0 || nulls > md.NumValues) return ValueSlots(column);
+                total += md.NumValues - nulls;
+            }
             return total;
         }
 
@@ -366,7 +382,8 @@ public static class ParquetDatasetReader
         new(column, f.Cost(column), async (job, g) =>
         {
             int n = f.RowCount[g];
-            if (f.Columns.ContainsKey(column) && await ReadStringsAsync(job, column, g, v => v.IsEmpty ? -2 : pool.GetOrAdd(v), null, pool: pool))
+            if (f.Columns.ContainsKey(column) && await ReadStringsAsync(job, column, g, v => v.IsEmpty ? -2 : pool.GetOrAdd(v), null, pool: pool,
+                    utf8: (u, h) => u.IsEmpty ? -2 : pool.GetOrAddUtf8(u, h, out _)))
             {
                 var ids = job.Slots.Ids;
                 for (int r = 0; r < n; r++)
@@ -428,7 +445,8 @@ public static class ParquetDatasetReader
             new("account_id+created_at", f.Cost("account_id") + f.Cost("created_at"), async (job, g) =>
             {
                 int n = f.RowCount[g];
-                if (f.Columns.ContainsKey("account_id") && await ReadStringsAsync(job, "account_id", g, v => v.IsEmpty ? -2 : b.InternAuthorId(v), null, job.Cache(b.AccountIdPool)))
+                if (f.Columns.ContainsKey("account_id") && await ReadStringsAsync(job, "account_id", g, v => v.IsEmpty ? -2 : b.InternAuthorId(v), null, job.Cache(b.AccountIdPool),
+                        utf8: (u, h) => u.IsEmpty ? -2 : b.InternAuthorIdUtf8(u, h)))
                 {
                     var ids = job.Slots.Ids;
                     for (int r = 0; r < n; r++)
@@ -488,7 +506,7 @@ public static class ParquetDatasetReader
     {
         int n = job.File.RowCount[g];
         if (!job.File.Columns.ContainsKey(name) || !await ReadStringsAsync(job, name, g, v => v.IsEmpty ? -1 : pool.GetOrAdd(v), null,
-                cache ? job.Cache(pool) : null, cache ? null : pool))
+                cache ? job.Cache(pool) : null, cache ? null : pool, (u, h) => u.IsEmpty ? -1 : pool.GetOrAddUtf8(u, h, out _)))
         {
             for (int r = 0; r < n; r++) target.Add(-1);
             return;
@@ -501,7 +519,8 @@ public static class ParquetDatasetReader
     {
         int n = job.File.RowCount[g];
         var dict = b.ListDictionary(list);
-        if (!job.File.Columns.ContainsKey(name) || !await ReadStringsAsync(job, name, g, v => dict.GetOrAdd(v), null, job.Cache(dict)))
+        if (!job.File.Columns.ContainsKey(name) || !await ReadStringsAsync(job, name, g, v => dict.GetOrAdd(v), null, job.Cache(dict),
+                utf8: (u, h) => dict.GetOrAddUtf8(u, h, out _)))
         {
             for (int r = 0; r < n; r++) b.EndListRow(list);
             return;
@@ -534,8 +553,9 @@ public static class ParquetDatasetReader
 
     /// <summary>Decodes column <paramref name="name"/> of row group <paramref name="g"/> into <c>job.Slots</c>; false (with the problem recorded) when it cannot.</summary>
     /// <remarks><paramref name="cache"/> only for interners that give a value the same id every time (see <see cref="Utf8IdCache"/>);
-    /// <paramref name="pool"/> only where <paramref name="intern"/> is <c>pool.GetOrAdd</c> for every non-empty value (see <see cref="ParquetChunkDecoder.DecodeStrings"/>).</remarks>
-    private static async Task<bool> ReadStringsAsync(Job job, string name, int g, ValueInterner intern, Action? onNull, Utf8IdCache? cache = null, StringInterner? pool = null)
+    /// <paramref name="pool"/> only where <paramref name="intern"/> is <c>pool.GetOrAdd</c> for every non-empty value; <paramref name="utf8"/> only where it
+    /// interns exactly as <paramref name="intern"/> does, from UTF-8 (see <see cref="ParquetChunkDecoder.DecodeStrings"/>).</remarks>
+    private static async Task<bool> ReadStringsAsync(Job job, string name, int g, ValueInterner intern, Action? onNull, Utf8IdCache? cache = null, StringInterner? pool = null, Utf8ValueInterner? utf8 = null)
     {
         var f = job.File;
         var field = f.Columns[name];
@@ -545,7 +565,7 @@ public static class ParquetDatasetReader
         {
             try
             {
-                job.Decoder.DecodeStrings(f.Handle, md, field.MaxDefinitionLevel, field.MaxRepetitionLevel, intern, onNull, job.Slots, cache, pool);
+                job.Decoder.DecodeStrings(f.Handle, md, field.MaxDefinitionLevel, field.MaxRepetitionLevel, intern, onNull, job.Slots, cache, pool, utf8);
                 return CheckCount(job, name, g, field);
             }
             catch (NotSupportedException) when (!job.Decoder.Produced)

@@ -34,8 +34,6 @@ internal sealed class Utf8IdCache
     private int _count;
     private byte[] _bytes = new byte[16 << 10];
     private int _used;
-    // A per-process seed keeps crafted inputs from colliding on purpose; results never depend on hash values.
-    private static readonly ulong Seed = (ulong)Random.Shared.NextInt64() | 1;
 
     /// <summary>The cached id of <paramref name="utf8"/> or -1 (<paramref name="hash"/> is then what <see cref="Add"/> needs).</summary>
     public int Find(ReadOnlySpan<byte> utf8, out uint hash)
@@ -111,23 +109,6 @@ internal sealed class Utf8IdCache
         }
     }
 
-    /// <summary>A fast hash of a short byte string (one multiply per 8 bytes, then a 64-bit finaliser).</summary>
-    public static uint Hash(ReadOnlySpan<byte> bytes)
-    {
-        const ulong K = 0x9E3779B97F4A7C15;
-        ulong h = Seed ^ ((ulong)bytes.Length * K);
-        int i = 0;
-        for (; i + 8 <= bytes.Length; i += 8)
-            h = BitOperations.RotateLeft((h ^ BinaryPrimitives.ReadUInt64LittleEndian(bytes[i..])) * K, 29);
-        if (i < bytes.Length)
-        {
-            ulong tail = 0;
-            for (int k = bytes.Length - 1; k >= i; k--) tail = (tail << 8) | bytes[k];
-            h = (h ^ tail) * K;
-        }
-        h ^= h >> 33;
-        h *= 0xFF51AFD7ED558CCD;
-        h ^= h >> 33;
-        return (uint)h;
-    }
+    /// <summary>The hash of <paramref name="bytes"/>: the interners' own (<see cref="StringInterner.Hash"/>), so a miss hands it on.</summary>
+    public static uint Hash(ReadOnlySpan<byte> bytes) => StringInterner.Hash(bytes);
 }
