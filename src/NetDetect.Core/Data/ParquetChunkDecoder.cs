@@ -47,8 +47,9 @@ internal sealed class ColumnSlots
 /// </summary>
 /// <remarks>
 /// Parquet.Net materialises one <c>char[]</c> per string value, which caps ingest near two million strings a
-/// second; a post has about ten. This decoder reads the chunk's bytes once, decodes UTF-8 into one scratch
-/// buffer and interns straight from it, and interns each dictionary entry once (lazily, in data order, so
+/// second; a post has about ten. This decoder reads the chunk's bytes once and interns each value straight from
+/// its UTF-8 bytes (the interners keep UTF-8; only arena columns such as text are decoded to UTF-16), and
+/// interns each dictionary entry once (lazily, in data order, so
 /// ids are assigned in first-seen order exactly as with plain pages). Anything it does not support throws
 /// <see cref="NotSupportedException"/> before producing output that differs, and the reader falls back to
 /// Parquet.Net for that chunk.
@@ -66,7 +67,6 @@ internal sealed class ParquetChunkDecoder
     private int _dictCount;
     private ZstdSharp.Decompressor? _zstd;
     private Action? _onNull;
-    private Utf8IdCache? _cache;
     private StringInterner? _pool;
     private Utf8ValueInterner? _utf8;
     private byte[] _fixed = [];
@@ -85,22 +85,19 @@ internal sealed class ParquetChunkDecoder
     /// <summary>Decodes a BYTE_ARRAY chunk into <paramref name="output"/>, interning every present value.</summary>
     /// <remarks><paramref name="onNull"/>, when given, is called for each null slot in order, between the interning calls.</remarks>
     /// <remarks>
-    /// <paramref name="cache"/>, when given, answers repeated values from their raw bytes; it must belong to
-    /// <paramref name="intern"/> alone, which then has to return the same id for the same value every time.
     /// <paramref name="pool"/>, when given, must be what <paramref name="intern"/> does for every non-empty value
     /// (<c>pool.GetOrAdd(value)</c>): those values then go to the pool directly, with its slots, entries and
     /// bytes prefetched a few values ahead; empty values still go through <paramref name="intern"/>.
     /// <paramref name="utf8"/>, when given, must do what <paramref name="intern"/> does, from the value's bytes:
     /// values that are valid UTF-8 then skip the decode to UTF-16 (the rest are decoded, U+FFFD for bad sequences).
     /// </remarks>
-    public void DecodeStrings(SafeFileHandle file, ColumnMetaData md, int maxDef, int maxRep, ValueInterner intern, Action? onNull, ColumnSlots output, Utf8IdCache? cache = null, StringInterner? pool = null, Utf8ValueInterner? utf8 = null)
+    public void DecodeStrings(SafeFileHandle file, ColumnMetaData md, int maxDef, int maxRep, ValueInterner intern, Action? onNull, ColumnSlots output, StringInterner? pool = null, Utf8ValueInterner? utf8 = null)
     {
         _pool = pool;
         _utf8 = utf8;
         Produced = false;
         if (md.Type != Parquet.Meta.Type.BYTE_ARRAY) throw new NotSupportedException("not a BYTE_ARRAY column");
         _onNull = onNull;
-        _cache = cache;
         Decode(file, md, maxDef, maxRep, output, strings: true, intern, 1);
     }
 
@@ -112,7 +109,6 @@ internal sealed class ParquetChunkDecoder
     {
         Produced = false;
         _onNull = null;
-        _cache = null;
         _pool = null;
         _utf8 = null;
         if (md.Type != Parquet.Meta.Type.INT64) throw new NotSupportedException("not an INT64 column");
@@ -339,11 +335,7 @@ internal sealed class ParquetChunkDecoder
 
         int v = 0, pos = 0;
         Produced |= n > 0;
-        if (strings && !dictionary && _cache is not null)
-        {
-            PlainCached(data, n, maxDef, output, intern!);
-        }
-        else if (strings && !dictionary && _pool is not null)
+        if (strings && !dictionary && _pool is not null)
         {
             PlainPrefetched(data, n, maxDef, output, intern!, _pool);
         }
@@ -398,68 +390,6 @@ internal sealed class ParquetChunkDecoder
     private uint[] _valueHash = [];
 
     /// <summary>
-    /// Plain string values through the raw-value cache, as a pipeline: all values of the page are located and
-    /// hashed first (sequential work), then each lookup runs while the slots of the values a few places ahead
-    /// are being loaded, so the cache misses of neighbouring lookups overlap instead of queueing one by one.
-    /// Values are still interned one at a time in data order, so ids are what a plain loop would give.
-    /// The caller advances <c>output.Count</c>.
-    /// </summary>
-    private void PlainCached(ReadOnlySpan<byte> data, int n, int maxDef, ColumnSlots output, ValueInterner intern)
-    {
-        const int SlotAhead = 8, ValueAhead = 4;
-        int start = output.Count;
-        var def = output.Def.AsSpan(start, n);
-        var ids = output.Ids.AsSpan(start, n);
-        if (_valueStart.Length < n)
-        {
-            _valueStart = new int[n];
-            _valueLength = new int[n];
-            _valueHash = new uint[n];
-        }
-        int present = 0, pos = 0;
-        // A page of short ASCII values (the usual ids, tags, URLs) is ASCII as a whole, length prefixes included:
-        // one vectorised check then stands for a UTF-8 check of every value.
-        bool ascii = _utf8 is not null && System.Text.Ascii.IsValid(data);
-        for (int s = 0; s < n; s++)
-        {
-            if (maxDef != 0 && def[s] != maxDef) continue;
-            if (pos + 4 > data.Length) throw new InvalidDataException("string value runs past the page");
-            int len = BinaryPrimitives.ReadInt32LittleEndian(data.Slice(pos));
-            pos += 4;
-            if (len < 0 || pos + len > data.Length) throw new InvalidDataException("string value runs past the page");
-            _valueStart[present] = pos;
-            _valueLength[present] = len;
-            _valueHash[present] = StringInterner.Hash(data.Slice(pos, len));
-            present++;
-            pos += len;
-        }
-        var cache = _cache!;
-        for (int k = 0; k < Math.Min(SlotAhead, present); k++) cache.PrefetchSlot(_valueHash[k]);
-        for (int k = 0; k < Math.Min(ValueAhead, present); k++) cache.PrefetchValue(_valueHash[k]);
-        int v = 0;
-        for (int s = 0; s < n; s++)
-        {
-            if (maxDef != 0 && def[s] != maxDef)
-            {
-                ids[s] = -1;
-                _onNull?.Invoke();
-                continue;
-            }
-            if (v + SlotAhead < present) cache.PrefetchSlot(_valueHash[v + SlotAhead]);
-            if (v + ValueAhead < present) cache.PrefetchValue(_valueHash[v + ValueAhead]);
-            var value = data.Slice(_valueStart[v], _valueLength[v]);
-            uint hash = _valueHash[v++];
-            int id = cache.Find(value, hash);
-            if (id < 0)
-            {
-                id = Miss(value, hash, ascii, intern);
-                cache.Add(value, hash, id);
-            }
-            ids[s] = id;
-        }
-    }
-
-    /// <summary>
     /// Plain string values interned straight into <paramref name="pool"/>, prefetched: all values of the page are
     /// located and their UTF-8 bytes hashed first, then each is interned while, a few values ahead, the table slot,
     /// the entry and the bytes of later values load in three stages (a pool of millions of ids misses
@@ -512,6 +442,7 @@ internal sealed class ParquetChunkDecoder
             pos += len;
         }
         var hashes = _valueHash;
+        var utf8 = _utf8;
         for (int k = 0; k < Math.Min(SlotAhead, present); k++) pool.PrefetchSlot(hashes[k]);
         int v = 0;
         for (int s = 0; s < n; s++)
@@ -527,28 +458,17 @@ internal sealed class ParquetChunkDecoder
             if (v + BytesAhead < present) pool.PrefetchBytes(hashes[v + BytesAhead]);
             int at = _valueStart[v];
             var value = at >= 0 ? data.Slice(at, _valueLength[v]) : _fixed.AsSpan(~at, _valueLength[v]);
-            ids[s] = value.IsEmpty ? intern(ReadOnlySpan<char>.Empty) : pool.GetOrAddUtf8(value, hashes[v], out _);
+            ids[s] = value.IsEmpty ? intern(ReadOnlySpan<char>.Empty) : utf8 is not null ? utf8(value, hashes[v]) : pool.GetOrAddUtf8(value, hashes[v], out _);
             v++;
         }
     }
 
-    /// <summary>A value the cache did not know: to the UTF-8 interner when there is one and the bytes are valid, else decoded.</summary>
-    private int Miss(ReadOnlySpan<byte> utf8, uint hash, bool valid, ValueInterner intern)
-    {
-        if (_utf8 is not null && (valid || System.Text.Unicode.Utf8.IsValid(utf8))) return _utf8(utf8, hash);
-        return intern(Utf16(utf8));
-    }
 
+    /// <summary>One value: to the UTF-8 interner when there is one and the bytes are valid, else decoded to UTF-16.</summary>
     private int Intern(ReadOnlySpan<byte> utf8, ValueInterner intern)
     {
-        var cache = _cache;
-        if (cache is null) return _utf8 is null ? intern(Utf16(utf8)) : Miss(utf8, StringInterner.Hash(utf8), false, intern);
-        uint hash = StringInterner.Hash(utf8);
-        int id = cache.Find(utf8, hash);
-        if (id >= 0) return id;
-        id = Miss(utf8, hash, false, intern);
-        cache.Add(utf8, hash, id);
-        return id;
+        if (_utf8 is not null && System.Text.Unicode.Utf8.IsValid(utf8)) return _utf8(utf8, StringInterner.Hash(utf8));
+        return intern(Utf16(utf8));
     }
 
     private ReadOnlySpan<char> Utf16(ReadOnlySpan<byte> utf8)

@@ -27,8 +27,8 @@ public sealed record DatasetReadOptions
 /// <remarks>
 /// Columns are independent jobs: each walks the row groups in file order and appends to its own part of the
 /// <see cref="DatasetBuilder"/>, so jobs run in parallel while every id stays what a single thread would
-/// give. Strings and timestamps go through <see cref="ParquetChunkDecoder"/> (one UTF-8 decode and one
-/// intern per value, dictionary entries once); chunks it cannot handle fall back to Parquet.Net.
+/// give. Strings and timestamps go through <see cref="ParquetChunkDecoder"/> (interned ids straight from the
+/// file's UTF-8 bytes, dictionary entries once); chunks it cannot handle fall back to Parquet.Net.
 /// </remarks>
 public static class ParquetDatasetReader
 {
@@ -299,15 +299,6 @@ public static class ParquetDatasetReader
         /// <summary>Next dense id a first-seen value gets (for duplicate checks in id columns).</summary>
         public int Next;
 
-        private readonly Dictionary<object, Utf8IdCache> _caches = new(ReferenceEqualityComparer.Instance);
-
-        /// <summary>This job's raw-value cache for <paramref name="pool"/> (each pool is filled by one job only).</summary>
-        public Utf8IdCache Cache(object pool)
-        {
-            if (!_caches.TryGetValue(pool, out var cache)) _caches[pool] = cache = new Utf8IdCache();
-            return cache;
-        }
-
         public async Task<ParquetReader> FallbackAsync(CancellationToken ct)
         {
             if (_fallback is not null) return _fallback;
@@ -382,7 +373,7 @@ public static class ParquetDatasetReader
         new(column, f.Cost(column), async (job, g) =>
         {
             int n = f.RowCount[g];
-            if (f.Columns.ContainsKey(column) && await ReadStringsAsync(job, column, g, v => v.IsEmpty ? -2 : pool.GetOrAdd(v), null, pool: pool,
+            if (f.Columns.ContainsKey(column) && await ReadStringsAsync(job, column, g, v => v.IsEmpty ? -2 : pool.GetOrAdd(v), null, pool,
                     utf8: (u, h) => u.IsEmpty ? -2 : pool.GetOrAddUtf8(u, h, out _)))
             {
                 var ids = job.Slots.Ids;
@@ -445,7 +436,7 @@ public static class ParquetDatasetReader
             new("account_id+created_at", f.Cost("account_id") + f.Cost("created_at"), async (job, g) =>
             {
                 int n = f.RowCount[g];
-                if (f.Columns.ContainsKey("account_id") && await ReadStringsAsync(job, "account_id", g, v => v.IsEmpty ? -2 : b.InternAuthorId(v), null, job.Cache(b.AccountIdPool),
+                if (f.Columns.ContainsKey("account_id") && await ReadStringsAsync(job, "account_id", g, v => v.IsEmpty ? -2 : b.InternAuthorId(v), null, b.AccountIdPool,
                         utf8: (u, h) => u.IsEmpty ? -2 : b.InternAuthorIdUtf8(u, h)))
                 {
                     var ids = job.Slots.Ids;
@@ -475,10 +466,9 @@ public static class ParquetDatasetReader
             // Columns sharing one interner stay in one job, in a fixed order, so their ids never depend on timing.
             new("post references", f.Cost("repost_of_post_id") + f.Cost("reply_to_post_id") + f.Cost("quote_of_post_id"), async (job, g) =>
             {
-                // Post ids mostly differ from row to row: prefetching the interner beats a raw-value cache.
-                await InternedColumnAsync(job, "repost_of_post_id", g, b.PostRefPool, b.RepostOfPostColumn, cache: false);
-                await InternedColumnAsync(job, "reply_to_post_id", g, b.PostRefPool, b.ReplyToPostColumn, cache: false);
-                await InternedColumnAsync(job, "quote_of_post_id", g, b.PostRefPool, b.QuoteOfPostColumn, cache: false);
+                await InternedColumnAsync(job, "repost_of_post_id", g, b.PostRefPool, b.RepostOfPostColumn);
+                await InternedColumnAsync(job, "reply_to_post_id", g, b.PostRefPool, b.ReplyToPostColumn);
+                await InternedColumnAsync(job, "quote_of_post_id", g, b.PostRefPool, b.QuoteOfPostColumn);
             }),
             new("account references", f.Cost("repost_of_account_id") + f.Cost("reply_to_account_id"), async (job, g) =>
             {
@@ -502,11 +492,11 @@ public static class ParquetDatasetReader
         }
     }
 
-    private static async Task InternedColumnAsync(Job job, string name, int g, StringInterner pool, GrowArray<int> target, bool cache = true)
+    private static async Task InternedColumnAsync(Job job, string name, int g, StringInterner pool, GrowArray<int> target)
     {
         int n = job.File.RowCount[g];
         if (!job.File.Columns.ContainsKey(name) || !await ReadStringsAsync(job, name, g, v => v.IsEmpty ? -1 : pool.GetOrAdd(v), null,
-                cache ? job.Cache(pool) : null, cache ? null : pool, (u, h) => u.IsEmpty ? -1 : pool.GetOrAddUtf8(u, h, out _)))
+                pool, (u, h) => u.IsEmpty ? -1 : pool.GetOrAddUtf8(u, h, out _)))
         {
             for (int r = 0; r < n; r++) target.Add(-1);
             return;
@@ -519,7 +509,7 @@ public static class ParquetDatasetReader
     {
         int n = job.File.RowCount[g];
         var dict = b.ListDictionary(list);
-        if (!job.File.Columns.ContainsKey(name) || !await ReadStringsAsync(job, name, g, v => dict.GetOrAdd(v), null, job.Cache(dict),
+        if (!job.File.Columns.ContainsKey(name) || !await ReadStringsAsync(job, name, g, v => dict.GetOrAdd(v), null, dict,
                 utf8: (u, h) => dict.GetOrAddUtf8(u, h, out _)))
         {
             for (int r = 0; r < n; r++) b.EndListRow(list);
@@ -552,10 +542,9 @@ public static class ParquetDatasetReader
     // ---- decoding one column chunk ----
 
     /// <summary>Decodes column <paramref name="name"/> of row group <paramref name="g"/> into <c>job.Slots</c>; false (with the problem recorded) when it cannot.</summary>
-    /// <remarks><paramref name="cache"/> only for interners that give a value the same id every time (see <see cref="Utf8IdCache"/>);
-    /// <paramref name="pool"/> only where <paramref name="intern"/> is <c>pool.GetOrAdd</c> for every non-empty value; <paramref name="utf8"/> only where it
+    /// <remarks><paramref name="pool"/> only where <paramref name="intern"/> is <c>pool.GetOrAdd</c> for every non-empty value; <paramref name="utf8"/> only where it
     /// interns exactly as <paramref name="intern"/> does, from UTF-8 (see <see cref="ParquetChunkDecoder.DecodeStrings"/>).</remarks>
-    private static async Task<bool> ReadStringsAsync(Job job, string name, int g, ValueInterner intern, Action? onNull, Utf8IdCache? cache = null, StringInterner? pool = null, Utf8ValueInterner? utf8 = null)
+    private static async Task<bool> ReadStringsAsync(Job job, string name, int g, ValueInterner intern, Action? onNull, StringInterner? pool = null, Utf8ValueInterner? utf8 = null)
     {
         var f = job.File;
         var field = f.Columns[name];
@@ -565,7 +554,7 @@ public static class ParquetDatasetReader
         {
             try
             {
-                job.Decoder.DecodeStrings(f.Handle, md, field.MaxDefinitionLevel, field.MaxRepetitionLevel, intern, onNull, job.Slots, cache, pool, utf8);
+                job.Decoder.DecodeStrings(f.Handle, md, field.MaxDefinitionLevel, field.MaxRepetitionLevel, intern, onNull, job.Slots, pool, utf8);
                 return CheckCount(job, name, g, field);
             }
             catch (NotSupportedException) when (!job.Decoder.Produced)
