@@ -62,4 +62,10 @@ public sealed partial class DatasetBuilder
 
     internal StringInterner ListDictionary(PostList list) => _lists[(int)list].Dictionary;
     internal void AppendListId(PostList list, int id) => _lists[(int)list].AddId(id);
+
+    /// <summary>The value ids of a list column (CSR values), for bulk appends by the reader.</summary>
+    internal GrowArray<int> ListValues(PostList list) => _lists[(int)list].Values;
+
+    /// <summary>The row end offsets of a list column (CSR offsets after the leading 0), for bulk appends by the reader.</summary>
+    internal GrowArray<int> ListOffsets(PostList list) => _lists[(int)list].Offsets;
 }

@@ -324,6 +324,10 @@ public sealed partial class DatasetBuilder
 
         public StringInterner Dictionary => _dict;
 
+        public GrowArray<int> Values => _values;
+
+        public GrowArray<int> Offsets => _offsets;
+
         public void AddId(int id) => _values.Add(id);
 
         public void EnsureRowCapacity(int rows) => _offsets.EnsureCapacity(rows + 1);

@@ -26,6 +26,31 @@ internal sealed class GrowArray<T>(int capacity = 16) where T : unmanaged
         _items[Count++] = item;
     }
 
+    /// <summary>Appends <paramref name="items"/> in one copy.</summary>
+    public void AddRange(ReadOnlySpan<T> items)
+    {
+        if (Count + items.Length > _items.Length) LargeArrays.Resize(ref _items, Math.Max(Count + items.Length, _items.Length * 2), Count);
+        items.CopyTo(_items.AsSpan(Count));
+        Count += items.Length;
+    }
+
+    /// <summary>Appends <paramref name="count"/> elements and returns them, for the caller to fill.</summary>
+    public Span<T> Append(int count)
+    {
+        if (Count + count > _items.Length) LargeArrays.Resize(ref _items, Math.Max(Count + count, _items.Length * 2), Count);
+        var span = _items.AsSpan(Count, count);
+        Count += count;
+        return span;
+    }
+
+    /// <summary>Appends <paramref name="count"/> copies of <paramref name="item"/>.</summary>
+    public void AddRepeated(T item, int count)
+    {
+        if (Count + count > _items.Length) LargeArrays.Resize(ref _items, Math.Max(Count + count, _items.Length * 2), Count);
+        _items.AsSpan(Count, count).Fill(item);
+        Count += count;
+    }
+
     public ref T this[int index] => ref _items[index];
 
     public Span<T> AsSpan() => _items.AsSpan(0, Count);

@@ -409,7 +409,7 @@ public static class ParquetDatasetReader
                 int n = f.RowCount[g];
                 if (!f.Columns.ContainsKey(name) || !await ReadLongsAsync(job, name, g))
                 {
-                    for (int r = 0; r < n; r++) target.Add(none);
+                    target.AddRepeated(none, n);
                     return;
                 }
                 var values = job.Slots.Longs;
@@ -448,13 +448,11 @@ public static class ParquetDatasetReader
                 }
                 if (f.Columns.ContainsKey("created_at") && await ReadLongsAsync(job, "created_at", g))
                 {
-                    var times = job.Slots.Longs;
-                    var target = b.PostTime;
-                    for (int r = 0; r < n; r++)
-                    {
-                        if (times[r] == Time.Null) job.Error("created_at", g, f.RowBase[g] + r + 1, "created_at is null");
-                        target.Add(times[r]);
-                    }
+                    var times = job.Slots.Longs.AsSpan(0, n);
+                    b.PostTime.AddRange(times);
+                    if (times.Contains(Time.Null))
+                        for (int r = 0; r < n; r++)
+                            if (times[r] == Time.Null) job.Error("created_at", g, f.RowBase[g] + r + 1, "created_at is null");
                 }
             }),
             new("text", f.Cost("text"), (job, g) => ArenaColumnAsync(job, "text", g, b.PostText)),
@@ -498,11 +496,10 @@ public static class ParquetDatasetReader
         if (!job.File.Columns.ContainsKey(name) || !await ReadStringsAsync(job, name, g, v => v.IsEmpty ? -1 : pool.GetOrAdd(v), null,
                 pool, (u, h) => u.IsEmpty ? -1 : pool.GetOrAddUtf8(u, h, out _)))
         {
-            for (int r = 0; r < n; r++) target.Add(-1);
+            target.AddRepeated(-1, n);
             return;
         }
-        var ids = job.Slots.Ids;
-        for (int r = 0; r < n; r++) target.Add(ids[r]);
+        target.AddRange(job.Slots.Ids.AsSpan(0, n));
     }
 
     private static async Task ListColumnAsync(Job job, string name, PostList list, int g, DatasetBuilder b)
@@ -512,22 +509,44 @@ public static class ParquetDatasetReader
         if (!job.File.Columns.ContainsKey(name) || !await ReadStringsAsync(job, name, g, v => dict.GetOrAdd(v), null, dict,
                 utf8: (u, h) => dict.GetOrAddUtf8(u, h, out _)))
         {
-            for (int r = 0; r < n; r++) b.EndListRow(list);
+            b.ListOffsets(list).AddRepeated(b.ListValues(list).Count, n);
             return;
         }
         var slots = job.Slots;
         int maxDef = job.File.Columns[name].MaxDefinitionLevel;
-        int rows = 0;
-        for (int s = 0; s < slots.Count; s++)
+        int count = slots.Count;
+        var rep = slots.Rep.AsSpan(0, count);
+        var def = slots.Def.AsSpan(0, count);
+        var ids = slots.Ids.AsSpan(0, count);
+        // A row starts at every slot with repetition level 0 (and at the first slot, whatever its level).
+        int rows = count == 0 ? 0 : 1 + rep[1..].Count(0);
+        if (rows == n)
         {
-            if (slots.Rep[s] == 0 && s > 0)
+            // The usual case, straight into the CSR arrays: each row's end offset and its present values.
+            var values = b.ListValues(list);
+            int first = values.Count;
+            var outValues = values.Append(def.Count(maxDef));
+            var ends = b.ListOffsets(list).Append(n);
+            int v = 0, row = 0;
+            for (int s = 0; s < count; s++)
+            {
+                if (rep[s] == 0 && s > 0) ends[row++] = first + v;
+                if (def[s] == maxDef) outValues[v++] = ids[s];
+            }
+            if (count > 0) ends[row] = first + v;
+            return;
+        }
+        rows = 0;
+        for (int s = 0; s < count; s++)
+        {
+            if (rep[s] == 0 && s > 0)
             {
                 b.EndListRow(list);
                 rows++;
             }
-            if (slots.Def[s] == maxDef) b.AppendListId(list, slots.Ids[s]);
+            if (def[s] == maxDef) b.AppendListId(list, ids[s]);
         }
-        if (slots.Count > 0)
+        if (count > 0)
         {
             b.EndListRow(list);
             rows++;
