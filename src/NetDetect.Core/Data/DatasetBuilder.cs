@@ -48,6 +48,8 @@ public sealed partial class DatasetBuilder
         _inAccountsFile = new GrowArray<bool>(accountCapacity);
 
         _postIds = new StringInterner(postCapacity);
+        // Post ids usually come sorted by time, which for snowflake ids is ascending order: no table until they are not.
+        _postIds.UseOrderedMode();
         _author = new GrowArray<int>(postCapacity);
         _time = new GrowArray<long>(postCapacity);
         _text = new StringArena(postCapacity);

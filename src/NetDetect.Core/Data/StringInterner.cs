@@ -26,6 +26,12 @@ public sealed class StringInterner
     // one cache line and only a matching hash reads the bytes: one miss per lookup in big tables.
     private ulong[] _table;
     private int _mask;
+    // Ordered mode (see UseOrderedMode): every value so far was greater than the one before, so none repeats
+    // and the table is not built until a value breaks the order or a lookup needs it. Volatile: a lookup from
+    // another thread must see the table before it sees the mode end.
+    private volatile bool _ordered;
+    private int _capacity;
+    private readonly object _buildLock = new();
     // One 12-byte record per id (chunk, offset, length): a lookup that hits costs one miss for it, one for the bytes.
     private Entry[] _entries;
     private byte[][] _chunks = new byte[4][];
@@ -45,6 +51,7 @@ public sealed class StringInterner
     {
         capacity = Math.Max(capacity, 4);
         _entries = LargeArrays.Allocate<Entry>(capacity);
+        _capacity = capacity;
         int size = TableSize(capacity);
         _table = LargeArrays.Allocate<ulong>(size);
         _mask = size - 1;
@@ -55,8 +62,52 @@ public sealed class StringInterner
     public void EnsureCapacity(int capacity)
     {
         if (capacity > _entries.Length) LargeArrays.Resize(ref _entries, capacity, Count);
+        _capacity = Math.Max(_capacity, capacity);
+        if (_ordered) return;
         if ((long)capacity * 4 > (long)_table.Length * 3) Rehash(TableSize(capacity));
     }
+
+    /// <summary>
+    /// For a column whose values are often added in ascending order (post ids sorted by time): while each new
+    /// value is greater than the last (shorter first, then bytewise, which for numeric ids is numeric order), it
+    /// cannot have been seen, so no hash table is built or probed. The first value out of order, or the first
+    /// lookup, builds the table from the values so far and the interner goes on as usual. Ids never differ.
+    /// </summary>
+    internal void UseOrderedMode()
+    {
+        if (Count != 0 || _ordered) return;
+        _ordered = true;
+        _table = [];
+        _mask = -1;
+    }
+
+    /// <summary>True while in ordered mode without a hash table (see <see cref="UseOrderedMode"/>).</summary>
+    internal bool IsOrdered => _ordered;
+
+    private void EnsureTable()
+    {
+        if (!_ordered) return;
+        lock (_buildLock)
+        {
+            if (!_ordered) return;
+            int size = TableSize(Math.Max(Count, _capacity));
+            var table = LargeArrays.Allocate<ulong>(size);
+            int mask = size - 1;
+            for (int id = 0; id < Count; id++)
+            {
+                uint hash = Hash(Bytes(id));
+                int slot = (int)hash & mask;
+                while (table[slot] != 0) slot = (slot + 1) & mask;
+                table[slot] = ((ulong)hash << 32) | (uint)(id + 1);
+            }
+            _table = table;
+            _mask = mask;
+            _ordered = false;
+        }
+    }
+
+    private static bool Greater(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b) =>
+        a.Length != b.Length ? a.Length > b.Length : a.SequenceCompareTo(b) > 0;
 
     // Filled to at most three quarters: a probe rarely leaves its cache line (eight slots), and the table of
     // a 10-million-id column is 128 MB instead of 256 MB (memory that ingest has to page in and zero).
@@ -85,6 +136,15 @@ public sealed class StringInterner
     /// </summary>
     internal int GetOrAddUtf8(ReadOnlySpan<byte> utf8, uint hash, out bool added)
     {
+        if (_ordered)
+        {
+            if (Count == 0 || Greater(utf8, Bytes(Count - 1)))
+            {
+                added = true;
+                return Append(utf8);
+            }
+            EnsureTable();
+        }
         int slot = (int)hash & _mask;
         var table = _table;
         while (true)
@@ -119,6 +179,7 @@ public sealed class StringInterner
     /// <summary>The id of the value with UTF-8 bytes <paramref name="utf8"/>, or -1 when it was never added.</summary>
     internal int IndexOfUtf8(ReadOnlySpan<byte> utf8)
     {
+        EnsureTable();
         uint hash = Hash(utf8);
         int slot = (int)hash & _mask;
         while (true)
@@ -180,12 +241,13 @@ public sealed class StringInterner
     /// <summary>Stage 1: starts loading the table slot a value with <paramref name="hash"/> probes first.</summary>
     internal unsafe void PrefetchSlot(uint hash)
     {
-        if (Sse.IsSupported) Sse.Prefetch0(Unsafe.AsPointer(ref _table[(int)hash & _mask]));
+        if (Sse.IsSupported && !_ordered) Sse.Prefetch0(Unsafe.AsPointer(ref _table[(int)hash & _mask]));
     }
 
     /// <summary>Stage 2 (slot loaded): starts loading the entry of the id in that slot.</summary>
     internal unsafe void PrefetchEntry(uint hash)
     {
+        if (_ordered) return;
         ulong entry = _table[(int)hash & _mask];
         if (Sse.IsSupported && entry != 0 && (uint)(entry >> 32) == hash)
             Sse.Prefetch0(Unsafe.AsPointer(ref _entries[(int)(uint)entry - 1]));
@@ -194,6 +256,7 @@ public sealed class StringInterner
     /// <summary>Stage 3 (entry loaded): starts loading that id's bytes.</summary>
     internal unsafe void PrefetchBytes(uint hash)
     {
+        if (_ordered) return;
         ulong entry = _table[(int)hash & _mask];
         if (!Sse.IsSupported || entry == 0 || (uint)(entry >> 32) != hash) return;
         ref readonly var e = ref _entries[(int)(uint)entry - 1];

@@ -84,4 +84,36 @@ public class StringInternerTests
         Assert.Equal(100_001, interner.IndexOf("id-100000香"));
         Assert.True(interner.EstimatedBytes > huge.Length);
     }
+
+    /// <summary>Ordered mode gives the ids a plain interner gives, whether the order holds, breaks, or values repeat.</summary>
+    [Theory]
+    [InlineData(0)]     // ascending throughout: no table until the lookups at the end
+    [InlineData(500)]   // a value out of order after 500
+    [InlineData(1200)]  // a repeat of an earlier value after 1200
+    public void Ordered_mode_gives_the_same_ids_as_a_plain_interner(int breakAt)
+    {
+        var values = new List<string>();
+        for (int i = 0; i < 2000; i++) values.Add((1_100_000_000_000_000_000L + i * 4096L).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        values.InsertRange(0, ["7", "99", "100", "1000"]); // shorter first: numeric order across lengths
+        if (breakAt == 500) values.Insert(breakAt, "5");
+        if (breakAt == 1200) values.Insert(breakAt, values[300]);
+        values.Add("9999999999999999999😀"); // multi-byte and longer: after everything
+        var ordered = new StringInterner(16);
+        ordered.UseOrderedMode();
+        var plain = new StringInterner(16);
+        foreach (var v in values)
+        {
+            Assert.Equal(plain.GetOrAdd(v, out bool plainAdded), ordered.GetOrAdd(v, out bool orderedAdded));
+            Assert.Equal(plainAdded, orderedAdded);
+        }
+        Assert.Equal(breakAt == 0, ordered.IsOrdered);
+        Assert.Equal(plain.Count, ordered.Count);
+        // Lookups from several threads at once build the table once and all agree.
+        var found = new int[plain.Count];
+        Parallel.For(0, plain.Count, new ParallelOptions { MaxDegreeOfParallelism = 4 }, id => found[id] = ordered.IndexOf(plain[id]));
+        Assert.Equal(Enumerable.Range(0, plain.Count), found);
+        Assert.False(ordered.IsOrdered);
+        Assert.Equal(-1, ordered.IndexOf("6"));
+        Assert.Equal(plain.Count, ordered.GetOrAdd("6"));
+    }
 }
