@@ -148,6 +148,8 @@ public static class CoShareBuilder
         int m = 0;
         var acc = s.Account;
         for (int i = 0; i < acc.Length; i++) if (active[acc[i]]) m++;
+        // commonly nobody with a share in this modality is filtered: keep the arrays rather than copy them
+        if (m == acc.Length) return s;
         var o = new int[m];
         var t = new long[m];
         var a = new int[m];

@@ -43,6 +43,24 @@ public class FusedNetworkTests
     }
 
     [Fact]
+    public void One_layer_fuses_to_the_same_network_as_the_general_union()
+    {
+        var ds = Sample();
+        var window = new CoShareOptions { WindowMicros = 60 * Time.MicrosPerSecond };
+        var hashtag = CoShareBuilder.Build(ShareExtractor.Extract(ds, Modality.Hashtag), window);
+        var empty = hashtag.Where(new bool[hashtag.EdgeCount]);
+        var single = FusedNetwork.Combine([hashtag]);
+        var general = FusedNetwork.Combine([hashtag, empty]);
+        Assert.Equal(general.AccountA, single.AccountA);
+        Assert.Equal(general.AccountB, single.AccountB);
+        for (int e = 0; e < single.EdgeCount; e++)
+        {
+            Assert.Equal(general.LayerEdge(e, 0), single.LayerEdge(e, 0));
+            Assert.Equal(-1, general.LayerEdge(e, 1));
+        }
+    }
+
+    [Fact]
     public void Projected_edges_are_views_of_the_fused_edges_in_edge_order()
     {
         var ds = Sample();
