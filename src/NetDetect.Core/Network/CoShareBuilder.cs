@@ -47,10 +47,12 @@ public static class CoShareBuilder
         // n_o counts every account that shared the object, filtered or not; then the filtered accounts' shares go
         var idf = ObjectIdf(sorted, shares.ObjectCount, shares.AccountCount, threads, cancellationToken);
         if (active is not null) sorted = Filter(sorted, active);
-        var chunks = Chunk(sorted, options.ChunkShares);
+        long pairEstimate = 0;
+        var chunks = options.ChunkShares > 0 ? Chunk(sorted, options.ChunkShares) : ChunkByWork(sorted, options.WindowMicros, out pairEstimate);
         var multi = options.CountPosts ? MultiSharePosts(shares) : null;
         var inPair = options.KeepMatches ? new bool[shares.PostAccount.Length] : null;
-        int partitions = options.Partitions > 0 ? options.Partitions : Math.Clamp(sorted.Count / PartitionShares, 1, 128);
+        // partitions hold pair records: size them by the (exact, data-only) in-window pair count
+        int partitions = options.Partitions > 0 ? options.Partitions : (int)Math.Clamp(Math.Max(sorted.Count, pairEstimate) / PartitionShares, 1, 128);
         var results = new ChunkResult[chunks.Length - 1];
         var context = new SweepContext(sorted, idf, options, shares.AccountCount, PartitionOf(shares.AccountCount, partitions), partitions);
         // Parallel.For calls localInit again for every replica it starts, so workers (and their grown buffers) are pooled
@@ -198,6 +200,55 @@ public static class CoShareBuilder
             if (i <= bounds[^1]) continue;
             while (i < n && obj[i] == obj[i - 1]) i++;
             if (i < n && i > bounds[^1]) bounds.Add(i);
+        }
+        bounds.Add(n);
+        return bounds.ToArray();
+    }
+
+    // Sweep chunks of about equal work, shares plus in-window pairs, with boundaries at object starts. Chunking by
+    // shares alone left data whose pairs outnumber its shares a hundredfold (crowds reposting in one window) in one
+    // chunk, swept by one thread. The work is counted exactly per object with two pointers (same-account pairs
+    // included: they cost the sweep a step too), so the boundaries depend on the data only, never on the threads.
+    internal static int[] ChunkByWork(SortedShares sorted, long windowMicros, out long pairs)
+    {
+        int n = sorted.Count;
+        var obj = sorted.Object;
+        var time = sorted.Time;
+        var objectWork = new GrowArray<long>(1024);
+        long total = 0;
+        for (int i = 0; i < n;)
+        {
+            int j = i + 1;
+            while (j < n && obj[j] == obj[i]) j++;
+            long work = j - i;
+            for (int x = i, y = i; x < j; x++)
+            {
+                long limit = time[x] > long.MaxValue - windowMicros ? long.MaxValue : time[x] + windowMicros;
+                if (y < x + 1) y = x + 1;
+                while (y < j && time[y] <= limit) y++;
+                work += y - x - 1;
+            }
+            objectWork.Add(work);
+            total += work;
+            i = j;
+        }
+        pairs = total - n;
+        int target = (int)Math.Clamp(total / ChunkShares, 1, 64);
+        var bounds = new List<int>(target + 1) { 0 };
+        long done = 0;
+        int c = 1, at = 0;
+        var works = objectWork.AsSpan();
+        for (int k = 0; k < works.Length && c < target; k++)
+        {
+            int j = at + 1;
+            while (j < n && obj[j] == obj[at]) j++;
+            done += works[k];
+            at = j;
+            if (done >= total * c / target)
+            {
+                if (at < n) bounds.Add(at);
+                while (c < target && done >= total * c / target) c++;
+            }
         }
         bounds.Add(n);
         return bounds.ToArray();
