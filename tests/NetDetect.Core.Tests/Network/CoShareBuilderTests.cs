@@ -94,7 +94,7 @@ public class CoShareBuilderTests
     public void Crowded_objects_are_swept_in_chunks_of_equal_pair_work_with_identical_results()
     {
         // 300 shares per object in 10 minutes: in-window pairs outnumber shares ~15 to 1
-        var shares = Random(new Random(4), accounts: 3_000, posts: 120_000, objects: 400, spanSeconds: 600, listValues: false);
+        var shares = Random(new Random(4), accounts: 3_000, posts: 60_000, objects: 200, spanSeconds: 600, listValues: false);
         long window = 30 * Time.MicrosPerSecond;
         var sorted = ShareSorter.Sort(shares);
         var bounds = CoShareBuilder.ChunkByWork(sorted, window, out long pairs);
@@ -104,7 +104,7 @@ public class CoShareBuilderTests
             for (int j = i + 1; j < sorted.Count && sorted.Object[j] == sorted.Object[i]; j++)
                 if (sorted.Time[j] - sorted.Time[i] <= window) expected++;
         Assert.Equal(expected, pairs);
-        Assert.True(bounds.Length - 1 >= 4, $"{bounds.Length - 1} chunks");
+        Assert.True(bounds.Length - 1 >= 3, $"{bounds.Length - 1} chunks");
         for (int c = 1; c < bounds.Length - 1; c++) Assert.NotEqual(sorted.Object[bounds[c] - 1], sorted.Object[bounds[c]]); // object starts
         var one = CoShareBuilder.Build(shares, new CoShareOptions { WindowMicros = window, Threads = 1 });
         var two = CoShareBuilder.Build(shares, new CoShareOptions { WindowMicros = window, Threads = 2 });
@@ -120,7 +120,7 @@ public class CoShareBuilderTests
             Assert.Equal(one.Evidence, other.Evidence);
             for (int e = 0; e < one.EdgeCount; e++) Assert.Equal(one.TopObjects(e).ToArray(), other.TopObjects(e).ToArray());
         }
-        Assert.True(one.TotalPairs > 1_000_000);
+        Assert.True(one.TotalPairs > 500_000);
     }
 
     [Fact]
