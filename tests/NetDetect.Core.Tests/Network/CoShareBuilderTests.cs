@@ -58,7 +58,7 @@ public class CoShareBuilderTests
     [InlineData(false)] // one share per post: posts_a/posts_b counted inside each chunk
     public void Results_are_identical_for_any_thread_count(bool listValues)
     {
-        // > 32,768 shares so the sorted shares split into several chunks
+        // the default chunking (by pair work) against other chunks and partitions forced below
         var shares = Random(new Random(9), accounts: 3_000, posts: 120_000, objects: 4_000, spanSeconds: 20_000, listValues: listValues);
         var one = CoShareBuilder.Build(shares, new CoShareOptions { WindowMicros = 30 * Time.MicrosPerSecond, Threads = 1 });
         var many = CoShareBuilder.Build(shares, new CoShareOptions { WindowMicros = 30 * Time.MicrosPerSecond, Threads = 4 });
@@ -88,6 +88,39 @@ public class CoShareBuilderTests
         Assert.Equal(one.SumDeltaMicros, many.SumDeltaMicros);
         Assert.Equal(one.Evidence, many.Evidence); // bit-identical doubles
         for (int e = 0; e < one.EdgeCount; e++) Assert.Equal(one.TopObjects(e).ToArray(), many.TopObjects(e).ToArray());
+    }
+
+    [Fact]
+    public void Crowded_objects_are_swept_in_chunks_of_equal_pair_work_with_identical_results()
+    {
+        // 300 shares per object in 10 minutes: in-window pairs outnumber shares ~15 to 1
+        var shares = Random(new Random(4), accounts: 3_000, posts: 60_000, objects: 200, spanSeconds: 600, listValues: false);
+        long window = 30 * Time.MicrosPerSecond;
+        var sorted = ShareSorter.Sort(shares);
+        var bounds = CoShareBuilder.ChunkByWork(sorted, window, out long pairs);
+        // the exact in-window pair count (same-account pairs included), by brute force
+        long expected = 0;
+        for (int i = 0; i < sorted.Count; i++)
+            for (int j = i + 1; j < sorted.Count && sorted.Object[j] == sorted.Object[i]; j++)
+                if (sorted.Time[j] - sorted.Time[i] <= window) expected++;
+        Assert.Equal(expected, pairs);
+        Assert.True(bounds.Length - 1 >= 3, $"{bounds.Length - 1} chunks");
+        for (int c = 1; c < bounds.Length - 1; c++) Assert.NotEqual(sorted.Object[bounds[c] - 1], sorted.Object[bounds[c]]); // object starts
+        var one = CoShareBuilder.Build(shares, new CoShareOptions { WindowMicros = window, Threads = 1 });
+        var two = CoShareBuilder.Build(shares, new CoShareOptions { WindowMicros = window, Threads = 2 });
+        var batched = CoShareBuilder.Build(shares, new CoShareOptions { WindowMicros = window, Threads = 2, ChunkShares = 5_000, Partitions = 3 });
+        foreach (var other in new[] { two, batched })
+        {
+            Assert.Equal(one.AccountA, other.AccountA);
+            Assert.Equal(one.AccountB, other.AccountB);
+            Assert.Equal(one.Pairs, other.Pairs);
+            Assert.Equal(one.PostsA, other.PostsA);
+            Assert.Equal(one.PostsB, other.PostsB);
+            Assert.Equal(one.SumDeltaMicros, other.SumDeltaMicros);
+            Assert.Equal(one.Evidence, other.Evidence);
+            for (int e = 0; e < one.EdgeCount; e++) Assert.Equal(one.TopObjects(e).ToArray(), other.TopObjects(e).ToArray());
+        }
+        Assert.True(one.TotalPairs > 500_000);
     }
 
     [Fact]
