@@ -402,6 +402,8 @@ internal sealed class ParquetChunkDecoder
         // Values are located and hashed a batch at a time, so the batch's positions and hashes stay in the
         // L1/L2 cache between the two passes instead of streaming a page-sized array out and back.
         const int Batch = 1024;
+        // Pools below this many values (table, entries and bytes well under 2 MB) are not prefetched.
+        const int PrefetchFrom = 1 << 15;
         int start = output.Count;
         var def = output.Def.AsSpan(start, n);
         var ids = output.Ids.AsSpan(start, n);
@@ -451,7 +453,11 @@ internal sealed class ParquetChunkDecoder
                 present++;
                 pos += len;
             }
-            for (int k = 0; k < Math.Min(SlotAhead, present); k++) pool.PrefetchSlot(hashes[k]);
+            // A small pool (languages, domains, the common hashtags) stays in the CPU caches: prefetching it would
+            // only add three table reads per value.
+            bool prefetch = pool.Count >= PrefetchFrom;
+            if (prefetch)
+                for (int k = 0; k < Math.Min(SlotAhead, present); k++) pool.PrefetchSlot(hashes[k]);
             int v = 0;
             for (int s = first; s < next; s++)
             {
@@ -461,9 +467,12 @@ internal sealed class ParquetChunkDecoder
                     _onNull?.Invoke();
                     continue;
                 }
-                if (v + SlotAhead < present) pool.PrefetchSlot(hashes[v + SlotAhead]);
-                if (v + EntryAhead < present) pool.PrefetchEntry(hashes[v + EntryAhead]);
-                if (v + BytesAhead < present) pool.PrefetchBytes(hashes[v + BytesAhead]);
+                if (prefetch)
+                {
+                    if (v + SlotAhead < present) pool.PrefetchSlot(hashes[v + SlotAhead]);
+                    if (v + EntryAhead < present) pool.PrefetchEntry(hashes[v + EntryAhead]);
+                    if (v + BytesAhead < present) pool.PrefetchBytes(hashes[v + BytesAhead]);
+                }
                 int at = starts[v];
                 var value = at >= 0 ? data.Slice(at, lengths[v]) : _fixed.AsSpan(~at, lengths[v]);
                 ids[s] = value.IsEmpty ? intern(ReadOnlySpan<char>.Empty) : utf8 is not null ? utf8(value, hashes[v]) : pool.GetOrAddUtf8(value, hashes[v], out _);

@@ -114,14 +114,18 @@ public sealed class StringInterner
     private static int TableSize(int capacity) =>
         (int)Math.Min(1L << 30, BitOperations.RoundUpToPowerOf2((uint)Math.Min(uint.MaxValue / 2, Math.Max(8, capacity) * 4L / 3 + 1)));
 
+    // Values up to this many chars are encoded to UTF-8 on the stack (a post text of 280 fits), longer ones in a rented buffer.
+    private const int StackChars = 512;
+
     /// <summary>The id of <paramref name="value"/>, adding it when new.</summary>
     public int GetOrAdd(ReadOnlySpan<char> value) => GetOrAdd(value, out _);
 
     /// <summary>The id of <paramref name="value"/>, adding it when new; <paramref name="added"/> says which.</summary>
+    [SkipLocalsInit] // the stack buffer is written before it is read
     public int GetOrAdd(ReadOnlySpan<char> value, out bool added)
     {
         byte[]? rented = null;
-        Span<byte> buffer = value.Length <= 256 ? stackalloc byte[768] : (rented = ArrayPool<byte>.Shared.Rent(value.Length * 3));
+        Span<byte> buffer = value.Length <= StackChars ? stackalloc byte[StackChars * 3] : (rented = ArrayPool<byte>.Shared.Rent(value.Length * 3));
         var utf8 = buffer[..Encode(value, buffer)];
         int id = GetOrAddUtf8(utf8, Hash(utf8), out added);
         if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
@@ -167,10 +171,11 @@ public sealed class StringInterner
 
     /// <summary>The id of <paramref name="value"/>, or -1 when it was never added.</summary>
     /// <remarks>Safe to call from several threads at once while nothing is being added.</remarks>
+    [SkipLocalsInit]
     public int IndexOf(ReadOnlySpan<char> value)
     {
         byte[]? rented = null;
-        Span<byte> buffer = value.Length <= 256 ? stackalloc byte[768] : (rented = ArrayPool<byte>.Shared.Rent(value.Length * 3));
+        Span<byte> buffer = value.Length <= StackChars ? stackalloc byte[StackChars * 3] : (rented = ArrayPool<byte>.Shared.Rent(value.Length * 3));
         int id = IndexOfUtf8(buffer[..Encode(value, buffer)]);
         if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
         return id;
