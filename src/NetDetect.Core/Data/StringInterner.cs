@@ -32,7 +32,7 @@ public sealed class StringInterner
     private volatile bool _ordered;
     private int _capacity;
     private readonly object _buildLock = new();
-    // One 12-byte record per id (chunk, offset, length): a lookup that hits costs one miss for it, one for the bytes.
+    // One 8-byte record per id (chunk, offset, length): a lookup that hits costs one miss for it, one for the bytes.
     private Entry[] _entries;
     private byte[][] _chunks = new byte[4][];
     private int _chunkCount;
@@ -40,11 +40,19 @@ public sealed class StringInterner
     private int _used;
     private long _byteCount;
 
-    private struct Entry
+    /// <summary>Chunk (16 bits), offset in it (22 bits: chunks hold at most <see cref="ChunkSize"/> bytes) and length
+    /// (26 bits) in one word; a value too long for a shared chunk has a chunk of its own, offset 0, length = that chunk's.</summary>
+    private readonly struct Entry(int chunk, int offset, int length)
     {
-        public int Chunk;
-        public int Offset;
-        public int Length;
+        private const int LengthBits = 26, OffsetBits = 22;
+        public const int OwnChunk = (1 << LengthBits) - 1;
+        public const int MaxChunks = 1 << 16;
+        private readonly ulong _bits = ((ulong)(uint)chunk << (LengthBits + OffsetBits)) | ((ulong)(uint)offset << LengthBits) | (uint)length;
+
+        public int Chunk => (int)(_bits >> (LengthBits + OffsetBits));
+        public int Offset => (int)(_bits >> LengthBits) & ((1 << OffsetBits) - 1);
+        /// <summary>The length, or <see cref="OwnChunk"/> for a value that fills its own chunk.</summary>
+        public int Length => (int)_bits & OwnChunk;
     }
 
     public StringInterner(int capacity = 16)
@@ -220,7 +228,8 @@ public sealed class StringInterner
             offset = _used;
             _used += utf8.Length;
         }
-        _entries[id] = new Entry { Chunk = chunk, Offset = offset, Length = utf8.Length };
+        // An empty value points at nothing: offset 0, since the end of a full chunk would not fit the offset bits.
+        _entries[id] = new Entry(chunk, utf8.IsEmpty ? 0 : offset, utf8.Length > ChunkSize ? Entry.OwnChunk : utf8.Length);
         _byteCount += utf8.Length;
         Count = id + 1;
         return id;
@@ -228,6 +237,7 @@ public sealed class StringInterner
 
     private int AddChunk(byte[] chunk)
     {
+        if (_chunkCount == Entry.MaxChunks) throw new InvalidOperationException($"an interner holds at most {Entry.MaxChunks} chunks of {ChunkSize} bytes");
         if (_chunkCount == _chunks.Length) Array.Resize(ref _chunks, _chunks.Length * 2);
         _chunks[_chunkCount] = chunk;
         return _chunkCount++;
@@ -235,8 +245,9 @@ public sealed class StringInterner
 
     private ReadOnlySpan<byte> Bytes(int id)
     {
-        ref readonly var e = ref _entries[id];
-        return new ReadOnlySpan<byte>(_chunks[e.Chunk], e.Offset, e.Length);
+        var e = _entries[id];
+        var chunk = _chunks[e.Chunk];
+        return e.Length == Entry.OwnChunk ? chunk : new ReadOnlySpan<byte>(chunk, e.Offset, e.Length);
     }
 
     // A lookup that hits reads three places one after the other: the table slot, the entry, the bytes.
@@ -264,7 +275,7 @@ public sealed class StringInterner
         if (_ordered) return;
         ulong entry = _table[(int)hash & _mask];
         if (!Sse.IsSupported || entry == 0 || (uint)(entry >> 32) != hash) return;
-        ref readonly var e = ref _entries[(int)(uint)entry - 1];
+        var e = _entries[(int)(uint)entry - 1];
         if ((uint)e.Chunk < (uint)_chunkCount && (uint)e.Offset < (uint)_chunks[e.Chunk].Length)
             Sse.Prefetch0(Unsafe.AsPointer(ref _chunks[e.Chunk][e.Offset]));
     }

@@ -83,6 +83,16 @@ public class StringInternerTests
         Assert.Equal(100_002, interner.IndexOf("id-100001"));
         Assert.Equal(100_001, interner.IndexOf("id-100000香"));
         Assert.True(interner.EstimatedBytes > huge.Length);
+
+        // A value of exactly one chunk fills it to the end; the empty value after it must not point past it.
+        var exact = new StringInterner();
+        string full = new('f', 1 << 22);
+        Assert.Equal(0, exact.GetOrAdd("x"));
+        Assert.Equal(1, exact.GetOrAdd(full));
+        Assert.Equal(2, exact.GetOrAdd(""));
+        Assert.Equal(3, exact.GetOrAdd("y"));
+        Assert.Equal(["x", full, "", "y"], Enumerable.Range(0, 4).Select(id => exact[id]));
+        Assert.Equal(2, exact.IndexOf(""));
     }
 
     /// <summary>Ordered mode gives the ids a plain interner gives, whether the order holds, breaks, or values repeat.</summary>
