@@ -89,6 +89,11 @@ public static class ParquetDatasetReader
         };
         foreach (var (name, list) in ListColumns)
             if (posts.Columns.ContainsKey(name)) builder.EnsureListValueCapacity(list, (int)Math.Min(int.MaxValue, posts.PresentValues(name)));
+        // At most one new referenced post id per present reference: saves growing (copying) the entries on the way.
+        long references = 0;
+        foreach (var name in new[] { "repost_of_post_id", "reply_to_post_id", "quote_of_post_id" })
+            if (posts.Columns.ContainsKey(name)) references += posts.PresentValues(name);
+        builder.PostRefPool.ReserveEntries((int)Math.Min(references, 1L << 30));
 
         int parallelism = options.EffectiveParallelism;
         await RunJobsAsync(accounts, AccountJobs(accounts, builder, progress), parallelism, problems, ct);

@@ -75,6 +75,13 @@ public sealed class StringInterner
         if ((long)capacity * 4 > (long)_table.Length * 3) Rehash(TableSize(capacity));
     }
 
+    /// <summary>Room for <paramref name="count"/> ids in the per-id entries only: they fill in order, so room never used
+    /// is never paged in, while the hash table (probed all over) keeps growing with the ids actually added.</summary>
+    internal void ReserveEntries(int count)
+    {
+        if (count > _entries.Length) LargeArrays.Resize(ref _entries, count, Count);
+    }
+
     /// <summary>
     /// For a column whose values are often added in ascending order (post ids sorted by time): while each new
     /// value is greater than the last (shorter first, then bytewise, which for numeric ids is numeric order), it
