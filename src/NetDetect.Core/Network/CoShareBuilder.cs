@@ -527,52 +527,81 @@ public static class CoShareBuilder
     }
 
     /// <summary>Where the reduction writes: the network's columns, filled partition by partition at known offsets.</summary>
-    private sealed class Columns(int edges, long top)
+    private sealed class Columns
     {
-        public readonly int[] A = new int[edges];
-        public readonly int[] B = new int[edges];
-        public readonly long[] Pairs = new long[edges];
-        public readonly int[] Objects = new int[edges];
-        public readonly long[] SumDelta = new long[edges];
-        public readonly double[] Evidence = new double[edges];
-        public readonly long[] First = new long[edges];
-        public readonly long[] Last = new long[edges];
-        public readonly int[] PostsA = new int[edges];
-        public readonly int[] PostsB = new int[edges];
-        public readonly int[] TopOffsets = new int[edges + 1];
-        public readonly SharedObjectEvidence[] TopItems = new SharedObjectEvidence[top];
-    }
+        public int[] A = null!;
+        public int[] B = null!;
+        public long[] Pairs = null!;
+        public int[] Objects = null!;
+        public long[] SumDelta = null!;
+        public double[] Evidence = null!;
+        public long[] First = null!;
+        public long[] Last = null!;
+        public int[] PostsA = null!;
+        public int[] PostsB = null!;
+        public int[] TopOffsets = null!;
+        public SharedObjectEvidence[] TopItems = null!;
 
-    private static Columns Concatenate(Columns[] parts, int threads, CancellationToken cancellationToken)
-    {
-        var edgeStart = new int[parts.Length + 1];
-        var topStart = new int[parts.Length + 1];
-        for (int q = 0; q < parts.Length; q++)
+        private Columns() { }
+
+        public Columns(int edges, long top)
         {
-            edgeStart[q + 1] = edgeStart[q] + parts[q].A.Length;
-            topStart[q + 1] = checked(topStart[q] + parts[q].TopItems.Length);
+            A = new int[edges];
+            B = new int[edges];
+            Pairs = new long[edges];
+            Objects = new int[edges];
+            SumDelta = new long[edges];
+            Evidence = new double[edges];
+            First = new long[edges];
+            Last = new long[edges];
+            PostsA = new int[edges];
+            PostsB = new int[edges];
+            TopOffsets = new int[edges + 1];
+            TopItems = new SharedObjectEvidence[top];
         }
-        var c = new Columns(edgeStart[^1], topStart[^1]);
-        Parallel.For(0, parts.Length, new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken }, q =>
+
+        // The partitions' columns one after another, joined column by column: each partition's copy of a column is
+        // dropped as soon as it is joined, so the peak holds the edges once plus one column, not twice.
+        public static Columns Concatenate(Columns[] parts, ParallelOptions parallel)
         {
-            var p = parts[q];
-            int e0 = edgeStart[q];
-            p.A.CopyTo(c.A, e0);
-            p.B.CopyTo(c.B, e0);
-            p.Pairs.CopyTo(c.Pairs, e0);
-            p.Objects.CopyTo(c.Objects, e0);
-            p.SumDelta.CopyTo(c.SumDelta, e0);
-            p.Evidence.CopyTo(c.Evidence, e0);
-            p.First.CopyTo(c.First, e0);
-            p.Last.CopyTo(c.Last, e0);
-            p.PostsA.CopyTo(c.PostsA, e0);
-            p.PostsB.CopyTo(c.PostsB, e0);
-            p.TopItems.CopyTo(c.TopItems, topStart[q]);
-            int t0 = topStart[q];
-            for (int e = 0; e < p.A.Length; e++) c.TopOffsets[e0 + e + 1] = p.TopOffsets[e + 1] + t0;
-            parts[q] = null!;
-        });
-        return c;
+            var edgeStart = new int[parts.Length + 1];
+            var topStart = new int[parts.Length + 1];
+            for (int q = 0; q < parts.Length; q++)
+            {
+                edgeStart[q + 1] = edgeStart[q] + parts[q].A.Length;
+                topStart[q + 1] = checked(topStart[q] + parts[q].TopItems.Length);
+            }
+            var c = new Columns();
+            c.A = Join(parts, p => p.A, p => p.A = null!, edgeStart, parallel);
+            c.B = Join(parts, p => p.B, p => p.B = null!, edgeStart, parallel);
+            c.Pairs = Join(parts, p => p.Pairs, p => p.Pairs = null!, edgeStart, parallel);
+            c.Objects = Join(parts, p => p.Objects, p => p.Objects = null!, edgeStart, parallel);
+            c.SumDelta = Join(parts, p => p.SumDelta, p => p.SumDelta = null!, edgeStart, parallel);
+            c.Evidence = Join(parts, p => p.Evidence, p => p.Evidence = null!, edgeStart, parallel);
+            c.First = Join(parts, p => p.First, p => p.First = null!, edgeStart, parallel);
+            c.Last = Join(parts, p => p.Last, p => p.Last = null!, edgeStart, parallel);
+            c.PostsA = Join(parts, p => p.PostsA, p => p.PostsA = null!, edgeStart, parallel);
+            c.PostsB = Join(parts, p => p.PostsB, p => p.PostsB = null!, edgeStart, parallel);
+            c.TopItems = Join(parts, p => p.TopItems, p => p.TopItems = null!, topStart, parallel);
+            var offsets = new int[edgeStart[^1] + 1];
+            Parallel.For(0, parts.Length, parallel, q =>
+            {
+                var local = parts[q].TopOffsets;
+                int e0 = edgeStart[q], t0 = topStart[q];
+                for (int e = 1; e < local.Length; e++) offsets[e0 + e] = local[e] + t0;
+            });
+            c.TopOffsets = offsets;
+            return c;
+        }
+
+        private static T[] Join<T>(Columns[] parts, Func<Columns, T[]> column, Action<Columns> release, int[] start, ParallelOptions parallel)
+        {
+            // every element is overwritten by a partition's copy
+            var joined = GC.AllocateUninitializedArray<T>(start[^1]);
+            Parallel.For(0, parts.Length, parallel, q => column(parts[q]).CopyTo(joined, start[q]));
+            foreach (var p in parts) release(p);
+            return joined;
+        }
     }
 
     // Reduces one sorted partition into the columns from edge e0 and evidence entry t0. Returns the (post, other
@@ -678,7 +707,7 @@ public static class CoShareBuilder
             pool.Add);
         pool.Clear();
         // 2: the network's columns, each partition's edges after the previous partition's (one partition: its own)
-        var columns = partitions == 1 ? parts[0] : Concatenate(parts, threads, cancellationToken);
+        var columns = partitions == 1 ? parts[0] : Columns.Concatenate(parts, parallel);
 
         // posts_a/posts_b of posts with shares on several objects: distinct (post, other account) entries
         var entries = MergeEntries(shares, entryLists);

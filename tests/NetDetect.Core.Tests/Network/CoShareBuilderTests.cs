@@ -64,30 +64,11 @@ public class CoShareBuilderTests
         var many = CoShareBuilder.Build(shares, new CoShareOptions { WindowMicros = 30 * Time.MicrosPerSecond, Threads = 4 });
         // the same data swept in other chunks and aggregated in other partitions: every number agrees, bit for bit
         var batched = CoShareBuilder.Build(shares, new CoShareOptions { WindowMicros = 30 * Time.MicrosPerSecond, Threads = 3, ChunkShares = 1_000, Partitions = 5 });
-        Assert.Equal(one.AccountA, batched.AccountA);
-        Assert.Equal(one.AccountB, batched.AccountB);
-        Assert.Equal(one.Pairs, batched.Pairs);
-        Assert.Equal(one.Objects, batched.Objects);
-        Assert.Equal(one.PostsA, batched.PostsA);
-        Assert.Equal(one.PostsB, batched.PostsB);
-        Assert.Equal(one.FirstTime, batched.FirstTime);
-        Assert.Equal(one.LastTime, batched.LastTime);
-        for (int e = 0; e < one.EdgeCount; e++)
-        {
-            Assert.Equal(one.Evidence[e], batched.Evidence[e]);
-            Assert.Equal(one.TopObjects(e).ToArray(), batched.TopObjects(e).ToArray());
-        }
+        AssertSameNetwork(one, batched);
         Assert.True(one.EdgeCount > 1000);
         // posts_a/posts_b agree with the other path's definition: distinct posts matched (checked against brute force above)
         Assert.True(one.PostsA.Zip(one.PostsB).All(p => p.First + p.Second > 0));
-        Assert.Equal(one.AccountA, many.AccountA);
-        Assert.Equal(one.AccountB, many.AccountB);
-        Assert.Equal(one.Pairs, many.Pairs);
-        Assert.Equal(one.PostsA, many.PostsA);
-        Assert.Equal(one.PostsB, many.PostsB);
-        Assert.Equal(one.SumDeltaMicros, many.SumDeltaMicros);
-        Assert.Equal(one.Evidence, many.Evidence); // bit-identical doubles
-        for (int e = 0; e < one.EdgeCount; e++) Assert.Equal(one.TopObjects(e).ToArray(), many.TopObjects(e).ToArray());
+        AssertSameNetwork(one, many);
     }
 
     [Fact]
@@ -109,17 +90,8 @@ public class CoShareBuilderTests
         var one = CoShareBuilder.Build(shares, new CoShareOptions { WindowMicros = window, Threads = 1 });
         var two = CoShareBuilder.Build(shares, new CoShareOptions { WindowMicros = window, Threads = 2 });
         var batched = CoShareBuilder.Build(shares, new CoShareOptions { WindowMicros = window, Threads = 2, ChunkShares = 5_000, Partitions = 3 });
-        foreach (var other in new[] { two, batched })
-        {
-            Assert.Equal(one.AccountA, other.AccountA);
-            Assert.Equal(one.AccountB, other.AccountB);
-            Assert.Equal(one.Pairs, other.Pairs);
-            Assert.Equal(one.PostsA, other.PostsA);
-            Assert.Equal(one.PostsB, other.PostsB);
-            Assert.Equal(one.SumDeltaMicros, other.SumDeltaMicros);
-            Assert.Equal(one.Evidence, other.Evidence);
-            for (int e = 0; e < one.EdgeCount; e++) Assert.Equal(one.TopObjects(e).ToArray(), other.TopObjects(e).ToArray());
-        }
+        AssertSameNetwork(one, two);
+        AssertSameNetwork(one, batched);
         Assert.True(one.TotalPairs > 500_000);
     }
 
@@ -163,6 +135,23 @@ public class CoShareBuilderTests
         Assert.Equal(Math.Log(5), n.Evidence[e01], 12);
         Assert.Equal(0, n.Evidence[e23], 12);
         Assert.Equal(1, n.TopObjects(e01)[0].Object);
+    }
+
+    // Every column agrees, bit for bit (the doubles included).
+    private static void AssertSameNetwork(CoShareNetwork expected, CoShareNetwork actual)
+    {
+        Assert.Equal(expected.AccountA, actual.AccountA);
+        Assert.Equal(expected.AccountB, actual.AccountB);
+        Assert.Equal(expected.Pairs, actual.Pairs);
+        Assert.Equal(expected.Objects, actual.Objects);
+        Assert.Equal(expected.PostsA, actual.PostsA);
+        Assert.Equal(expected.PostsB, actual.PostsB);
+        Assert.Equal(expected.SumDeltaMicros, actual.SumDeltaMicros);
+        Assert.Equal(expected.FirstTime, actual.FirstTime);
+        Assert.Equal(expected.LastTime, actual.LastTime);
+        Assert.Equal(expected.Evidence, actual.Evidence);
+        Assert.Equal(expected.TopOffsets, actual.TopOffsets);
+        Assert.Equal(expected.TopItems, actual.TopItems);
     }
 
     internal static ShareTable Random(Random rng, int accounts, int posts, int objects, int spanSeconds, bool listValues)

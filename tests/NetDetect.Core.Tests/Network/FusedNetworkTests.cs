@@ -17,6 +17,17 @@ public class FusedNetworkTests
         Post("h4", "e", 901, hashtags: ["z"]),
     ]);
 
+    // The sample's repost and hashtag layers, fused.
+    private static FusedNetwork SampleNetwork()
+    {
+        var ds = Sample();
+        var window = new CoShareOptions { WindowMicros = 60 * Time.MicrosPerSecond };
+        return FusedNetwork.Combine([
+            CoShareBuilder.Build(ShareExtractor.Extract(ds, Modality.Repost), window),
+            CoShareBuilder.Build(ShareExtractor.Extract(ds, Modality.Hashtag), window),
+        ]);
+    }
+
     [Fact]
     public void Fused_edges_keep_each_modalitys_weights_and_project_to_quikgraph()
     {
@@ -63,12 +74,7 @@ public class FusedNetworkTests
     [Fact]
     public void Projected_edges_are_views_of_the_fused_edges_in_edge_order()
     {
-        var ds = Sample();
-        var window = new CoShareOptions { WindowMicros = 60 * Time.MicrosPerSecond };
-        var fused = FusedNetwork.Combine([
-            CoShareBuilder.Build(ShareExtractor.Extract(ds, Modality.Repost), window),
-            CoShareBuilder.Build(ShareExtractor.Extract(ds, Modality.Hashtag), window),
-        ]);
+        var fused = SampleNetwork();
         var graph = NetworkProjection.Project(fused, null, EdgeWeight.Evidence);
         Assert.Equal(Enumerable.Range(0, fused.EdgeCount), graph.Edges.Select(e => e.Edge));
         foreach (var e in graph.Edges)
@@ -85,12 +91,7 @@ public class FusedNetworkTests
     [Fact]
     public void Summaries_from_the_network_columns_equal_those_of_the_projected_graph()
     {
-        var ds = Sample();
-        var window = new CoShareOptions { WindowMicros = 60 * Time.MicrosPerSecond };
-        var fused = FusedNetwork.Combine([
-            CoShareBuilder.Build(ShareExtractor.Extract(ds, Modality.Repost), window),
-            CoShareBuilder.Build(ShareExtractor.Extract(ds, Modality.Hashtag), window),
-        ]);
+        var fused = SampleNetwork();
         var graph = NetworkProjection.Project(fused, null, EdgeWeight.Pairs);
         var membership = NetworkProjection.Components(graph, out _);
         var clusterOf = Enumerable.Repeat(-1, fused.AccountCount).ToArray();
@@ -111,12 +112,7 @@ public class FusedNetworkTests
     [Fact]
     public void Cluster_summaries_describe_components()
     {
-        var ds = Sample();
-        var window = new CoShareOptions { WindowMicros = 60 * Time.MicrosPerSecond };
-        var fused = FusedNetwork.Combine([
-            CoShareBuilder.Build(ShareExtractor.Extract(ds, Modality.Repost), window),
-            CoShareBuilder.Build(ShareExtractor.Extract(ds, Modality.Hashtag), window),
-        ]);
+        var fused = SampleNetwork();
         var graph = NetworkProjection.Project(fused, null, EdgeWeight.Pairs);
         var membership = NetworkProjection.Components(graph, out int count);
         Assert.Equal(2, count);
