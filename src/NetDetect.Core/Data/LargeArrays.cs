@@ -11,6 +11,9 @@ namespace NetDetect.Core.Data;
 /// array's range before it is first touched gets 2 MiB pages: 512 times fewer faults and TLB entries. Arrays
 /// of at least <see cref="Threshold"/> bytes are allocated pinned (the pinned heap, never moved) so the advice
 /// stays with the memory. Elsewhere, or if the call fails, these are plain arrays; results never depend on it.
+/// They are allocated uninitialised and zeroed by the kernel instead (<c>MADV_DONTNEED</c> on the whole pages,
+/// a clear of the partial ones at the ends): a zeroing allocation had the GC write every page before the advice,
+/// so the pages were faulted in small, and written twice (measured: a seventh of ingest's page-zeroing time).
 /// </remarks>
 internal static class LargeArrays
 {
@@ -19,6 +22,7 @@ internal static class LargeArrays
 
     private const long HugePage = 2L << 20;
     private const int MadvHugePage = 14;
+    private const int MadvDontNeed = 4;
     private static bool _available = OperatingSystem.IsLinux();
 
     /// <summary>A zeroed array of <paramref name="length"/> elements, on huge pages when it is large.</summary>
@@ -26,8 +30,9 @@ internal static class LargeArrays
     {
         long bytes = (long)length * Unsafe.SizeOf<T>();
         if (!_available || bytes < Threshold) return new T[length];
-        var array = GC.AllocateArray<T>(length, pinned: true);
+        var array = GC.AllocateUninitializedArray<T>(length, pinned: true);
         Advise(array, bytes);
+        if (!ZeroByKernel(array, bytes)) array.AsSpan().Clear();
         return array;
     }
 
@@ -54,6 +59,28 @@ internal static class LargeArrays
         {
             _available = false;
         }
+    }
+
+    /// <summary>Zeroes the array: its whole pages dropped (the kernel maps zeroed pages on first touch, huge ones where
+    /// advised), the partial pages at both ends cleared here. False (nothing done) when the kernel refuses.</summary>
+    private static unsafe bool ZeroByKernel<T>(T[] array, long bytes) where T : unmanaged
+    {
+        long page = Environment.SystemPageSize;
+        long start = (long)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(array));
+        long first = (start + page - 1) & ~(page - 1);
+        long last = (start + bytes) & ~(page - 1);
+        if (last <= first) return false;
+        try
+        {
+            if (madvise((nint)first, (nuint)(last - first), MadvDontNeed) != 0) return false;
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return false;
+        }
+        new Span<byte>((void*)start, (int)(first - start)).Clear();
+        new Span<byte>((void*)last, (int)(start + bytes - last)).Clear();
+        return true;
     }
 
     [DllImport("libc", EntryPoint = "madvise")]
