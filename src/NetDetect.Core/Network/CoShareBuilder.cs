@@ -81,7 +81,10 @@ public static class CoShareBuilder
                 pool.Add);
             if (g == 0 && options.SelfLoops) aggregation.SelfPosts = results.Select(r => r.SelfPosts!).ToArray();
             progress?.Report(new StageProgress($"{shares.Modality.Name()}: aggregate", 2, 3));
-            aggregation.Reduce(results, qLo, qHi, shares.AccountCount, shares.PostAccount, options, multi, inPair, parallel);
+            if (groups == 1 && !options.PartitionColumns && Aggregation.CanReduceDirect(shares.AccountCount, shares.ObjectCount))
+                aggregation.ReduceDirect(results, partitions, shares.AccountCount, shares.ObjectCount, shares.PostAccount, options, multi, inPair, parallel);
+            else
+                aggregation.Reduce(results, qLo, qHi, shares.AccountCount, shares.PostAccount, options, multi, inPair, parallel);
         }
         pool.Clear();
         var network = Finish(shares, options, aggregation, inPair, parallel);
@@ -466,6 +469,8 @@ public static class CoShareBuilder
         public PairRecord[] A = [];
         public PairRecord[] B = [];
         public SharedObjectEvidence[] Top = [];
+        public ulong[] Packed = [];
+        public ulong[] PackedScratch = [];
     }
 
     // Gathers partition q's records from every chunk in chunk order and sorts them stably by account pair (LSD
@@ -711,6 +716,8 @@ public static class CoShareBuilder
     private sealed class Aggregation(int partitions)
     {
         public readonly Columns[] Parts = new Columns[partitions];
+        /// <summary>Set by <see cref="ReduceDirect"/>: the network's columns, written in place.</summary>
+        public Columns? Final;
         /// <summary>Posts on self-loops, per chunk, from the first group's sweep.</summary>
         public GrowArray<int>[] SelfPosts = [];
         private readonly System.Collections.Concurrent.ConcurrentBag<SortBuffers> _buffers = new();
@@ -729,7 +736,7 @@ public static class CoShareBuilder
                     var records = SortPartition(results, q, 2 * accountBits, topK, buffers, out int n, out int edges, out long top);
                     Parts[q] = new Columns(edges, top);
                     var entries = ReducePartition(records, n, Parts[q], 0, 0, accountBits, multi, inPair, topK, buffers.Top);
-                    if (entries is not null) ApplyEntries(entries, Parts[q], postAccount);
+                    if (entries is not null) ApplyEntries(entries, Parts[q], postAccount, 0, Parts[q].A.Length);
                     return buffers;
                 },
                 _buffers.Add);
@@ -737,10 +744,127 @@ public static class CoShareBuilder
 
         public void ReleaseBuffers() => _buffers.Clear();
 
+        /// <summary>Whether (pair key, object) packs into 64 bits, as <see cref="ReduceDirect"/> needs.</summary>
+        public static bool CanReduceDirect(int accountCount, int objectCount) =>
+            2 * AccountBits(accountCount) + RadixSort.BitsFor((ulong)Math.Max(1, objectCount - 1)) <= 64;
+
+        private static int AccountBits(int accountCount) => Math.Max(1, RadixSort.BitsFor((ulong)Math.Max(1, accountCount - 1)));
+
+        // All partitions at once, straight into the network's columns: a first pass counts each partition's edges
+        // and evidence entries (sorting packed (pair, object) keys in the worker's buffers), which places every
+        // partition in the columns; the second sorts each partition's records and reduces them in place. No
+        // partition columns and no joining copy: for one group this touches the least fresh memory.
+        public void ReduceDirect(ChunkResult[] results, int partitions, int accountCount, int objectCount, int[] postAccount, CoShareOptions options,
+            bool[]? multi, bool[]? inPair, ParallelOptions parallel)
+        {
+            int accountBits = AccountBits(accountCount);
+            int objectBits = Math.Max(1, RadixSort.BitsFor((ulong)Math.Max(1, objectCount - 1)));
+            int topK = Math.Max(0, options.TopObjects);
+            var edges = new int[partitions];
+            var tops = new long[partitions];
+            Parallel.For(0, partitions, parallel,
+                () => _buffers.TryTake(out var b) ? b : new SortBuffers { Top = new SharedObjectEvidence[Math.Max(1, topK)] },
+                (q, _, buffers) =>
+                {
+                    (edges[q], tops[q]) = CountPartition(results, q, 2 * accountBits, objectBits, topK, buffers);
+                    return buffers;
+                },
+                _buffers.Add);
+            var edgeStart = new int[partitions + 1];
+            var topStart = new int[partitions + 1];
+            for (int q = 0; q < partitions; q++)
+            {
+                edgeStart[q + 1] = checked(edgeStart[q] + edges[q]);
+                topStart[q + 1] = checked((int)(topStart[q] + tops[q]));
+            }
+            var c = new Columns(edgeStart[^1], topStart[^1]);
+            Parallel.For(0, partitions, parallel,
+                () => _buffers.TryTake(out var b) ? b : new SortBuffers { Top = new SharedObjectEvidence[Math.Max(1, topK)] },
+                (q, _, buffers) =>
+                {
+                    var records = SortPartition(results, q, 2 * accountBits, topK, buffers, out int n, out int e, out long t);
+                    if (e != edges[q] || t != tops[q]) throw new InvalidOperationException($"partition {q}: counted {edges[q]} edges, sorted {e}");
+                    var entries = ReducePartition(records, n, c, edgeStart[q], topStart[q], accountBits, multi, inPair, topK, buffers.Top);
+                    if (entries is not null) ApplyEntries(entries, c, postAccount, edgeStart[q], edgeStart[q + 1]);
+                    return buffers;
+                },
+                _buffers.Add);
+            Final = c;
+        }
+
+        // Edges (distinct pair keys) and evidence entries (Σ min(K, distinct objects)) of partition q, from its records
+        // packed as pair key << object bits | object and radix sorted in the worker's buffers; the chunks keep their records.
+        private static (int Edges, long Top) CountPartition(ChunkResult[] results, int q, int pairBits, int objectBits, int topK, SortBuffers buffers)
+        {
+            int n = 0;
+            foreach (var r in results) n += r.Parts[q]!.Length;
+            if (n == 0) return (0, 0);
+            if (buffers.Packed.Length < n) buffers.Packed = GC.AllocateUninitializedArray<ulong>(Math.Max(n, buffers.Packed.Length + buffers.Packed.Length / 2));
+            if (buffers.PackedScratch.Length < n) buffers.PackedScratch = GC.AllocateUninitializedArray<ulong>(Math.Max(n, buffers.PackedScratch.Length + buffers.PackedScratch.Length / 2));
+            var packed = buffers.Packed;
+            ulong keyMask = (1UL << pairBits) - 1;
+            int i = 0;
+            foreach (var r in results)
+                foreach (ref readonly var rec in r.Parts[q]!.AsSpan())
+                    packed[i++] = ((rec.Key & keyMask) << objectBits) | (uint)rec.Object;
+            var sorted = SortKeys(packed, buffers.PackedScratch, n, pairBits + objectBits);
+            int edges = 0, objects = 0;
+            long top = 0;
+            for (int k = 0; k < n; k++)
+            {
+                if (k == 0 || (sorted[k] >> objectBits) != (sorted[k - 1] >> objectBits))
+                {
+                    top += Math.Min(topK, objects);
+                    edges++;
+                    objects = 1;
+                }
+                else if (sorted[k] != sorted[k - 1]) objects++;
+            }
+            top += Math.Min(topK, objects);
+            return (edges, top);
+        }
+
+        // LSD radix sort of the first n keys (11-bit digits, digits all keys share skipped) between the two arrays;
+        // returns the one holding the sorted keys.
+        private static ulong[] SortKeys(ulong[] keys, ulong[] scratch, int n, int bits)
+        {
+            const int Width = 11;
+            const int Buckets = 1 << Width;
+            int passes = Math.Max(1, (bits + Width - 1) / Width);
+            var counts = new int[passes * Buckets];
+            for (int i = 0; i < n; i++)
+            {
+                ulong k = keys[i];
+                for (int p = 0; p < passes; p++, k >>= Width) counts[p * Buckets + (int)(k & (Buckets - 1))]++;
+            }
+            var offsets = new int[Buckets];
+            var src = keys;
+            var dst = scratch;
+            for (int p = 0; p < passes; p++)
+            {
+                var c = counts.AsSpan(p * Buckets, Buckets);
+                int shift = p * Width;
+                if (c[(int)((src[0] >> shift) & (Buckets - 1))] == n) continue;
+                int sum = 0;
+                for (int b = 0; b < Buckets; b++)
+                {
+                    offsets[b] = sum;
+                    sum += c[b];
+                }
+                for (int i = 0; i < n; i++)
+                {
+                    ulong k = src[i];
+                    dst[offsets[(int)((k >> shift) & (Buckets - 1))]++] = k;
+                }
+                (src, dst) = (dst, src);
+            }
+            return src;
+        }
+
         // posts_a/posts_b of posts with shares on several objects: each distinct (post, other account) entry counts
         // once. Every entry of a post and another account belongs to that account pair, so to this partition: the
         // entries are sorted, deduplicated and counted here, against the partition's own edges (sorted by pair).
-        private static void ApplyEntries(GrowArray<ulong> entries, Columns c, int[] postAccount)
+        private static void ApplyEntries(GrowArray<ulong> entries, Columns c, int[] postAccount, int e0, int e1)
         {
             var span = entries.AsSpan();
             span.Sort();
@@ -752,14 +876,15 @@ public static class CoShareBuilder
                 int p = (int)(m >> 32) - 1;
                 int other = (int)(m & 0xFFFFFFFFUL);
                 int owner = postAccount[p];
-                if (owner < other) c.PostsA[Find(c, owner, other)]++;
-                else c.PostsB[Find(c, other, owner)]++;
+                if (owner < other) c.PostsA[Find(c, e0, e1, owner, other)]++;
+                else c.PostsB[Find(c, e0, e1, other, owner)]++;
             }
         }
 
-        private static int Find(Columns c, int a, int b)
+        // The edge (a, b) among edges [e0, e1), which are sorted by (A, B).
+        private static int Find(Columns c, int e0, int e1, int a, int b)
         {
-            int lo = 0, hi = c.A.Length - 1;
+            int lo = e0, hi = e1 - 1;
             while (lo <= hi)
             {
                 int mid = (lo + hi) >>> 1;
@@ -776,7 +901,7 @@ public static class CoShareBuilder
         aggregation.ReleaseBuffers();
         var parts = aggregation.Parts;
         // the network's columns, each partition's edges after the previous partition's (one partition: its own)
-        var columns = parts.Length == 1 ? parts[0] : Columns.Concatenate(parts, parallel);
+        var columns = aggregation.Final ?? (parts.Length == 1 ? parts[0] : Columns.Concatenate(parts, parallel));
 
         var selfLoops = new int[options.SelfLoops ? shares.AccountCount : 0];
         if (options.SelfLoops)

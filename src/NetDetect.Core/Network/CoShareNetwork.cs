@@ -52,6 +52,8 @@ public sealed record CoShareOptions
     internal int Partitions { get; init; }
     /// <summary>Partition groups swept and aggregated one after another, 0 = by pair count (tests force several).</summary>
     internal int PairGroups { get; init; }
+    /// <summary>Reduce one group through per-partition columns joined afterwards, as several groups do (tests compare the two paths).</summary>
+    internal bool PartitionColumns { get; init; }
 }
 
 /// <summary>A window finer than the data's timestamp resolution, refused unless forced.</summary>

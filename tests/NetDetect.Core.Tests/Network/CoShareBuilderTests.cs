@@ -94,6 +94,8 @@ public class CoShareBuilderTests
         AssertSameNetwork(one, batched);
         // partitions in groups, the shares swept once per group (as when the pair records would pass the budget)
         AssertSameNetwork(one, CoShareBuilder.Build(shares, new CoShareOptions { WindowMicros = window, Threads = 2, PairGroups = 4 }));
+        // one group reduced through partition columns joined afterwards instead of counted and reduced in place
+        AssertSameNetwork(one, CoShareBuilder.Build(shares, new CoShareOptions { WindowMicros = window, Threads = 2, PartitionColumns = true }));
         Assert.True(one.TotalPairs > 500_000);
     }
 
@@ -107,6 +109,7 @@ public class CoShareBuilderTests
         var once = CoShareBuilder.Build(shares, options);
         var grouped = CoShareBuilder.Build(shares, options with { PairGroups = 3 });
         AssertSameNetwork(once, grouped);
+        AssertSameNetwork(once, CoShareBuilder.Build(shares, options with { PartitionColumns = true }));
         Assert.Equal(once.SelfLoopPosts, grouped.SelfLoopPosts);
         Assert.True(once.SelfLoopPosts.Sum() > 0);
     }
