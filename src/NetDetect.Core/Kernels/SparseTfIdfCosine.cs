@@ -43,14 +43,12 @@ public sealed record TfIdfOptions
 /// the two rows' float weights, rounded to float. The product accumulates in exactly that order, so results do
 /// not depend on traversal order or thread count and equal a plain merge-join reference bit for bit.
 /// </remarks>
-public sealed class SparseTfIdfCosine
+public sealed partial class SparseTfIdfCosine
 {
     private readonly int[] _rowPtr, _col;
     private readonly float[] _w;
-    private readonly int[] _colPtr;
-    /// <summary>The inverted index's entries, account and weight side by side so a list is one memory stream.</summary>
-    private readonly Posting[] _post;
-    private readonly int[] _colPos;
+    /// <summary>The threshold product's inverted index, built on the first <see cref="AllPairs"/> call.</summary>
+    private PairIndex? _pairIndex;
     private readonly int _threads;
     private readonly KernelPath _path;
 
@@ -115,10 +113,12 @@ public sealed class SparseTfIdfCosine
 
         // weights: tf * idf, normalised in double, rounded once to float; zero-weight objects leave the matrix
         _rowPtr = new int[accounts + 1];
+        var invNorm = new double[accounts];
         int kept = 0;
         for (int p = 0; p < nz; p++) if (idf[col[p]] > 0) kept++;
         _col = new int[kept];
         _w = new float[kept];
+        var tfKept = new double[kept];
         int at = 0;
         for (int a = 0; a < accounts; a++)
         {
@@ -129,35 +129,19 @@ public sealed class SparseTfIdfCosine
                 sum += x * x;
             }
             double inv = sum > 0 ? 1.0 / Math.Sqrt(sum) : 0;
+            invNorm[a] = inv;
             for (int p = ptr[a]; p < ptr[a + 1]; p++)
             {
                 if (idf[col[p]] <= 0) continue;
                 _col[at] = col[p];
-                _w[at] = (float)(Tf(options.SublinearTf, cnt[p]) * idf[col[p]] * inv);
+                tfKept[at] = Tf(options.SublinearTf, cnt[p]);
+                _w[at] = (float)(tfKept[at] * idf[col[p]] * inv);
                 at++;
             }
             _rowPtr[a + 1] = at;
         }
 
-        // inverted index (CSC) with each object's accounts ascending, as a counting sort in row order gives them,
-        // and one sentinel account int.MaxValue closing every list, so a scan up to a bound needs one compare;
-        // _colPos maps an entry of the CSR to its place in its object's list, so a row can start right after its own
-        // entry and visit only the accounts after it (each unordered pair is produced once)
-        _colPtr = new int[objects + 1];
-        for (int p = 0; p < kept; p++) _colPtr[_col[p] + 1]++;
-        for (int o = 0; o < objects; o++) _colPtr[o + 1] += _colPtr[o] + 1;
-        _post = new Posting[kept + objects];
-        _colPos = new int[kept];
-        var fill = _colPtr[..objects];
-        for (int a = 0; a < accounts; a++)
-            for (int p = _rowPtr[a]; p < _rowPtr[a + 1]; p++)
-            {
-                int o = _col[p];
-                int at2 = fill[o]++;
-                _post[at2] = new Posting(a, _w[p]);
-                _colPos[p] = at2;
-            }
-        for (int o = 0; o < objects; o++) _post[_colPtr[o + 1] - 1] = new Posting(int.MaxValue, 0);
+        _topK = new TopKIndex(this, tfKept, idf, invNorm);
     }
 
     /// <summary>Builds the matrix from one (account, object) occurrence per share, e.g. a post's repost target.</summary>
@@ -222,10 +206,11 @@ public sealed class SparseTfIdfCosine
     public SimilarityPairs AllPairs(float threshold, IProgress<StageProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         if (float.IsNaN(threshold)) throw new ArgumentException("Threshold is NaN.", nameof(threshold));
+        var index = LazyInitializer.EnsureInitialized(ref _pairIndex, () => new PairIndex(this));
         var blocks = new PairBuffer[BlockCount];
         // a pair sharing an object has a positive score, so the smallest positive float admits exactly those
         float floor = MathF.Max(threshold, float.Epsilon);
-        RunBlocks("tfidf-pairs", () => new Worker(this, _path, 0, floor), (w, block) =>
+        RunBlocks("tfidf-pairs", () => new Worker(this, index, _path, floor), (w, block) =>
         {
             var buf = new PairBuffer();
             w.Pairs = buf;
@@ -248,51 +233,14 @@ public sealed class SparseTfIdfCosine
         return SimilarityPairs.FromKeys(keys, scores, at);
     }
 
-    /// <summary>Each account's <paramref name="k"/> most similar accounts among those sharing a kept object, with
-    /// cosine ≥ <paramref name="minScore"/>, best first (score descending, then account ascending).</summary>
-    /// <remarks>Each unordered pair is scored once, by the worker that owns its lower account, and offered to both
-    /// accounts' best-k lists of that worker; every worker's list for an account is therefore the best k of the pairs
-    /// it saw, and merging the workers' lists under the total order gives the same result for any thread count.</remarks>
-    public NeighborLists TopK(int k, float minScore = 0f, IProgress<StageProgress>? progress = null, CancellationToken cancellationToken = default)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
-        if (float.IsNaN(minScore)) throw new ArgumentException("minScore is NaN.", nameof(minScore));
-        if ((long)Accounts * k > Array.MaxLength) throw new ArgumentOutOfRangeException(nameof(k), $"{Accounts} x {k} neighbours do not fit one array.");
-        float floor = MathF.Max(minScore, float.Epsilon);
-        var workers = RunBlocks("tfidf-topk", () => new Worker(this, _path, k, floor), (w, block) =>
-            w.Rows(block * BlockRows, Math.Min(Accounts, (block + 1) * BlockRows)), progress, cancellationToken);
-        var counts = new int[Accounts];
-        if (workers.Count == 0) return NeighborLists.FromFixed(Accounts, k, counts, [], []);
-        var first = workers[0];
-        var hs = first.HeapS!;
-        var hj = first.HeapJ!;
-        for (int a = 0; a < Accounts; a++)
-        {
-            var s = hs.AsSpan(a * k, k);
-            var j = hj.AsSpan(a * k, k);
-            int c = first.HeapCount![a];
-            for (int x = 1; x < workers.Count; x++)
-            {
-                var other = workers[x];
-                for (int e = a * k, ee = e + other.HeapCount![a]; e < ee; e++)
-                    c = TopKHeap.Offer(s, j, c, k, other.HeapS![e], other.HeapJ![e]);
-            }
-            TopKHeap.SortBestFirst(s, j, c);
-            counts[a] = c;
-        }
-        return NeighborLists.FromFixed(Accounts, k, counts, hj, hs);
-    }
-
-    private readonly record struct Posting(int Row, float W);
-
     private const int BlockRows = 256;
     private int BlockCount => (Accounts + BlockRows - 1) / BlockRows;
 
-    /// <summary>Runs <paramref name="body"/> over all row blocks on the configured threads, one worker per thread,
-    /// and returns the workers in creation order.</summary>
-    private List<Worker> RunBlocks(string stage, Func<Worker> create, Action<Worker, int> body, IProgress<StageProgress>? progress, CancellationToken ct)
+    /// <summary>Runs <paramref name="body"/> over all row blocks on the configured threads, one worker per thread
+    /// (blocks are handed out in order as workers become free), and returns the workers.</summary>
+    private List<TWorker> RunBlocks<TWorker>(string stage, Func<TWorker> create, Action<TWorker, int> body, IProgress<StageProgress>? progress, CancellationToken ct)
     {
-        var workers = new List<Worker>();
+        var workers = new List<TWorker>();
         int blocks = BlockCount;
         if (blocks == 0) return workers;
         int next = -1, done = 0;
@@ -334,8 +282,40 @@ public sealed class SparseTfIdfCosine
         }
     }
 
-    /// <summary>Per-thread state of the row-wise product (Gustavson): a dense double accumulator over one span of
-    /// accounts, per-entry cursors into the inverted index, and in top-k mode a best-k heap for every account.</summary>
+    private readonly record struct Posting(int Row, float W);
+
+    /// <summary>The threshold product's inverted index (CSC) with each object's accounts ascending, as a counting sort
+    /// in row order gives them, account and weight side by side so a list is one memory stream, and one sentinel
+    /// account int.MaxValue closing every list, so a scan up to a bound needs one compare. ColPos maps an entry of the
+    /// CSR to its place in its object's list, so a row can start right after its own entry and visit only the accounts
+    /// after it (each unordered pair is produced once).</summary>
+    private sealed class PairIndex
+    {
+        public readonly Posting[] Post;
+        public readonly int[] ColPos;
+
+        public PairIndex(SparseTfIdfCosine m)
+        {
+            int objects = m.Objects, kept = m._col.Length;
+            var colPtr = new int[objects + 1];
+            for (int p = 0; p < kept; p++) colPtr[m._col[p] + 1]++;
+            for (int o = 0; o < objects; o++) colPtr[o + 1] += colPtr[o] + 1;
+            Post = new Posting[kept + objects];
+            ColPos = new int[kept];
+            var fill = colPtr[..objects];
+            for (int a = 0; a < m.Accounts; a++)
+                for (int p = m._rowPtr[a]; p < m._rowPtr[a + 1]; p++)
+                {
+                    int at = fill[m._col[p]]++;
+                    Post[at] = new Posting(a, m._w[p]);
+                    ColPos[p] = at;
+                }
+            for (int o = 0; o < objects; o++) Post[colPtr[o + 1] - 1] = new Posting(int.MaxValue, 0);
+        }
+    }
+
+    /// <summary>Per-thread state of the threshold product (row-wise, Gustavson): a dense double accumulator over one
+    /// span of accounts and per-entry cursors into the inverted index.</summary>
     /// <remarks>A block of rows is multiplied against the accounts span by span (<see cref="Span"/> accounts, so the
     /// accumulator stays in the first cache levels): row a walks its objects in ascending order and, for each, the
     /// accounts of that object's list that are after a and inside the span, adding w_a,o * w_b,o into acc[b]. So
@@ -347,39 +327,25 @@ public sealed class SparseTfIdfCosine
     {
         private const int Span = 8192, Pad = 16;
         private readonly SparseTfIdfCosine _m;
+        private readonly PairIndex _ix;
         private readonly KernelPath _path;
-        private readonly int _k;
         private readonly float _floor;
         private readonly double[] _acc = new double[Span + Pad];
         private int[] _cursor = new int[1024];
         private int[] _start = new int[1024];
         private int[] _next = new int[1024];
-        /// <summary>Top-k: per account the lowest score that could still enter its heap (the floor until the heap is
-        /// full, then its worst score); +infinity in the padding so vector reads past the end admit nothing.</summary>
-        private readonly float[] _admit = [];
-        public readonly float[]? HeapS;
-        public readonly int[]? HeapJ;
-        public readonly int[]? HeapCount;
         public PairBuffer? Pairs;
 
-        public Worker(SparseTfIdfCosine m, KernelPath path, int k, float floor)
+        public Worker(SparseTfIdfCosine m, PairIndex ix, KernelPath path, float floor)
         {
             _m = m;
+            _ix = ix;
             _path = path;
-            _k = k;
             _floor = floor;
-            if (k > 0)
-            {
-                HeapS = new float[(long)m.Accounts * k];
-                HeapJ = new int[(long)m.Accounts * k];
-                HeapCount = new int[m.Accounts];
-                _admit = new float[m.Accounts + Pad];
-                _admit.AsSpan(0, m.Accounts).Fill(floor);
-                _admit.AsSpan(m.Accounts).Fill(float.PositiveInfinity);
-            }
         }
 
-        /// <summary>Scores rows a0..a1-1 against every later account sharing an object and hands the results on.</summary>
+        /// <summary>Scores rows a0..a1-1 against every later account sharing an object and records the pairs that
+        /// reach the threshold.</summary>
         // fully optimised from the first call: the loops are hot long before tiering would replace them
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Rows(int a0, int a1)
@@ -393,9 +359,9 @@ public sealed class SparseTfIdfCosine
                 _start = new int[(nz1 - nz0) * 2];
                 _next = new int[(nz1 - nz0) * 2];
             }
-            fixed (int* rowPtr = m._rowPtr, colPos = m._colPos)
+            fixed (int* rowPtr = m._rowPtr, colPos = _ix.ColPos)
             fixed (float* w = m._w)
-            fixed (Posting* post = m._post)
+            fixed (Posting* post = _ix.Post)
             fixed (double* acc = _acc)
             fixed (int* cursor0 = _cursor, start0 = _start, next0 = _next)
             {
@@ -451,8 +417,7 @@ public sealed class SparseTfIdfCosine
                                     if (v == 0) continue; // already read through an earlier object
                                     accB[b] = 0;
                                     float sv = (float)v;
-                                    // top-k: most scores enter neither heap; test that before the call
-                                    if (_k == 0 || sv >= _admit[b] || sv >= _admit[a]) Take(a, b, sv);
+                                    if (sv >= _floor) Pairs!.Add(a, b, sv);
                                 }
                         }
                     }
@@ -461,87 +426,60 @@ public sealed class SparseTfIdfCosine
         }
 
         /// <summary>Reads back and clears acc[lo..hi] (accounts; and up to a vector past it, where acc is zero),
-        /// handing each score that could matter to <see cref="Take"/>.</summary>
+        /// recording each score that reaches the threshold.</summary>
         // fully optimised from the first call: the loops are hot long before tiering would replace them
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void ReadDense(int a, double* acc, int lo, int hi)
         {
-            bool topK = _k > 0;
-            fixed (float* admit = _admit)
+            float* lane = stackalloc float[16];
+            if (_path == KernelPath.Vector512)
             {
-                float* lane = stackalloc float[16];
-                if (_path == KernelPath.Vector512)
+                var floor = Vector512.Create(_floor);
+                for (int b = lo; b <= hi; b += 16)
                 {
-                    var floor = Vector512.Create(_floor);
-                    for (int b = lo; b <= hi; b += 16)
+                    var s = Vector512.Narrow(Vector512.Load(acc + b), Vector512.Load(acc + b + 8));
+                    Vector512<double>.Zero.Store(acc + b);
+                    Vector512<double>.Zero.Store(acc + b + 8);
+                    // the floor is > 0, so untouched (zero) lanes never pass
+                    var hit = Vector512.GreaterThanOrEqual(s, floor);
+                    if (hit == Vector512<float>.Zero) continue;
+                    s.Store(lane);
+                    for (ulong bits = hit.ExtractMostSignificantBits(); bits != 0; bits &= bits - 1)
                     {
-                        var s = Vector512.Narrow(Vector512.Load(acc + b), Vector512.Load(acc + b + 8));
-                        Vector512<double>.Zero.Store(acc + b);
-                        Vector512<double>.Zero.Store(acc + b + 8);
-                        // top-k: a lane matters if it can enter a's heap or b's; the admission levels are ≥ the floor > 0,
-                        // so untouched (zero) lanes never pass
-                        var bar = topK ? Vector512.Min(Vector512.Load(admit + b), Vector512.Create(admit[a])) : floor;
-                        var hit = Vector512.GreaterThanOrEqual(s, bar);
-                        if (hit == Vector512<float>.Zero) continue;
-                        s.Store(lane);
-                        for (ulong bits = hit.ExtractMostSignificantBits(); bits != 0; bits &= bits - 1)
-                        {
-                            int l = System.Numerics.BitOperations.TrailingZeroCount(bits);
-                            Take(a, b + l, lane[l]);
-                        }
-                    }
-                }
-                else if (_path == KernelPath.Vector256)
-                {
-                    var floor = Vector256.Create(_floor);
-                    for (int b = lo; b <= hi; b += 8)
-                    {
-                        var s = Vector256.Narrow(Vector256.Load(acc + b), Vector256.Load(acc + b + 4));
-                        Vector256<double>.Zero.Store(acc + b);
-                        Vector256<double>.Zero.Store(acc + b + 4);
-                        var bar = topK ? Vector256.Min(Vector256.Load(admit + b), Vector256.Create(admit[a])) : floor;
-                        var hit = Vector256.GreaterThanOrEqual(s, bar);
-                        if (hit == Vector256<float>.Zero) continue;
-                        s.Store(lane);
-                        for (uint bits = hit.ExtractMostSignificantBits(); bits != 0; bits &= bits - 1)
-                        {
-                            int l = System.Numerics.BitOperations.TrailingZeroCount(bits);
-                            Take(a, b + l, lane[l]);
-                        }
-                    }
-                }
-                else
-                {
-                    for (int b = lo; b <= hi; b++)
-                    {
-                        double v = acc[b];
-                        if (v == 0) continue;
-                        acc[b] = 0;
-                        Take(a, b, (float)v);
+                        int l = System.Numerics.BitOperations.TrailingZeroCount(bits);
+                        Pairs!.Add(a, b + l, lane[l]);
                     }
                 }
             }
-        }
-
-        /// <summary>Threshold mode: records (a, b) if s reaches the threshold. Top-k mode: offers s to the heaps of a
-        /// (as neighbour b) and of b (as neighbour a).</summary>
-        private void Take(int a, int b, float s)
-        {
-            if (_k == 0)
+            else if (_path == KernelPath.Vector256)
             {
-                if (s >= _floor) Pairs!.Add(a, b, s);
-                return;
+                var floor = Vector256.Create(_floor);
+                for (int b = lo; b <= hi; b += 8)
+                {
+                    var s = Vector256.Narrow(Vector256.Load(acc + b), Vector256.Load(acc + b + 4));
+                    Vector256<double>.Zero.Store(acc + b);
+                    Vector256<double>.Zero.Store(acc + b + 4);
+                    var hit = Vector256.GreaterThanOrEqual(s, floor);
+                    if (hit == Vector256<float>.Zero) continue;
+                    s.Store(lane);
+                    for (uint bits = hit.ExtractMostSignificantBits(); bits != 0; bits &= bits - 1)
+                    {
+                        int l = System.Numerics.BitOperations.TrailingZeroCount(bits);
+                        Pairs!.Add(a, b + l, lane[l]);
+                    }
+                }
             }
-            int k = _k;
-            if (s >= _admit[b]) Offer(b, a, s, k);
-            if (s >= _admit[a]) Offer(a, b, s, k);
-        }
-
-        private void Offer(int row, int j, float s, int k)
-        {
-            var hs = HeapS.AsSpan(row * k, k);
-            int c = HeapCount![row] = TopKHeap.Offer(hs, HeapJ.AsSpan(row * k, k), HeapCount[row], k, s, j);
-            if (c == k) _admit[row] = MathF.Max(_floor, hs[0]);
+            else
+            {
+                for (int b = lo; b <= hi; b++)
+                {
+                    double v = acc[b];
+                    if (v == 0) continue;
+                    acc[b] = 0;
+                    float sv = (float)v;
+                    if (sv >= _floor) Pairs!.Add(a, b, sv);
+                }
+            }
         }
     }
 }
