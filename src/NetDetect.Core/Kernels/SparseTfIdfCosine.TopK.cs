@@ -81,6 +81,8 @@ public sealed partial class SparseTfIdfCosine
         /// rescoring can wait for the end; otherwise every candidate that passes screening is rescored at once.</summary>
         public readonly bool Deferred;
 
+        // runs once per matrix, over every entry: fully optimised from the start rather than through tiering
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public TopKIndex(SparseTfIdfCosine m, double[] tf, double[] idf, double[] inv)
         {
             // the ranges that keep every screened term (≥ 2^-120), sum (≤ 1/inv ≤ 2^60) and score (≥ w_a·w_b ≥ 2^-100)
@@ -143,43 +145,51 @@ public sealed partial class SparseTfIdfCosine
     {
         public readonly int K;
         public readonly float Floor;
-        private readonly float[] _lower, _upper;
-        private readonly int[] _index;
-        private readonly int[] _count;
+        /// <summary>Row a's heap at a*K: a candidate's bounds and account side by side, so an offer touches few cache
+        /// lines.</summary>
+        private readonly Slot[] _slots;
+        /// <summary>Per row the heap's size, with <see cref="Locked"/> set while a worker changes the heap.</summary>
+        private readonly int[] _state;
+        private const int Locked = int.MinValue;
         /// <summary>Only rises, so a stale read admits more, never less. +infinity in the padding, so vector reads past
         /// the end admit nothing.</summary>
         public readonly float[] Admit;
-        private readonly int[] _lock;
+
+        private struct Slot
+        {
+            public float Lower, Upper;
+            public int Index;
+        }
 
         public SharedTopK(int rows, int k, float floor)
         {
             K = k;
             Floor = floor;
-            _lower = new float[(long)rows * k];
-            _upper = new float[(long)rows * k];
-            _index = new int[(long)rows * k];
-            _count = new int[rows];
+            _slots = new Slot[(long)rows * k];
+            _state = new int[rows];
             Admit = new float[rows + TopKIndex.Pad];
             Admit.AsSpan(0, rows).Fill(floor);
             Admit.AsSpan(rows).Fill(float.PositiveInfinity);
-            _lock = new int[rows];
         }
 
         /// <summary>Offers neighbour j with canonical score in [lower, upper] to row's list.</summary>
         public void Offer(int row, int j, float lower, float upper, Spill spill)
         {
-            ref int gate = ref _lock[row];
-            if (Interlocked.CompareExchange(ref gate, 1, 0) != 0)
+            ref int state = ref _state[row];
+            int c = Volatile.Read(ref state);
+            if (c < 0 || Interlocked.CompareExchange(ref state, c | Locked, c) != c)
             {
                 var spin = new SpinWait();
-                do spin.SpinOnce(); while (Interlocked.CompareExchange(ref gate, 1, 0) != 0);
+                do
+                {
+                    spin.SpinOnce();
+                    c = Volatile.Read(ref state);
+                } while (c < 0 || Interlocked.CompareExchange(ref state, c | Locked, c) != c);
             }
             if (upper >= Admit[row])
             {
-                int k = K, c = _count[row];
-                var lo = _lower.AsSpan(row * k, k);
-                var up = _upper.AsSpan(row * k, k);
-                var ix = _index.AsSpan(row * k, k);
+                int k = K;
+                var h = _slots.AsSpan(row * k, k);
                 if (c < k)
                 {
                     // sift up from the end: the worst (root) rises to the top
@@ -187,37 +197,35 @@ public sealed partial class SparseTfIdfCosine
                     while (i > 0)
                     {
                         int parent = (i - 1) >> 1;
-                        if (!TopKHeap.Better(lo[parent], ix[parent], lower, j)) break;
-                        lo[i] = lo[parent]; up[i] = up[parent]; ix[i] = ix[parent];
+                        if (!TopKHeap.Better(h[parent].Lower, h[parent].Index, lower, j)) break;
+                        h[i] = h[parent];
                         i = parent;
                     }
-                    lo[i] = lower; up[i] = upper; ix[i] = j;
-                    _count[row] = c;
-                    if (c == k) Volatile.Write(ref Admit[row], MathF.Max(Floor, lo[0]));
+                    h[i] = new Slot { Lower = lower, Upper = upper, Index = j };
+                    if (c == k) Volatile.Write(ref Admit[row], MathF.Max(Floor, h[0].Lower));
                 }
-                else if (TopKHeap.Better(lower, j, lo[0], ix[0]))
+                else if (TopKHeap.Better(lower, j, h[0].Lower, h[0].Index))
                 {
-                    int outJ = ix[0];
-                    float outUp = up[0];
+                    var evicted = h[0];
                     int i = 0;
                     while (true)
                     {
                         int l = 2 * i + 1;
                         if (l >= k) break;
                         int r = l + 1;
-                        int worse = r < k && TopKHeap.Better(lo[l], ix[l], lo[r], ix[r]) ? r : l;
-                        if (!TopKHeap.Better(lower, j, lo[worse], ix[worse])) break;
-                        lo[i] = lo[worse]; up[i] = up[worse]; ix[i] = ix[worse];
+                        int worse = r < k && TopKHeap.Better(h[l].Lower, h[l].Index, h[r].Lower, h[r].Index) ? r : l;
+                        if (!TopKHeap.Better(lower, j, h[worse].Lower, h[worse].Index)) break;
+                        h[i] = h[worse];
                         i = worse;
                     }
-                    lo[i] = lower; up[i] = upper; ix[i] = j;
-                    float admit = MathF.Max(Floor, lo[0]);
+                    h[i] = new Slot { Lower = lower, Upper = upper, Index = j };
+                    float admit = MathF.Max(Floor, h[0].Lower);
                     Volatile.Write(ref Admit[row], admit);
-                    if (outUp >= admit) spill.Add(row, outJ);
+                    if (evicted.Upper >= admit) spill.Add(row, evicted.Index);
                 }
                 else spill.Add(row, j);
             }
-            Volatile.Write(ref gate, 0);
+            Volatile.Write(ref state, c);
         }
 
         /// <summary>Rescores the kept candidates of rows a0..a1-1 exactly and writes each row's best k (score ≥ the
@@ -230,7 +238,7 @@ public sealed partial class SparseTfIdfCosine
             for (int a = a0; a < a1; a++)
             {
                 candidates.Clear();
-                for (int e = a * k, ee = e + _count[a]; e < ee; e++) candidates.Add(_index[e]);
+                for (int e = a * k, ee = e + _state[a]; e < ee; e++) candidates.Add(_slots[e].Index);
                 foreach (int j in spill.Of(a)) candidates.Add(j);
                 if (candidates.Count == 0) continue;
                 var s = score.AsSpan(a * k, k);
@@ -315,6 +323,8 @@ public sealed partial class SparseTfIdfCosine
             _row = a;
         }
 
+        // called for about k candidates per account, in one burst at the end: no time to tier up
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public float Score(int b)
         {
             int[] col = m._col;
@@ -349,7 +359,8 @@ public sealed partial class SparseTfIdfCosine
     /// cannot be in either answer.</remarks>
     private sealed unsafe class TopKWorker
     {
-        private const int Span = 8192, Pad = TopKIndex.Pad;
+        private static readonly int Span = int.Parse(Environment.GetEnvironmentVariable("ND_SPAN") ?? "8192");
+        private const int Pad = TopKIndex.Pad;
         private readonly SparseTfIdfCosine _m;
         private readonly TopKIndex _ix;
         private readonly SharedTopK _lists;
@@ -420,29 +431,34 @@ public sealed partial class SparseTfIdfCosine
                         {
                             int r = cursor[p];
                             start[p] = r;
+                            // each segment starts somewhere else in the index: ask for the one a few entries ahead now
+                            if (p + 4 < re && System.Runtime.Intrinsics.X86.Sse.IsSupported)
+                                System.Runtime.Intrinsics.X86.Sse.Prefetch0(list + cursor[p + 4]);
                             if (next[p] >= b1) continue;
                             lo = Math.Min(lo, next[p]);
                             float c = scaled[p];
-                            uint x = list[r];
+                            uint* q = list + r;
+                            uint x = *q;
                             while (true)
                             {
                                 // End and marked entries are ≥ any span end, so one compare bounds the fast loop
                                 while (x < ub1)
                                 {
                                     accB[x] += c;
-                                    x = list[++r];
+                                    x = *++q;
                                 }
                                 if (x < Marked) break;
                                 uint bm = x ^ Marked;
                                 if (bm >= ub1) break;
-                                accB[bm] += MathF.Max(c * BitConverter.UInt32BitsToSingle(list[r + 1]), Tiny);
-                                r += 2;
-                                x = list[r];
+                                accB[bm] += MathF.Max(c * BitConverter.UInt32BitsToSingle(q[1]), Tiny);
+                                q += 2;
+                                x = *q;
                             }
-                            // the last account added: the entry before r, or the marked one before its tf slot (a tf
-                            // slot holds a positive float, never Marked; r - 2 is at or after the row's own entry)
-                            uint prev = list[r - 2];
-                            hi = Math.Max(hi, (int)((prev & Marked) != 0 ? prev ^ Marked : list[r - 1]));
+                            // the last account added: the entry before q, or the marked one before its tf slot (a tf
+                            // slot holds a positive float, never Marked; q - 2 is at or after the row's own entry)
+                            uint prev = q[-2];
+                            hi = Math.Max(hi, (int)((prev & Marked) != 0 ? prev ^ Marked : q[-1]));
+                            r = (int)(q - list);
                             adds += r - start[p];
                             cursor[p] = r;
                             next[p] = (int)(x & ~Marked);

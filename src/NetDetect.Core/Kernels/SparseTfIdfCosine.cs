@@ -71,30 +71,55 @@ public sealed partial class SparseTfIdfCosine
         _threads = KernelPaths.Threads(options.MaxDegreeOfParallelism);
         _path = KernelPaths.Resolve(options.Path);
 
-        // canonical rows: sorted, repeats summed, zero counts dropped
+        var (ptr, col, cnt) = Canonical(accounts, objects, rowOffsets, columns, counts);
+        int nz = ptr[accounts];
+        var df = new int[objects];
+        for (int p = 0; p < nz; p++) df[col[p]]++;
+        var idf = new double[objects];
+        for (int o = 0; o < objects; o++)
+            idf[o] = df[o] < options.MinDocumentFrequency || df[o] == 0 ? 0 : Idf(options.Idf, accounts, df[o]);
+        (_rowPtr, _col, _w, var tfKept, var invNorm) = Weigh(accounts, ptr, col, cnt, idf, options.SublinearTf);
+        _topK = new TopKIndex(this, tfKept, idf, invNorm);
+    }
+
+    /// <summary>The canonical rows: objects ascending, repeats summed, zero counts dropped, as CSR (offsets, objects,
+    /// summed counts in double).</summary>
+    // runs once per matrix, over every entry: fully optimised from the start rather than through tiering
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static (int[] Ptr, int[] Col, double[] Cnt) Canonical(int accounts, int objects, ReadOnlySpan<int> rowOffsets,
+        ReadOnlySpan<int> columns, ReadOnlySpan<float> counts)
+    {
         var ptr = new int[accounts + 1];
         var col = new int[columns.Length];
         var cnt = new double[columns.Length];
-        var order = new int[columns.Length];
+        int[] order = [];
         int nz = 0;
         for (int a = 0; a < accounts; a++)
         {
             int s = rowOffsets[a], e = rowOffsets[a + 1];
             if (e < s) throw new ArgumentException($"rowOffsets decreases at account {a}.", nameof(rowOffsets));
             var keys = col.AsSpan(nz, e - s);
-            var idx = order.AsSpan(0, e - s);
+            bool sorted = true;
             for (int p = s; p < e; p++)
             {
                 if ((uint)columns[p] >= (uint)objects) throw new ArgumentOutOfRangeException(nameof(columns), $"Object {columns[p]} of account {a} is outside 0..{objects - 1}.");
                 if (!(counts[p] >= 0) || float.IsInfinity(counts[p])) throw new ArgumentException($"Count {counts[p]} of account {a} is not a finite non-negative number.", nameof(counts));
                 keys[p - s] = columns[p];
-                idx[p - s] = p;
+                if (p > s && columns[p] < columns[p - 1]) sorted = false;
             }
-            keys.Sort(idx);
+            // rows that arrive in object order (FromOccurrences makes them so) need no sort
+            Span<int> idx = default;
+            if (!sorted)
+            {
+                if (order.Length < e - s) order = new int[Math.Max(e - s, 2 * order.Length)];
+                idx = order.AsSpan(0, e - s);
+                for (int p = s; p < e; p++) idx[p - s] = p;
+                keys.Sort(idx);
+            }
             int w = nz;
             for (int q = 0; q < keys.Length; q++)
             {
-                float c = counts[idx[q]];
+                float c = counts[sorted ? s + q : idx[q]];
                 if (c == 0) continue;
                 if (w > nz && col[w - 1] == keys[q]) { cnt[w - 1] += c; continue; }
                 col[w] = keys[q];
@@ -104,44 +129,51 @@ public sealed partial class SparseTfIdfCosine
             nz = w;
             ptr[a + 1] = nz;
         }
+        return (ptr, col, cnt);
+    }
 
-        var df = new int[objects];
-        for (int p = 0; p < nz; p++) df[col[p]]++;
-        var idf = new double[objects];
-        for (int o = 0; o < objects; o++)
-            idf[o] = df[o] < options.MinDocumentFrequency || df[o] == 0 ? 0 : Idf(options.Idf, accounts, df[o]);
-
-        // weights: tf * idf, normalised in double, rounded once to float; zero-weight objects leave the matrix
-        _rowPtr = new int[accounts + 1];
+    /// <summary>The weights: tf * idf, normalised in double, rounded once to float; zero-weight objects leave the
+    /// matrix. Also each kept entry's tf and each row's inverse norm, which the top-k index factors the weights by.</summary>
+    // runs once per matrix, over every entry: fully optimised from the start rather than through tiering
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static (int[] RowPtr, int[] Col, float[] W, double[] Tf, double[] Inv) Weigh(int accounts, int[] ptr, int[] col,
+        double[] cnt, double[] idf, bool sublinear)
+    {
+        var rowPtr = new int[accounts + 1];
         var invNorm = new double[accounts];
         int kept = 0;
-        for (int p = 0; p < nz; p++) if (idf[col[p]] > 0) kept++;
-        _col = new int[kept];
-        _w = new float[kept];
+        for (int p = 0; p < ptr[accounts]; p++) if (idf[col[p]] > 0) kept++;
+        var keptCol = new int[kept];
+        var weight = new float[kept];
         var tfKept = new double[kept];
+        var tf = new double[1024];
         int at = 0;
         for (int a = 0; a < accounts; a++)
         {
+            int s = ptr[a], e = ptr[a + 1];
+            if (tf.Length < e - s) tf = new double[Math.Max(e - s, 2 * tf.Length)];
             double sum = 0;
-            for (int p = ptr[a]; p < ptr[a + 1]; p++)
+            for (int p = s; p < e; p++)
             {
-                double x = Tf(options.SublinearTf, cnt[p]) * idf[col[p]];
+                // one share, tf 1 either way (1 + ln 1 = 1 exactly): most entries skip the logarithm
+                double t = cnt[p] == 1 ? 1 : Tf(sublinear, cnt[p]);
+                tf[p - s] = t;
+                double x = t * idf[col[p]];
                 sum += x * x;
             }
             double inv = sum > 0 ? 1.0 / Math.Sqrt(sum) : 0;
             invNorm[a] = inv;
-            for (int p = ptr[a]; p < ptr[a + 1]; p++)
+            for (int p = s; p < e; p++)
             {
                 if (idf[col[p]] <= 0) continue;
-                _col[at] = col[p];
-                tfKept[at] = Tf(options.SublinearTf, cnt[p]);
-                _w[at] = (float)(tfKept[at] * idf[col[p]] * inv);
+                keptCol[at] = col[p];
+                tfKept[at] = tf[p - s];
+                weight[at] = (float)(tf[p - s] * idf[col[p]] * inv);
                 at++;
             }
-            _rowPtr[a + 1] = at;
+            rowPtr[a + 1] = at;
         }
-
-        _topK = new TopKIndex(this, tfKept, idf, invNorm);
+        return (rowPtr, keptCol, weight, tfKept, invNorm);
     }
 
     /// <summary>Builds the matrix from one (account, object) occurrence per share, e.g. a post's repost target.</summary>
@@ -156,9 +188,20 @@ public sealed partial class SparseTfIdfCosine
             ptr[a + 1]++;
         }
         for (int a = 0; a < accounts; a++) ptr[a + 1] += ptr[a];
+        // occurrences bucketed by object, then distributed to their accounts in that order: each row comes out in
+        // ascending object order, so the constructor has nothing to sort
+        var objStart = new int[objects + 1];
+        foreach (int o in obj)
+        {
+            if ((uint)o >= (uint)objects) throw new ArgumentOutOfRangeException(nameof(obj), $"Object {o} is outside 0..{objects - 1}.");
+            objStart[o + 1]++;
+        }
+        for (int o = 0; o < objects; o++) objStart[o + 1] += objStart[o];
+        var byObject = new int[account.Length];
+        for (int p = 0; p < account.Length; p++) byObject[objStart[obj[p]]++] = p;
         var cols = new int[account.Length];
         var next = ptr[..accounts];
-        for (int p = 0; p < account.Length; p++) cols[next[account[p]]++] = obj[p];
+        foreach (int p in byObject) cols[next[account[p]]++] = obj[p];
         var ones = new float[account.Length];
         Array.Fill(ones, 1f);
         return new SparseTfIdfCosine(accounts, objects, ptr, cols, ones, options);
