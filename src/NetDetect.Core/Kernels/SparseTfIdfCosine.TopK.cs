@@ -58,11 +58,12 @@ public sealed partial class SparseTfIdfCosine
     private static float Slack(int nnz) => nnz <= (1 << 19) - 16 ? 1f + (nnz + 16) * (1f / (1 << 22)) : float.PositiveInfinity;
 
     /// <summary>The inverted index of the top-k product, for screening in float: per object the accounts holding it,
-    /// ascending, as bare 32-bit account numbers, and per CSR entry |w_a,o|·idf_o.</summary>
+    /// ascending, as bare 32-bit account numbers, and per CSR entry |w_a,o|·idf_o. Built with the weights
+    /// (<see cref="Weigh"/>).</summary>
     /// <remarks>The weights factor as w_b,o = tf_b,o · idf_o · inv_b, so a row scales its entry once by idf and a
     /// list needs no weights: a pair's screened score is inv_b · Σ_o (|w_a,o|·idf_o) · |tf_b,o| and most entries have
-    /// tf 1 (one share), so the hot loop adds one float per account read. An entry whose tf is not 1 is stored as
-    /// (account | <see cref="Marked"/>) followed by its |tf|'s float bits, which drops it out of the fast loop's
+    /// tf 1 (one share), so the hot loop adds one float per account read. An entry of more than one share (or a
+    /// fractional count) is stored as (account | <see cref="Marked"/>) followed by its |tf|'s float bits, which drops it out of the fast loop's
     /// range test into a slower step. <see cref="End"/> (≥ any span end, &lt; Marked) closes every list.</remarks>
     private sealed class TopKIndex
     {
@@ -81,55 +82,12 @@ public sealed partial class SparseTfIdfCosine
         /// rescoring can wait for the end; otherwise every candidate that passes screening is rescored at once.</summary>
         public readonly bool Deferred;
 
-        // runs once per matrix, over every entry: fully optimised from the start rather than through tiering
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public TopKIndex(SparseTfIdfCosine m, double[] tf, double[] idf, double[] inv)
+        public TopKIndex(uint[] list, int[] after, float[] scaled, float[] invNorm, bool deferred)
         {
-            // the ranges that keep every screened term (≥ 2^-120), sum (≤ 1/inv ≤ 2^60) and score (≥ w_a·w_b ≥ 2^-100)
-            // a normal float, so that no clamp applies and the relative bounds of Slack hold both ways
-            const double Lo = 8.673617379884035e-19, Hi = 1.152921504606847e18, LoWeight = 8.881784197001252e-16; // 2^-60, 2^60, 2^-50
-            int objects = m.Objects, kept = m._col.Length;
-            int[] col = m._col, rowPtr = m._rowPtr;
-            float[] w = m._w;
-            var start = new int[objects + 1];
-            long slots = objects;
-            for (int p = 0; p < kept; p++)
-            {
-                int extra = Math.Abs(tf[p]) == 1 ? 1 : 2;
-                start[col[p] + 1] += extra;
-                slots += extra;
-            }
-            if (slots > Array.MaxLength) throw new InvalidOperationException("The inverted index does not fit one array.");
-            for (int o = 0; o < objects; o++) start[o + 1] += start[o] + 1;
-            List = new uint[slots];
-            After = new int[kept];
-            Scaled = new float[kept];
-            bool deferred = true;
-            var fill = start[..objects];
-            for (int a = 0; a < m.Accounts; a++)
-            {
-                if (rowPtr[a + 1] > rowPtr[a] && !(inv[a] >= Lo && inv[a] <= Hi)) deferred = false;
-                for (int p = rowPtr[a]; p < rowPtr[a + 1]; p++)
-                {
-                    int o = col[p], at = fill[o];
-                    double t = Math.Abs(tf[p]);
-                    if (t == 1) List[at++] = (uint)a;
-                    else
-                    {
-                        List[at++] = (uint)a | Marked;
-                        List[at++] = BitConverter.SingleToUInt32Bits(MathF.Max((float)t, Tiny));
-                        if (!(t >= Lo && t <= Hi)) deferred = false;
-                    }
-                    fill[o] = at;
-                    After[p] = at;
-                    double u = Math.Abs(w[p]) * idf[o];
-                    Scaled[p] = MathF.Max((float)u, Tiny);
-                    if (!(w[p] >= LoWeight && u >= Lo && u <= Hi)) deferred = false;
-                }
-            }
-            for (int o = 0; o < objects; o++) List[start[o + 1] - 1] = End;
-            InvNorm = new float[m.Accounts + Pad];
-            for (int a = 0; a < m.Accounts; a++) InvNorm[a] = MathF.Max((float)inv[a], Tiny);
+            List = list;
+            After = after;
+            Scaled = scaled;
+            InvNorm = invNorm;
             Deferred = deferred;
         }
     }
@@ -170,6 +128,14 @@ public sealed partial class SparseTfIdfCosine
             Admit = new float[rows + TopKIndex.Pad];
             Admit.AsSpan(0, rows).Fill(floor);
             Admit.AsSpan(rows).Fill(float.PositiveInfinity);
+        }
+
+        /// <summary>Starts fetching row's size word and heap.</summary>
+        public unsafe void Prefetch(int row)
+        {
+            if (!System.Runtime.Intrinsics.X86.Sse.IsSupported) return;
+            fixed (int* state = &_state[row]) System.Runtime.Intrinsics.X86.Sse.Prefetch0(state);
+            fixed (Slot* slot = &_slots[(long)row * K]) System.Runtime.Intrinsics.X86.Sse.Prefetch0(slot);
         }
 
         /// <summary>Offers neighbour j with canonical score in [lower, upper] to row's list.</summary>
@@ -359,8 +325,7 @@ public sealed partial class SparseTfIdfCosine
     /// cannot be in either answer.</remarks>
     private sealed unsafe class TopKWorker
     {
-        private static readonly int Span = int.Parse(Environment.GetEnvironmentVariable("ND_SPAN") ?? "8192");
-        private const int Pad = TopKIndex.Pad;
+        private const int Span = 8192, Pad = TopKIndex.Pad;
         private readonly SparseTfIdfCosine _m;
         private readonly TopKIndex _ix;
         private readonly SharedTopK _lists;
@@ -573,8 +538,12 @@ public sealed partial class SparseTfIdfCosine
         private void OfferHits(int a, float g)
         {
             var lists = _lists;
+            const int Ahead = 4;
+            for (int i = 0; i < Math.Min(_hitCount, Ahead); i++) lists.Prefetch(_hits[i]);
             for (int i = 0; i < _hitCount; i++)
             {
+                // b's list is anywhere in memory: fetch the one a few candidates ahead while this one is offered
+                if (i + Ahead < _hitCount) lists.Prefetch(_hits[i + Ahead]);
                 int b = _hits[i];
                 float s = _hitScore[i], lower, upper;
                 if (_ix.Deferred && s >= Small)

@@ -57,29 +57,21 @@ public sealed partial class SparseTfIdfCosine
     /// zero counts are ignored).</summary>
     public SparseTfIdfCosine(int accounts, int objects, ReadOnlySpan<int> rowOffsets, ReadOnlySpan<int> columns,
         ReadOnlySpan<float> counts, TfIdfOptions? options = null)
+        : this(accounts, objects, Canonical(accounts, objects, rowOffsets, columns, counts), options)
+    {
+    }
+
+    /// <summary>Builds the matrix from canonical rows (objects ascending, no repeats, no zero counts).</summary>
+    private SparseTfIdfCosine(int accounts, int objects, (int[] Ptr, int[] Col, double[] Cnt) rows, TfIdfOptions? options)
     {
         options ??= new TfIdfOptions();
-        ArgumentOutOfRangeException.ThrowIfNegative(accounts);
-        ArgumentOutOfRangeException.ThrowIfNegative(objects);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MinDocumentFrequency, 1);
-        if (rowOffsets.Length != accounts + 1) throw new ArgumentException($"rowOffsets needs {accounts + 1} entries.", nameof(rowOffsets));
-        if (columns.Length != counts.Length || rowOffsets[accounts] != columns.Length || rowOffsets[0] != 0)
-            throw new ArgumentException("rowOffsets, columns and counts do not describe one CSR matrix.");
         Accounts = accounts;
         Objects = objects;
         Options = options;
         _threads = KernelPaths.Threads(options.MaxDegreeOfParallelism);
         _path = KernelPaths.Resolve(options.Path);
-
-        var (ptr, col, cnt) = Canonical(accounts, objects, rowOffsets, columns, counts);
-        int nz = ptr[accounts];
-        var df = new int[objects];
-        for (int p = 0; p < nz; p++) df[col[p]]++;
-        var idf = new double[objects];
-        for (int o = 0; o < objects; o++)
-            idf[o] = df[o] < options.MinDocumentFrequency || df[o] == 0 ? 0 : Idf(options.Idf, accounts, df[o]);
-        (_rowPtr, _col, _w, var tfKept, var invNorm) = Weigh(accounts, ptr, col, cnt, idf, options.SublinearTf);
-        _topK = new TopKIndex(this, tfKept, idf, invNorm);
+        (_rowPtr, _col, _w, _topK) = Weigh(accounts, objects, rows.Ptr, rows.Col, rows.Cnt, options);
     }
 
     /// <summary>The canonical rows: objects ascending, repeats summed, zero counts dropped, as CSR (offsets, objects,
@@ -89,6 +81,11 @@ public sealed partial class SparseTfIdfCosine
     private static (int[] Ptr, int[] Col, double[] Cnt) Canonical(int accounts, int objects, ReadOnlySpan<int> rowOffsets,
         ReadOnlySpan<int> columns, ReadOnlySpan<float> counts)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(accounts);
+        ArgumentOutOfRangeException.ThrowIfNegative(objects);
+        if (rowOffsets.Length != accounts + 1) throw new ArgumentException($"rowOffsets needs {accounts + 1} entries.", nameof(rowOffsets));
+        if (columns.Length != counts.Length || rowOffsets[accounts] != columns.Length || rowOffsets[0] != 0)
+            throw new ArgumentException("rowOffsets, columns and counts do not describe one CSR matrix.");
         var ptr = new int[accounts + 1];
         var col = new int[columns.Length];
         var cnt = new double[columns.Length];
@@ -107,7 +104,7 @@ public sealed partial class SparseTfIdfCosine
                 keys[p - s] = columns[p];
                 if (p > s && columns[p] < columns[p - 1]) sorted = false;
             }
-            // rows that arrive in object order (FromOccurrences makes them so) need no sort
+            // rows that arrive in object order need no sort
             Span<int> idx = default;
             if (!sorted)
             {
@@ -132,20 +129,47 @@ public sealed partial class SparseTfIdfCosine
         return (ptr, col, cnt);
     }
 
-    /// <summary>The weights: tf * idf, normalised in double, rounded once to float; zero-weight objects leave the
-    /// matrix. Also each kept entry's tf and each row's inverse norm, which the top-k index factors the weights by.</summary>
+    /// <summary>The weights (tf * idf, normalised in double, rounded once to float; zero-weight objects leave the
+    /// matrix) and, in the same pass, the top-k index, which factors each weight as tf * idf * inverse norm.</summary>
     // runs once per matrix, over every entry: fully optimised from the start rather than through tiering
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static (int[] RowPtr, int[] Col, float[] W, double[] Tf, double[] Inv) Weigh(int accounts, int[] ptr, int[] col,
-        double[] cnt, double[] idf, bool sublinear)
+    private static (int[] RowPtr, int[] Col, float[] W, TopKIndex TopK) Weigh(int accounts, int objects, int[] ptr, int[] col,
+        double[] cnt, TfIdfOptions options)
     {
+        const uint Marked = TopKIndex.Marked;
+        // the ranges that keep every screened term (≥ 2^-120), sum (≤ 1/inv ≤ 2^60) and score (≥ w_a·w_b ≥ 2^-100)
+        // a normal float, so that no clamp applies and the relative bounds of Slack hold both ways
+        const double Lo = 8.673617379884035e-19, Hi = 1.152921504606847e18, LoWeight = 8.881784197001252e-16; // 2^-60, 2^60, 2^-50
+        int nz = ptr[accounts];
+        var df = new int[objects];
+        // an entry of more than one share carries its tf in the index: one more slot in its object's list
+        var extra = new int[objects];
+        for (int p = 0; p < nz; p++)
+        {
+            df[col[p]]++;
+            if (cnt[p] != 1) extra[col[p]]++;
+        }
+        var idf = new double[objects];
+        var start = new int[objects + 1];
+        long kept = 0, slots = objects;
+        for (int o = 0; o < objects; o++)
+        {
+            idf[o] = df[o] < options.MinDocumentFrequency || df[o] == 0 ? 0 : Idf(options.Idf, accounts, df[o]);
+            int here = idf[o] > 0 ? df[o] : 0;
+            kept += here;
+            slots += here + (here > 0 ? extra[o] : 0);
+            start[o + 1] = start[o] + here + (here > 0 ? extra[o] : 0) + 1;
+            if (slots > Array.MaxLength) throw new InvalidOperationException("The inverted index does not fit one array.");
+        }
         var rowPtr = new int[accounts + 1];
-        var invNorm = new double[accounts];
-        int kept = 0;
-        for (int p = 0; p < ptr[accounts]; p++) if (idf[col[p]] > 0) kept++;
         var keptCol = new int[kept];
         var weight = new float[kept];
-        var tfKept = new double[kept];
+        var list = new uint[slots];
+        var after = new int[kept];
+        var scaled = new float[kept];
+        var invNorm = new float[accounts + TopKIndex.Pad];
+        bool deferred = true;
+        var fill = start[..objects];
         var tf = new double[1024];
         int at = 0;
         for (int a = 0; a < accounts; a++)
@@ -156,55 +180,92 @@ public sealed partial class SparseTfIdfCosine
             for (int p = s; p < e; p++)
             {
                 // one share, tf 1 either way (1 + ln 1 = 1 exactly): most entries skip the logarithm
-                double t = cnt[p] == 1 ? 1 : Tf(sublinear, cnt[p]);
+                double t = cnt[p] == 1 ? 1 : Tf(options.SublinearTf, cnt[p]);
                 tf[p - s] = t;
                 double x = t * idf[col[p]];
                 sum += x * x;
             }
             double inv = sum > 0 ? 1.0 / Math.Sqrt(sum) : 0;
-            invNorm[a] = inv;
+            int rowStart = at;
             for (int p = s; p < e; p++)
             {
-                if (idf[col[p]] <= 0) continue;
-                keptCol[at] = col[p];
-                tfKept[at] = tf[p - s];
-                weight[at] = (float)(tf[p - s] * idf[col[p]] * inv);
+                int o = col[p];
+                if (idf[o] <= 0) continue;
+                double t = tf[p - s];
+                float w = (float)(t * idf[o] * inv);
+                keptCol[at] = o;
+                weight[at] = w;
+                int pos = fill[o];
+                if (cnt[p] == 1) list[pos++] = (uint)a;
+                else
+                {
+                    list[pos++] = (uint)a | Marked;
+                    list[pos++] = BitConverter.SingleToUInt32Bits(MathF.Max((float)Math.Abs(t), Tiny));
+                    if (!(Math.Abs(t) >= Lo && Math.Abs(t) <= Hi)) deferred = false;
+                }
+                fill[o] = pos;
+                after[at] = pos;
+                double u = Math.Abs(w) * idf[o];
+                scaled[at] = MathF.Max((float)u, Tiny);
+                if (!(w >= LoWeight && u >= Lo && u <= Hi)) deferred = false;
                 at++;
             }
             rowPtr[a + 1] = at;
+            invNorm[a] = MathF.Max((float)inv, Tiny);
+            if (at > rowStart && !(inv >= Lo && inv <= Hi)) deferred = false;
         }
-        return (rowPtr, keptCol, weight, tfKept, invNorm);
+        for (int o = 0; o < objects; o++) list[start[o + 1] - 1] = TopKIndex.End;
+        return (rowPtr, keptCol, weight, new TopKIndex(list, after, scaled, invNorm, deferred));
     }
 
     /// <summary>Builds the matrix from one (account, object) occurrence per share, e.g. a post's repost target.</summary>
+    // runs once per matrix, over every share: fully optimised from the start rather than through tiering
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static SparseTfIdfCosine FromOccurrences(int accounts, int objects, ReadOnlySpan<int> account,
         ReadOnlySpan<int> obj, TfIdfOptions? options = null)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(accounts);
+        ArgumentOutOfRangeException.ThrowIfNegative(objects);
         if (account.Length != obj.Length) throw new ArgumentException("account and obj must have equal length.");
+        int n = account.Length;
         var ptr = new int[accounts + 1];
-        foreach (int a in account)
+        var objStart = new int[objects + 1];
+        for (int p = 0; p < n; p++)
         {
-            if ((uint)a >= (uint)accounts) throw new ArgumentOutOfRangeException(nameof(account), $"Account {a} is outside 0..{accounts - 1}.");
-            ptr[a + 1]++;
+            if ((uint)account[p] >= (uint)accounts) throw new ArgumentOutOfRangeException(nameof(account), $"Account {account[p]} is outside 0..{accounts - 1}.");
+            if ((uint)obj[p] >= (uint)objects) throw new ArgumentOutOfRangeException(nameof(obj), $"Object {obj[p]} is outside 0..{objects - 1}.");
+            ptr[account[p] + 1]++;
+            objStart[obj[p] + 1]++;
         }
         for (int a = 0; a < accounts; a++) ptr[a + 1] += ptr[a];
-        // occurrences bucketed by object, then distributed to their accounts in that order: each row comes out in
-        // ascending object order, so the constructor has nothing to sort
-        var objStart = new int[objects + 1];
-        foreach (int o in obj)
-        {
-            if ((uint)o >= (uint)objects) throw new ArgumentOutOfRangeException(nameof(obj), $"Object {o} is outside 0..{objects - 1}.");
-            objStart[o + 1]++;
-        }
         for (int o = 0; o < objects; o++) objStart[o + 1] += objStart[o];
-        var byObject = new int[account.Length];
-        for (int p = 0; p < account.Length; p++) byObject[objStart[obj[p]]++] = p;
-        var cols = new int[account.Length];
+        // two counting sorts, each a sequential read and a scattered write: the sharing accounts grouped by object,
+        // then each object handed to its accounts in ascending object order, so every row comes out sorted with its
+        // repeats side by side
+        var holders = new int[n];
+        var fill = objStart[..objects];
+        for (int p = 0; p < n; p++) holders[fill[obj[p]]++] = account[p];
+        var cols = new int[n];
         var next = ptr[..accounts];
-        foreach (int p in byObject) cols[next[account[p]]++] = obj[p];
-        var ones = new float[account.Length];
-        Array.Fill(ones, 1f);
-        return new SparseTfIdfCosine(accounts, objects, ptr, cols, ones, options);
+        for (int o = 0; o < objects; o++)
+            for (int q = objStart[o]; q < objStart[o + 1]; q++) cols[next[holders[q]]++] = o;
+        // repeats summed in place (a row only shrinks)
+        var cnt = new double[n];
+        int w = 0;
+        for (int a = 0; a < accounts; a++)
+        {
+            int s = ptr[a], e = ptr[a + 1], rowStart = w;
+            for (int p = s; p < e; p++)
+            {
+                if (w > rowStart && cols[w - 1] == cols[p]) { cnt[w - 1]++; continue; }
+                cols[w] = cols[p];
+                cnt[w++] = 1;
+            }
+            ptr[a] = rowStart;
+        }
+        // ptr[a] was rewritten to the row's new start before ptr[a + 1] was read as the old end; close the last row
+        ptr[accounts] = w;
+        return new SparseTfIdfCosine(accounts, objects, (ptr, cols, cnt), options);
     }
 
     public int Accounts { get; }
