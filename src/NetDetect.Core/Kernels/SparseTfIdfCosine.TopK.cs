@@ -9,6 +9,11 @@ public sealed partial class SparseTfIdfCosine
     /// <summary>The top-k product's inverted index and scaled weights, built with the matrix.</summary>
     private readonly TopKIndex _topK;
 
+    /// <summary>True when top-k defers exact rescoring to the end (screened scores bound the canonical ones from both
+    /// sides); false for inputs with negative weights or extreme magnitudes, where each admitted candidate is rescored
+    /// at once. Either way the result is the same; tests use this to cover both.</summary>
+    internal bool DefersRescoring => _topK.Deferred;
+
     /// <summary>Each account's <paramref name="k"/> most similar accounts among those sharing a kept object, with
     /// cosine ≥ <paramref name="minScore"/>, best first (score descending, then account ascending).</summary>
     /// <remarks>The scores are the canonical ones (<see cref="Similarity"/>), bit for bit. Each unordered pair is
