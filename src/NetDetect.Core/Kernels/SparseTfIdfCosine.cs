@@ -71,7 +71,7 @@ public sealed partial class SparseTfIdfCosine
         Options = options;
         _threads = KernelPaths.Threads(options.MaxDegreeOfParallelism);
         _path = KernelPaths.Resolve(options.Path);
-        (_rowPtr, _col, _w, _topK) = Weigh(accounts, objects, rows.Ptr, rows.Col, rows.Cnt, options);
+        (_rowPtr, _col, _w, _topK) = Weigh(accounts, objects, rows.Ptr, rows.Col, rows.Cnt, options, _threads);
     }
 
     /// <summary>The canonical rows: objects ascending, repeats summed, zero counts dropped, as CSR (offsets, objects,
@@ -131,48 +131,121 @@ public sealed partial class SparseTfIdfCosine
 
     /// <summary>The weights (tf * idf, normalised in double, rounded once to float; zero-weight objects leave the
     /// matrix) and, in the same pass, the top-k index, which factors each weight as tf * idf * inverse norm.</summary>
-    // runs once per matrix, over every entry: fully optimised from the start rather than through tiering
+    /// <remarks>The rows are cut into one chunk of about equal entries per thread. Each chunk counts its objects, the
+    /// counts give every chunk its place in the output and in each object's list, and the chunks then fill their
+    /// parts independently: the arrays are the same for any thread count.</remarks>
+    // runs once per matrix, over every object: fully optimised from the start rather than through tiering
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static (int[] RowPtr, int[] Col, float[] W, TopKIndex TopK) Weigh(int accounts, int objects, int[] ptr, int[] col,
-        double[] cnt, TfIdfOptions options)
+        double[] cnt, TfIdfOptions options, int threads)
+    {
+        int nz = ptr[accounts];
+        int chunks = nz < (1 << 16) ? 1 : Math.Clamp(threads, 1, 64);
+        var rowAt = new int[chunks + 1];
+        for (int c = 1; c < chunks; c++)
+        {
+            // the first row starting at or after the chunk's share of the entries
+            long target = (long)nz * c / chunks;
+            int lo = rowAt[c - 1], hi = accounts;
+            while (lo < hi)
+            {
+                int mid = (lo + hi) >>> 1;
+                if (ptr[mid] < target) lo = mid + 1; else hi = mid;
+            }
+            rowAt[c] = lo;
+        }
+        rowAt[chunks] = accounts;
+        // per chunk and object: entries, and entries of more than one share, which carry their tf in the index (one
+        // more slot in the object's list)
+        var held = new int[chunks][];
+        var extra = new int[chunks][];
+        ForChunks(chunks, c => (held[c], extra[c]) = CountObjects(objects, ptr[rowAt[c]], ptr[rowAt[c + 1]], col, cnt));
+        var df = held[0];
+        if (chunks > 1)
+        {
+            df = new int[objects];
+            for (int c = 0; c < chunks; c++)
+                for (int o = 0; o < objects; o++) df[o] += held[c][o];
+        }
+        var idf = new double[objects];
+        var start = new int[objects + 1];
+        long slots = objects;
+        for (int o = 0; o < objects; o++)
+        {
+            idf[o] = df[o] < options.MinDocumentFrequency || df[o] == 0 ? 0 : Idf(options.Idf, accounts, df[o]);
+            int here = 0;
+            if (idf[o] > 0)
+                for (int c = 0; c < chunks; c++) here += held[c][o] + extra[c][o];
+            slots += here;
+            if (slots > Array.MaxLength) throw new InvalidOperationException("The inverted index does not fit one array.");
+            start[o + 1] = start[o] + here + 1;
+        }
+        // each chunk's first kept entry, and its first slot in each object's list (held[c] becomes that)
+        var keptAt = new int[chunks + 1];
+        var running = start[..objects];
+        for (int c = 0; c < chunks; c++)
+        {
+            long kept = 0;
+            int[] h = held[c], x = extra[c];
+            for (int o = 0; o < objects; o++)
+            {
+                int here = idf[o] > 0 ? h[o] : 0;
+                kept += here;
+                h[o] = running[o];
+                running[o] += here + (here > 0 ? x[o] : 0);
+            }
+            keptAt[c + 1] = (int)(keptAt[c] + kept);
+        }
+        int total = keptAt[chunks];
+        var rowPtr = new int[accounts + 1];
+        var keptCol = new int[total];
+        var weight = new float[total];
+        var list = new uint[slots];
+        var after = new int[total];
+        var scaled = new float[total];
+        var invNorm = new float[accounts + TopKIndex.Pad];
+        var deferred = new bool[chunks];
+        ForChunks(chunks, c => deferred[c] = FillRows(rowAt[c], rowAt[c + 1], keptAt[c], held[c], ptr, col, cnt, idf,
+            options.SublinearTf, rowPtr, keptCol, weight, list, after, scaled, invNorm));
+        for (int o = 0; o < objects; o++) list[start[o + 1] - 1] = TopKIndex.End;
+        return (rowPtr, keptCol, weight, new TopKIndex(list, after, scaled, invNorm, Array.TrueForAll(deferred, d => d)));
+
+        void ForChunks(int n, Action<int> body)
+        {
+            if (n == 1) body(0);
+            else Parallel.For(0, n, new ParallelOptions { MaxDegreeOfParallelism = n }, body);
+        }
+    }
+
+    // runs once per matrix, over every entry: fully optimised from the start rather than through tiering
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static (int[] Held, int[] Extra) CountObjects(int objects, int p0, int p1, int[] col, double[] cnt)
+    {
+        var held = new int[objects];
+        var extra = new int[objects];
+        for (int p = p0; p < p1; p++)
+        {
+            held[col[p]]++;
+            if (cnt[p] != 1) extra[col[p]]++;
+        }
+        return (held, extra);
+    }
+
+    /// <summary>Weighs rows a0..a1-1 into the CSR from kept entry <paramref name="at"/> on and adds them to the top-k
+    /// index's lists at <paramref name="fill"/> (per object, advanced); returns whether every value it wrote stays in
+    /// the range where screened scores bound the canonical ones from below as well (<see cref="TopKIndex.Deferred"/>).</summary>
+    // runs once per matrix, over every entry: fully optimised from the start rather than through tiering
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static bool FillRows(int a0, int a1, int at, int[] fill, int[] ptr, int[] col, double[] cnt, double[] idf,
+        bool sublinear, int[] rowPtr, int[] keptCol, float[] weight, uint[] list, int[] after, float[] scaled, float[] invNorm)
     {
         const uint Marked = TopKIndex.Marked;
         // the ranges that keep every screened term (≥ 2^-120), sum (≤ 1/inv ≤ 2^60) and score (≥ w_a·w_b ≥ 2^-100)
         // a normal float, so that no clamp applies and the relative bounds of Slack hold both ways
         const double Lo = 8.673617379884035e-19, Hi = 1.152921504606847e18, LoWeight = 8.881784197001252e-16; // 2^-60, 2^60, 2^-50
-        int nz = ptr[accounts];
-        var df = new int[objects];
-        // an entry of more than one share carries its tf in the index: one more slot in its object's list
-        var extra = new int[objects];
-        for (int p = 0; p < nz; p++)
-        {
-            df[col[p]]++;
-            if (cnt[p] != 1) extra[col[p]]++;
-        }
-        var idf = new double[objects];
-        var start = new int[objects + 1];
-        long kept = 0, slots = objects;
-        for (int o = 0; o < objects; o++)
-        {
-            idf[o] = df[o] < options.MinDocumentFrequency || df[o] == 0 ? 0 : Idf(options.Idf, accounts, df[o]);
-            int here = idf[o] > 0 ? df[o] : 0;
-            kept += here;
-            slots += here + (here > 0 ? extra[o] : 0);
-            start[o + 1] = start[o] + here + (here > 0 ? extra[o] : 0) + 1;
-            if (slots > Array.MaxLength) throw new InvalidOperationException("The inverted index does not fit one array.");
-        }
-        var rowPtr = new int[accounts + 1];
-        var keptCol = new int[kept];
-        var weight = new float[kept];
-        var list = new uint[slots];
-        var after = new int[kept];
-        var scaled = new float[kept];
-        var invNorm = new float[accounts + TopKIndex.Pad];
         bool deferred = true;
-        var fill = start[..objects];
         var tf = new double[1024];
-        int at = 0;
-        for (int a = 0; a < accounts; a++)
+        for (int a = a0; a < a1; a++)
         {
             int s = ptr[a], e = ptr[a + 1];
             if (tf.Length < e - s) tf = new double[Math.Max(e - s, 2 * tf.Length)];
@@ -180,7 +253,7 @@ public sealed partial class SparseTfIdfCosine
             for (int p = s; p < e; p++)
             {
                 // one share, tf 1 either way (1 + ln 1 = 1 exactly): most entries skip the logarithm
-                double t = cnt[p] == 1 ? 1 : Tf(options.SublinearTf, cnt[p]);
+                double t = cnt[p] == 1 ? 1 : Tf(sublinear, cnt[p]);
                 tf[p - s] = t;
                 double x = t * idf[col[p]];
                 sum += x * x;
@@ -214,8 +287,7 @@ public sealed partial class SparseTfIdfCosine
             invNorm[a] = MathF.Max((float)inv, Tiny);
             if (at > rowStart && !(inv >= Lo && inv <= Hi)) deferred = false;
         }
-        for (int o = 0; o < objects; o++) list[start[o + 1] - 1] = TopKIndex.End;
-        return (rowPtr, keptCol, weight, new TopKIndex(list, after, scaled, invNorm, deferred));
+        return deferred;
     }
 
     /// <summary>Builds the matrix from one (account, object) occurrence per share, e.g. a post's repost target.</summary>

@@ -434,5 +434,36 @@ public class SparseTfIdfCosineTests
             AssertTopK(BruteTopK(m, 1, 0f), top);
         }
     }
+
+    /// <summary>Large enough (≥ 65,536 entries) that the weights and the index are built in one chunk per thread: the
+    /// matrix, the threshold pairs and the top-k lists are identical for 1, 2 and 3 threads.</summary>
+    [Fact]
+    public void Build_InChunksPerThread_IsIdenticalForAnyThreadCount()
+    {
+        var (acc, obj) = PowerLaw(6000, 9000, seed: 77);
+        Assert.True(acc.Length > 70_000);
+        var one = SparseTfIdfCosine.FromOccurrences(6000, 9000, acc, obj, new TfIdfOptions { MaxDegreeOfParallelism = 1 });
+        var top1 = one.TopK(10);
+        var pairs1 = one.AllPairs(0.4f);
+        Assert.True(pairs1.Count > 100);
+        foreach (int threads in new[] { 2, 3 })
+        {
+            var many = SparseTfIdfCosine.FromOccurrences(6000, 9000, acc, obj, new TfIdfOptions { MaxDegreeOfParallelism = threads });
+            Assert.Equal(one.NonZeros, many.NonZeros);
+            for (int a = 0; a < 6000; a++)
+            {
+                Assert.Equal(one.ObjectsOf(a).ToArray(), many.ObjectsOf(a).ToArray());
+                Assert.Equal(one.WeightsOf(a).ToArray(), many.WeightsOf(a).ToArray());
+            }
+            var top = many.TopK(10);
+            Assert.Equal(top1.Offsets, top.Offsets);
+            Assert.Equal(top1.Neighbor, top.Neighbor);
+            Assert.Equal(top1.Score, top.Score);
+            var pairs = many.AllPairs(0.4f);
+            Assert.Equal(pairs1.Left, pairs.Left);
+            Assert.Equal(pairs1.Right, pairs.Right);
+            Assert.Equal(pairs1.Score, pairs.Score);
+        }
+    }
 }
 
