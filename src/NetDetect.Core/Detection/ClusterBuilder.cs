@@ -29,88 +29,16 @@ public static class ClusterBuilder
             int a = net.AccountA[e], b = net.AccountB[e];
             if (isFlagged[a] && isFlagged[b] && community[a] == community[b]) kept.Add(e);
         }
-        // clusters: communities of accounts with a flagged edge, in community id order
-        var inGraph = new bool[net.AccountCount];
-        foreach (int e in kept) { inGraph[net.AccountA[e]] = true; inGraph[net.AccountB[e]] = true; }
-        var members = new SortedDictionary<int, List<int>>();
-        for (int v = 0; v < inGraph.Length; v++)
-        {
-            if (!inGraph[v]) continue;
-            if (!members.TryGetValue(community[v], out var list)) members[community[v]] = list = [];
-            list.Add(v);
-        }
-        var edgesOf = new Dictionary<int, List<int>>();
+        // clusters: communities of accounts with a flagged edge
+        var clusterOf = new int[net.AccountCount];
+        Array.Fill(clusterOf, -1);
         foreach (int e in kept)
         {
-            int c = community[net.AccountA[e]];
-            if (!edgesOf.TryGetValue(c, out var list)) edgesOf[c] = list = [];
-            list.Add(e);
+            clusterOf[net.AccountA[e]] = community[net.AccountA[e]];
+            clusterOf[net.AccountB[e]] = community[net.AccountB[e]];
         }
-        var summaries = new List<ClusterSummary>(members.Count);
-        foreach (var (id, list) in members)
-            summaries.Add(Summarize(net, id, list, edgesOf.GetValueOrDefault(id) ?? [], topObjects));
-        summaries.Sort((x, y) => x.Size != y.Size ? y.Size.CompareTo(x.Size) : x.Id.CompareTo(y.Id));
+        var summaries = ClusterSummarizer.Summarize(net, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(kept), clusterOf, topObjects);
         return new Result(summaries, PictureGraph(net, network.EdgeEvidence, kept, maxGraphEdges), kept.Count);
-    }
-
-    private static ClusterSummary Summarize(FusedNetwork net, int id, List<int> vertices, List<int> edges, int topObjects)
-    {
-        int layers = net.Layers.Count;
-        var edgeCount = new int[layers];
-        var pairs = new long[layers];
-        var objectsSum = new int[layers];
-        var evidence = new double[layers];
-        long first = long.MaxValue, last = long.MinValue;
-        var objects = new Dictionary<(int Layer, int Object), (int Edges, SharedObjectEvidence Example)>();
-        foreach (int e in edges)
-        {
-            for (int l = 0; l < layers; l++)
-            {
-                int le = net.LayerEdge(e, l);
-                if (le < 0) continue;
-                var layer = net.Layers[l];
-                edgeCount[l]++;
-                pairs[l] += layer.Pairs[le];
-                objectsSum[l] += layer.Objects[le];
-                evidence[l] += layer.Evidence[le];
-                first = Math.Min(first, layer.FirstTime[le]);
-                last = Math.Max(last, layer.LastTime[le]);
-                foreach (var item in layer.TopObjects(le))
-                {
-                    var key = (l, item.Object);
-                    objects[key] = objects.TryGetValue(key, out var seen) ? (seen.Edges + 1, seen.Example) : (1, item);
-                }
-            }
-        }
-        var modalities = new SortedDictionary<string, ModalityBreakdown>(StringComparer.Ordinal);
-        for (int l = 0; l < layers; l++)
-            if (edgeCount[l] > 0) modalities[net.Layers[l].Modality.Name()] = new ModalityBreakdown(edgeCount[l], pairs[l], objectsSum[l], evidence[l]);
-        var ranked = new List<(int Layer, int Object, int Edges, SharedObjectEvidence Example, string Modality, string Name)>(objects.Count);
-        foreach (var ((l, o), (count, example)) in objects)
-            ranked.Add((l, o, count, example, net.Layers[l].Modality.Name(), net.Layers[l].Shares.ObjectName(o)));
-        ranked.Sort((x, y) =>
-        {
-            int c = y.Edges.CompareTo(x.Edges);
-            if (c == 0) c = y.Example.Idf.CompareTo(x.Example.Idf);
-            if (c == 0) c = string.CompareOrdinal(x.Modality, y.Modality);
-            if (c == 0) c = string.CompareOrdinal(x.Name, y.Name);
-            return c;
-        });
-        var top = new List<ClusterObject>(Math.Min(topObjects, ranked.Count));
-        for (int k = 0; k < Math.Min(topObjects, ranked.Count); k++)
-        {
-            var r = ranked[k];
-            var shares = net.Layers[r.Layer].Shares;
-            top.Add(new ClusterObject(r.Modality, r.Name, r.Edges, r.Example.Idf, shares.PostName(r.Example.PostA), shares.PostName(r.Example.PostB),
-                r.Example.DeltaMicros / (double)Time.MicrosPerSecond));
-        }
-        var names = new string[vertices.Count];
-        for (int i = 0; i < names.Length; i++) names[i] = net.AccountName(vertices[i]);
-        Array.Sort(names, StringComparer.Ordinal);
-        int n = vertices.Count;
-        double density = n < 2 ? 0 : edges.Count / (n * (n - 1) / 2.0);
-        return new ClusterSummary(id, names, n, edges.Count, density, modalities,
-            edges.Count == 0 ? null : Time.ToDateTime(first), edges.Count == 0 ? null : Time.ToDateTime(last), top);
     }
 
     // All flagged edges when few; otherwise the union of every account's strongest edges (evidence, then edge order),

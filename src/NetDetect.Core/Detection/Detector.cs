@@ -225,28 +225,7 @@ public static class Detector
     }
 
     /// <summary>The k-th smallest value (what sorting and indexing gives), by quickselect: reorders <paramref name="values"/>.</summary>
-    internal static float Select(Span<float> values, int k)
-    {
-        int lo = 0, hi = values.Length - 1;
-        while (lo < hi)
-        {
-            // median of three as pivot, Hoare partition
-            int mid = lo + (hi - lo) / 2;
-            float a = values[lo], b = values[mid], c = values[hi];
-            float pivot = a < b ? (b < c ? b : a < c ? c : a) : (a < c ? a : b < c ? c : b);
-            int i = lo, j = hi;
-            while (i <= j)
-            {
-                while (values[i] < pivot) i++;
-                while (values[j] > pivot) j--;
-                if (i <= j) { (values[i], values[j]) = (values[j], values[i]); i++; j--; }
-            }
-            if (k <= j) hi = j;
-            else if (k >= i) lo = i;
-            else return values[k];
-        }
-        return values[k];
-    }
+    internal static float Select(Span<float> values, int k) => Quantile.Select(values, k);
 
     private static string Format(float v) => float.IsNaN(v) ? "n/a" : v.ToString("0.###", CultureInfo.InvariantCulture);
 

@@ -84,4 +84,107 @@ public static class ClusterSummarizer
         }
         return result.OrderByDescending(c => c.Size).ThenBy(c => c.Id).ToArray();
     }
+    /// <summary>
+    /// The same summaries read straight from the fused network's columns, without a projected edge object: one per
+    /// cluster id in <paramref name="clusterOf"/> (account → cluster, −1 for accounts outside every cluster), over
+    /// the <paramref name="edges"/> (fused edge indices, ascending) whose two accounts share a cluster. A top
+    /// object's example posts are those of the first edge, in edge order, that carries it.
+    /// </summary>
+    public static IReadOnlyList<ClusterSummary> Summarize(FusedNetwork network, ReadOnlySpan<int> edges, int[] clusterOf, int topObjects = 5)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(clusterOf);
+        var members = new SortedDictionary<int, List<int>>();
+        for (int v = 0; v < clusterOf.Length; v++)
+        {
+            int c = clusterOf[v];
+            if (c < 0) continue;
+            if (!members.TryGetValue(c, out var list)) members[c] = list = [];
+            list.Add(v);
+        }
+        var edgesOf = new Dictionary<int, List<int>>();
+        foreach (int e in edges)
+        {
+            int c = clusterOf[network.AccountA[e]];
+            if (c < 0 || c != clusterOf[network.AccountB[e]]) continue;
+            if (!edgesOf.TryGetValue(c, out var list)) edgesOf[c] = list = [];
+            list.Add(e);
+        }
+        var result = new List<ClusterSummary>(members.Count);
+        foreach (var (id, list) in members)
+            result.Add(Summarize(network, id, list, edgesOf.GetValueOrDefault(id) ?? [], topObjects));
+        result.Sort((x, y) => x.Size != y.Size ? y.Size.CompareTo(x.Size) : x.Id.CompareTo(y.Id));
+        return result;
+    }
+
+    private static ClusterSummary Summarize(FusedNetwork net, int id, List<int> vertices, List<int> edges, int topObjects)
+    {
+        int layers = net.Layers.Count;
+        var edgeCount = new int[layers];
+        var pairs = new long[layers];
+        var objectsSum = new int[layers];
+        var evidence = new double[layers];
+        long first = long.MaxValue, last = long.MinValue;
+        var objects = new Dictionary<(int Layer, int Object), (int Edges, SharedObjectEvidence Example)>();
+        foreach (int e in edges)
+        {
+            for (int l = 0; l < layers; l++)
+            {
+                int le = net.LayerEdge(e, l);
+                if (le < 0) continue;
+                var layer = net.Layers[l];
+                edgeCount[l]++;
+                pairs[l] += layer.Pairs[le];
+                objectsSum[l] += layer.Objects[le];
+                evidence[l] += layer.Evidence[le];
+                first = Math.Min(first, layer.FirstTime[le]);
+                last = Math.Max(last, layer.LastTime[le]);
+                foreach (var item in layer.TopObjects(le))
+                {
+                    ref var seen = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(objects, (l, item.Object), out bool exists);
+                    seen = exists ? (seen.Edges + 1, seen.Example) : (1, item);
+                }
+            }
+        }
+        var modalities = new SortedDictionary<string, ModalityBreakdown>(StringComparer.Ordinal);
+        for (int l = 0; l < layers; l++)
+            if (edgeCount[l] > 0) modalities[net.Layers[l].Modality.Name()] = new ModalityBreakdown(edgeCount[l], pairs[l], objectsSum[l], evidence[l]);
+        // the best topObjects by (edges desc, idf desc, modality, object id): a bounded insertion, so names are
+        // resolved only for the ties that reach them, not for every object a giant cluster shared
+        int Compare((int Layer, int Object, int Edges, SharedObjectEvidence Example) x, (int Layer, int Object, int Edges, SharedObjectEvidence Example) y)
+        {
+            int c = y.Edges.CompareTo(x.Edges);
+            if (c == 0) c = y.Example.Idf.CompareTo(x.Example.Idf);
+            if (c == 0) c = string.CompareOrdinal(net.Layers[x.Layer].Modality.Name(), net.Layers[y.Layer].Modality.Name());
+            if (c == 0) c = string.CompareOrdinal(net.Layers[x.Layer].Shares.ObjectName(x.Object), net.Layers[y.Layer].Shares.ObjectName(y.Object));
+            return c;
+        }
+        var best = new List<(int Layer, int Object, int Edges, SharedObjectEvidence Example)>(topObjects + 1);
+        if (topObjects > 0)
+        {
+            foreach (var ((l, o), (count, example)) in objects)
+            {
+                var candidate = (l, o, count, example);
+                if (best.Count == topObjects && Compare(candidate, best[^1]) >= 0) continue;
+                int at = best.Count;
+                while (at > 0 && Compare(candidate, best[at - 1]) < 0) at--;
+                best.Insert(at, candidate);
+                if (best.Count > topObjects) best.RemoveAt(best.Count - 1);
+            }
+        }
+        var top = new List<ClusterObject>(best.Count);
+        foreach (var r in best)
+        {
+            var shares = net.Layers[r.Layer].Shares;
+            top.Add(new ClusterObject(net.Layers[r.Layer].Modality.Name(), shares.ObjectName(r.Object), r.Edges, r.Example.Idf,
+                shares.PostName(r.Example.PostA), shares.PostName(r.Example.PostB), r.Example.DeltaMicros / (double)Time.MicrosPerSecond));
+        }
+        var names = new string[vertices.Count];
+        for (int i = 0; i < names.Length; i++) names[i] = net.AccountName(vertices[i]);
+        Array.Sort(names, StringComparer.Ordinal);
+        int n = vertices.Count;
+        double density = n < 2 ? 0 : edges.Count / (n * (n - 1) / 2.0);
+        return new ClusterSummary(id, names, n, edges.Count, density, modalities,
+            edges.Count == 0 ? null : Time.ToDateTime(first), edges.Count == 0 ? null : Time.ToDateTime(last), top);
+    }
 }

@@ -47,10 +47,12 @@ public static class CoShareBuilder
         // n_o counts every account that shared the object, filtered or not; then the filtered accounts' shares go
         var idf = ObjectIdf(sorted, shares.ObjectCount, shares.AccountCount, threads, cancellationToken);
         if (active is not null) sorted = Filter(sorted, active);
-        var chunks = Chunk(sorted, options.ChunkShares);
+        long pairEstimate = 0;
+        var chunks = options.ChunkShares > 0 ? Chunk(sorted, options.ChunkShares) : ChunkByWork(sorted, options.WindowMicros, out pairEstimate);
         var multi = options.CountPosts ? MultiSharePosts(shares) : null;
         var inPair = options.KeepMatches ? new bool[shares.PostAccount.Length] : null;
-        int partitions = options.Partitions > 0 ? options.Partitions : Math.Clamp(sorted.Count / PartitionShares, 1, 128);
+        // partitions hold pair records: size them by the (exact, data-only) in-window pair count
+        int partitions = options.Partitions > 0 ? options.Partitions : (int)Math.Clamp(Math.Max(sorted.Count, pairEstimate) / PartitionShares, 1, 128);
         var results = new ChunkResult[chunks.Length - 1];
         var context = new SweepContext(sorted, idf, options, shares.AccountCount, PartitionOf(shares.AccountCount, partitions), partitions);
         // Parallel.For calls localInit again for every replica it starts, so workers (and their grown buffers) are pooled
@@ -148,6 +150,8 @@ public static class CoShareBuilder
         int m = 0;
         var acc = s.Account;
         for (int i = 0; i < acc.Length; i++) if (active[acc[i]]) m++;
+        // commonly nobody with a share in this modality is filtered: keep the arrays rather than copy them
+        if (m == acc.Length) return s;
         var o = new int[m];
         var t = new long[m];
         var a = new int[m];
@@ -196,6 +200,55 @@ public static class CoShareBuilder
             if (i <= bounds[^1]) continue;
             while (i < n && obj[i] == obj[i - 1]) i++;
             if (i < n && i > bounds[^1]) bounds.Add(i);
+        }
+        bounds.Add(n);
+        return bounds.ToArray();
+    }
+
+    // Sweep chunks of about equal work, shares plus in-window pairs, with boundaries at object starts. Chunking by
+    // shares alone left data whose pairs outnumber its shares a hundredfold (crowds reposting in one window) in one
+    // chunk, swept by one thread. The work is counted exactly per object with two pointers (same-account pairs
+    // included: they cost the sweep a step too), so the boundaries depend on the data only, never on the threads.
+    internal static int[] ChunkByWork(SortedShares sorted, long windowMicros, out long pairs)
+    {
+        int n = sorted.Count;
+        var obj = sorted.Object;
+        var time = sorted.Time;
+        var objectWork = new GrowArray<long>(1024);
+        long total = 0;
+        for (int i = 0; i < n;)
+        {
+            int j = i + 1;
+            while (j < n && obj[j] == obj[i]) j++;
+            long work = j - i;
+            for (int x = i, y = i; x < j; x++)
+            {
+                long limit = time[x] > long.MaxValue - windowMicros ? long.MaxValue : time[x] + windowMicros;
+                if (y < x + 1) y = x + 1;
+                while (y < j && time[y] <= limit) y++;
+                work += y - x - 1;
+            }
+            objectWork.Add(work);
+            total += work;
+            i = j;
+        }
+        pairs = total - n;
+        int target = (int)Math.Clamp(total / ChunkShares, 1, 64);
+        var bounds = new List<int>(target + 1) { 0 };
+        long done = 0;
+        int c = 1, at = 0;
+        var works = objectWork.AsSpan();
+        for (int k = 0; k < works.Length && c < target; k++)
+        {
+            int j = at + 1;
+            while (j < n && obj[j] == obj[at]) j++;
+            done += works[k];
+            at = j;
+            if (done >= total * c / target)
+            {
+                if (at < n) bounds.Add(at);
+                while (c < target && done >= total * c / target) c++;
+            }
         }
         bounds.Add(n);
         return bounds.ToArray();
@@ -383,24 +436,23 @@ public static class CoShareBuilder
         return of;
     }
 
-    /// <summary>One partition's records sorted by account pair, their edge count and evidence-list length.</summary>
-    private sealed class SortedPartition(PairRecord[] records, int count, int edges, long top)
+    /// <summary>A worker's two reusable record buffers: every partition is gathered and radix sorted between them.</summary>
+    private sealed class SortBuffers
     {
-        /// <summary>The sorted records are the first <see cref="Count"/> (the array may be a longer scratch buffer).</summary>
-        public PairRecord[] Records = records;
-        public readonly int Count = count;
-        public readonly int Edges = edges;
-        public readonly long Top = top;
+        public PairRecord[] A = [];
+        public PairRecord[] B = [];
+        public SharedObjectEvidence[] Top = [];
     }
 
     // Gathers partition q's records from every chunk in chunk order and sorts them stably by account pair (LSD
-    // radix, 11-bit digits, one histogram read, trivial digits skipped); the first scatter reads the chunks' arrays
-    // directly. Within a pair the records stay in emission order, hence in object order.
-    private static SortedPartition SortPartition(ChunkResult[] results, int q, int bits, int topK, ref PairRecord[] scratch)
+    // radix, 11-bit digits, one histogram read, trivial digits skipped) between the worker's two buffers; the first
+    // scatter reads the chunks' arrays directly. Within a pair the records stay in emission order, hence in object
+    // order. Returns the buffer holding the n sorted records, with the partition's edge count and evidence-list length.
+    private static PairRecord[] SortPartition(ChunkResult[] results, int q, int bits, int topK, SortBuffers buffers, out int n, out int edges, out long top)
     {
         const int Width = 11;
         const int Buckets = 1 << Width;
-        int n = 0;
+        n = 0;
         foreach (var r in results) n += r.Parts[q]!.Length;
         ulong keyMask = (1UL << bits) - 1;
         int passes = Math.Max(1, (bits + Width - 1) / Width);
@@ -411,10 +463,11 @@ public static class CoShareBuilder
                 ulong k = rec.Key & keyMask;
                 for (int p = 0; p < passes; p++, k >>= Width) counts[p * Buckets + (int)(k & (Buckets - 1))]++;
             }
-        // the second buffer is the thread's scratch; whichever buffer ends up unsorted becomes the next scratch
-        var src = new PairRecord[n];
-        if (scratch.Length < n) scratch = new PairRecord[Math.Max(n, scratch.Length + scratch.Length / 2)];
-        var dst = scratch;
+        // both buffers are the worker's, grown by half again when short: partitions after the first allocate nothing
+        if (buffers.A.Length < n) buffers.A = GC.AllocateUninitializedArray<PairRecord>(Math.Max(n, buffers.A.Length + buffers.A.Length / 2));
+        if (buffers.B.Length < n) buffers.B = GC.AllocateUninitializedArray<PairRecord>(Math.Max(n, buffers.B.Length + buffers.B.Length / 2));
+        var src = buffers.A;
+        var dst = buffers.B;
         bool gathered = false;
         var offsets = new int[Buckets];
         for (int p = 0; p < passes && n > 0; p++)
@@ -456,8 +509,9 @@ public static class CoShareBuilder
             }
         }
         // edges and evidence entries (an edge keeps min(K, its distinct objects) of them)
-        int edges = 0, objects = 0;
-        long top = 0;
+        edges = 0;
+        top = 0;
+        int objects = 0;
         for (int i = 0; i < n; i++)
         {
             if (i == 0 || (src[i].Key & keyMask) != (src[i - 1].Key & keyMask))
@@ -469,25 +523,85 @@ public static class CoShareBuilder
             else if (src[i].Object != src[i - 1].Object) objects++;
         }
         top += Math.Min(topK, objects);
-        scratch = dst;
-        return new SortedPartition(src, n, edges, top);
+        return src;
     }
 
     /// <summary>Where the reduction writes: the network's columns, filled partition by partition at known offsets.</summary>
-    private sealed class Columns(int edges, long top)
+    private sealed class Columns
     {
-        public readonly int[] A = new int[edges];
-        public readonly int[] B = new int[edges];
-        public readonly long[] Pairs = new long[edges];
-        public readonly int[] Objects = new int[edges];
-        public readonly long[] SumDelta = new long[edges];
-        public readonly double[] Evidence = new double[edges];
-        public readonly long[] First = new long[edges];
-        public readonly long[] Last = new long[edges];
-        public readonly int[] PostsA = new int[edges];
-        public readonly int[] PostsB = new int[edges];
-        public readonly int[] TopOffsets = new int[edges + 1];
-        public readonly SharedObjectEvidence[] TopItems = new SharedObjectEvidence[top];
+        public int[] A = null!;
+        public int[] B = null!;
+        public long[] Pairs = null!;
+        public int[] Objects = null!;
+        public long[] SumDelta = null!;
+        public double[] Evidence = null!;
+        public long[] First = null!;
+        public long[] Last = null!;
+        public int[] PostsA = null!;
+        public int[] PostsB = null!;
+        public int[] TopOffsets = null!;
+        public SharedObjectEvidence[] TopItems = null!;
+
+        private Columns() { }
+
+        public Columns(int edges, long top)
+        {
+            A = new int[edges];
+            B = new int[edges];
+            Pairs = new long[edges];
+            Objects = new int[edges];
+            SumDelta = new long[edges];
+            Evidence = new double[edges];
+            First = new long[edges];
+            Last = new long[edges];
+            PostsA = new int[edges];
+            PostsB = new int[edges];
+            TopOffsets = new int[edges + 1];
+            TopItems = new SharedObjectEvidence[top];
+        }
+
+        // The partitions' columns one after another, joined column by column: each partition's copy of a column is
+        // dropped as soon as it is joined, so the peak holds the edges once plus one column, not twice.
+        public static Columns Concatenate(Columns[] parts, ParallelOptions parallel)
+        {
+            var edgeStart = new int[parts.Length + 1];
+            var topStart = new int[parts.Length + 1];
+            for (int q = 0; q < parts.Length; q++)
+            {
+                edgeStart[q + 1] = edgeStart[q] + parts[q].A.Length;
+                topStart[q + 1] = checked(topStart[q] + parts[q].TopItems.Length);
+            }
+            var c = new Columns();
+            c.A = Join(parts, p => p.A, p => p.A = null!, edgeStart, parallel);
+            c.B = Join(parts, p => p.B, p => p.B = null!, edgeStart, parallel);
+            c.Pairs = Join(parts, p => p.Pairs, p => p.Pairs = null!, edgeStart, parallel);
+            c.Objects = Join(parts, p => p.Objects, p => p.Objects = null!, edgeStart, parallel);
+            c.SumDelta = Join(parts, p => p.SumDelta, p => p.SumDelta = null!, edgeStart, parallel);
+            c.Evidence = Join(parts, p => p.Evidence, p => p.Evidence = null!, edgeStart, parallel);
+            c.First = Join(parts, p => p.First, p => p.First = null!, edgeStart, parallel);
+            c.Last = Join(parts, p => p.Last, p => p.Last = null!, edgeStart, parallel);
+            c.PostsA = Join(parts, p => p.PostsA, p => p.PostsA = null!, edgeStart, parallel);
+            c.PostsB = Join(parts, p => p.PostsB, p => p.PostsB = null!, edgeStart, parallel);
+            c.TopItems = Join(parts, p => p.TopItems, p => p.TopItems = null!, topStart, parallel);
+            var offsets = new int[edgeStart[^1] + 1];
+            Parallel.For(0, parts.Length, parallel, q =>
+            {
+                var local = parts[q].TopOffsets;
+                int e0 = edgeStart[q], t0 = topStart[q];
+                for (int e = 1; e < local.Length; e++) offsets[e0 + e] = local[e] + t0;
+            });
+            c.TopOffsets = offsets;
+            return c;
+        }
+
+        private static T[] Join<T>(Columns[] parts, Func<Columns, T[]> column, Action<Columns> release, int[] start, ParallelOptions parallel)
+        {
+            // every element is overwritten by a partition's copy
+            var joined = GC.AllocateUninitializedArray<T>(start[^1]);
+            Parallel.For(0, parts.Length, parallel, q => column(parts[q]).CopyTo(joined, start[q]));
+            foreach (var p in parts) release(p);
+            return joined;
+        }
     }
 
     // Reduces one sorted partition into the columns from edge e0 and evidence entry t0. Returns the (post, other
@@ -575,36 +689,25 @@ public static class CoShareBuilder
         int accountBits = Math.Max(1, RadixSort.BitsFor((ulong)Math.Max(1, shares.AccountCount - 1)));
         int topK = Math.Max(0, options.TopObjects);
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken };
-        // 1: sort each partition (its records leave the chunks as they are gathered) and count its edges
-        var sorted = new SortedPartition[partitions];
-        Parallel.For(0, partitions, parallel,
-            () => new PairRecord[1024],
-            (q, _, scratch) =>
-            {
-                sorted[q] = SortPartition(results, q, 2 * accountBits, topK, ref scratch);
-                return scratch;
-            },
-            _ => { });
-        // 2: the columns at their exact size; each partition's edges follow the previous partition's
-        var edgeStart = new int[partitions + 1];
-        var topStart = new long[partitions + 1];
-        for (int q = 0; q < partitions; q++)
-        {
-            edgeStart[q + 1] = edgeStart[q] + sorted[q].Edges;
-            topStart[q + 1] = topStart[q] + sorted[q].Top;
-        }
-        var columns = new Columns(edgeStart[partitions], topStart[partitions]);
-        // 3: reduce each partition into its slice of the columns
+        // 1: per partition, sort its records (they leave the chunks as they are gathered) between the worker's two
+        // buffers and reduce them at once into the partition's own exactly sized columns; no partition's records
+        // outlive its turn, so the pair records are never held twice
+        var parts = new Columns[partitions];
         var entryLists = new GrowArray<ulong>?[partitions];
+        var pool = new System.Collections.Concurrent.ConcurrentBag<SortBuffers>();
         Parallel.For(0, partitions, parallel,
-            () => new SharedObjectEvidence[Math.Max(1, topK)],
-            (q, _, buffer) =>
+            () => pool.TryTake(out var b) ? b : new SortBuffers { Top = new SharedObjectEvidence[Math.Max(1, topK)] },
+            (q, _, buffers) =>
             {
-                entryLists[q] = ReducePartition(sorted[q].Records, sorted[q].Count, columns, edgeStart[q], (int)topStart[q], accountBits, multi, inPair, topK, buffer);
-                sorted[q].Records = [];
-                return buffer;
+                var records = SortPartition(results, q, 2 * accountBits, topK, buffers, out int n, out int edges, out long top);
+                parts[q] = new Columns(edges, top);
+                entryLists[q] = ReducePartition(records, n, parts[q], 0, 0, accountBits, multi, inPair, topK, buffers.Top);
+                return buffers;
             },
-            _ => { });
+            pool.Add);
+        pool.Clear();
+        // 2: the network's columns, each partition's edges after the previous partition's (one partition: its own)
+        var columns = partitions == 1 ? parts[0] : Columns.Concatenate(parts, parallel);
 
         // posts_a/posts_b of posts with shares on several objects: distinct (post, other account) entries
         var entries = MergeEntries(shares, entryLists);

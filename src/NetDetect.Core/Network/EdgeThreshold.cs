@@ -63,11 +63,42 @@ public static class Quantile
     {
         if (values.IsEmpty) return double.NaN;
         if (p is < 0 or > 1) throw new ArgumentOutOfRangeException(nameof(p));
-        var sorted = values.ToArray();
-        Array.Sort(sorted);
-        double h = (sorted.Length - 1) * p;
+        // two order statistics by selection, O(n), instead of sorting millions of edge weights
+        var work = values.ToArray();
+        double h = (work.Length - 1) * p;
         int lo = (int)Math.Floor(h);
-        int hi = Math.Min(lo + 1, sorted.Length - 1);
-        return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
+        double low = Select<double>(work, lo);
+        if (lo + 1 >= work.Length || h == lo) return low;
+        // after selection every value right of lo is >= the lo-th: the next order statistic is their minimum
+        double high = work[lo + 1];
+        for (int i = lo + 2; i < work.Length; i++) if (work[i] < high) high = work[i];
+        return low + (h - lo) * (high - low);
+    }
+
+    /// <summary>
+    /// The k-th smallest of <paramref name="values"/> (0-based), reordering them so that every value left of k is
+    /// &lt;= it and every value right of it is &gt;= it (quickselect, median-of-three pivot, Hoare partition).
+    /// </summary>
+    public static T Select<T>(Span<T> values, int k) where T : System.Numerics.IComparisonOperators<T, T, bool>
+    {
+        if ((uint)k >= (uint)values.Length) throw new ArgumentOutOfRangeException(nameof(k));
+        int lo = 0, hi = values.Length - 1;
+        while (lo < hi)
+        {
+            int mid = lo + (hi - lo) / 2;
+            T a = values[lo], b = values[mid], c = values[hi];
+            T pivot = a < b ? (b < c ? b : a < c ? c : a) : (a < c ? a : b < c ? c : b);
+            int i = lo, j = hi;
+            while (i <= j)
+            {
+                while (values[i] < pivot) i++;
+                while (values[j] > pivot) j--;
+                if (i <= j) { (values[i], values[j]) = (values[j], values[i]); i++; j--; }
+            }
+            if (k <= j) hi = j;
+            else if (k >= i) lo = i;
+            else return values[k];
+        }
+        return values[k];
     }
 }

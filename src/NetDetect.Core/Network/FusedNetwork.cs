@@ -42,6 +42,18 @@ public sealed class FusedNetwork
     {
         if (layers.Count == 0) throw new ArgumentException("no layers to fuse", nameof(layers));
         int accounts = layers[0].Shares.AccountCount;
+        if (layers.Count == 1 && SortedAndUnique(layers[0]))
+        {
+            // one layer whose edges are already in (A, B) order: the fused edge e is the layer's edge e
+            var only = layers[0];
+            var identity = new int[only.EdgeCount];
+            for (int e = 0; e < identity.Length; e++) identity[e] = e;
+            return new FusedNetwork
+            {
+                Layers = layers, AccountCount = accounts, AccountA = only.AccountA, AccountB = only.AccountB,
+                LayerEdges = identity, AccountName = only.Shares.AccountName,
+            };
+        }
         int bits = RadixSort.BitsFor((ulong)Math.Max(1, accounts - 1));
         int total = 0;
         foreach (var l in layers) total += l.EdgeCount;
@@ -90,6 +102,15 @@ public sealed class FusedNetwork
             LayerEdges = map,
             AccountName = layers[0].Shares.AccountName,
         };
+    }
+
+    private static bool SortedAndUnique(CoShareNetwork layer)
+    {
+        var a = layer.AccountA;
+        var b = layer.AccountB;
+        for (int e = 1; e < a.Length; e++)
+            if (a[e] < a[e - 1] || (a[e] == a[e - 1] && b[e] <= b[e - 1])) return false;
+        return true;
     }
 
     /// <summary>Number of distinct accounts on at least one edge.</summary>

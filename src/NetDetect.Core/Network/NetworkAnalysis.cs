@@ -173,20 +173,33 @@ public static class NetworkAnalysis
         EdgeWeight weight, EdgeThreshold threshold, IReadOnlyList<QutEdge>? directed)
     {
         var graph = NetworkProjection.Project(fused, flagged, weight);
-        // compact vertex numbering of the flagged graph for the CSR community code
-        var vertices = graph.Vertices.OrderBy(v => v).ToArray();
-        var index = new Dictionary<int, int>(vertices.Length);
-        for (int i = 0; i < vertices.Length; i++) index[vertices[i]] = i;
-        var a = new int[graph.EdgeCount];
-        var b = new int[graph.EdgeCount];
-        var w = new double[graph.EdgeCount];
-        int k = 0;
-        foreach (var e in graph.Edges)
+        // the flagged edges in edge order, and a compact numbering of their accounts (ascending) for the CSR
+        // community code: read from the network's columns, not from the projected graph's edge objects
+        int keptCount = 0;
+        for (int e = 0; e < flagged.Length; e++) if (flagged[e]) keptCount++;
+        var kept = new int[keptCount];
+        var index = new int[fused.AccountCount];
+        for (int e = 0, j = 0; e < flagged.Length; e++)
         {
-            a[k] = index[e.Source];
-            b[k] = index[e.Target];
-            w[k] = e.Weight > 0 ? e.Weight : 1;
-            k++;
+            if (!flagged[e]) continue;
+            kept[j++] = e;
+            index[fused.AccountA[e]] = 1;
+            index[fused.AccountB[e]] = 1;
+        }
+        int vertexCount = 0;
+        for (int v = 0; v < index.Length; v++) index[v] = index[v] != 0 ? vertexCount++ : -1;
+        var vertices = new int[vertexCount];
+        for (int v = 0; v < index.Length; v++) if (index[v] >= 0) vertices[index[v]] = v;
+        var a = new int[keptCount];
+        var b = new int[keptCount];
+        var w = new double[keptCount];
+        for (int k = 0; k < kept.Length; k++)
+        {
+            int e = kept[k];
+            a[k] = index[fused.AccountA[e]];
+            b[k] = index[fused.AccountB[e]];
+            double x = fused.Weight(e, weight);
+            w[k] = x > 0 ? x : 1;
         }
         var csr = WeightedGraph.FromEdges(vertices.Length, a, b, w);
         var components = new ConnectedComponents(csr).Compute();
@@ -204,8 +217,10 @@ public static class NetworkAnalysis
             clusterCount = components.Count;
         }
         var clusters = new Dictionary<int, int>(vertices.Length);
-        for (int i = 0; i < vertices.Length; i++) clusters[vertices[i]] = membership[i];
-        var summaries = ClusterSummarizer.Summarize(graph, clusters);
+        var clusterOf = new int[fused.AccountCount];
+        Array.Fill(clusterOf, -1);
+        for (int i = 0; i < vertices.Length; i++) clusters[vertices[i]] = clusterOf[vertices[i]] = membership[i];
+        var summaries = ClusterSummarizer.Summarize(fused, kept, clusterOf);
         return new NetworkReport
         {
             Request = request,

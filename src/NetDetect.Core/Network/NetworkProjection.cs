@@ -12,26 +12,52 @@ public sealed record LayerWeights(
     string Modality, long Pairs, int Objects, int PostsA, int PostsB, double MeanDeltaSeconds, double Evidence,
     DateTime FirstShare, DateTime LastShare, IReadOnlyList<EvidenceItem> TopObjects, double? Similarity = null);
 
-/// <summary>An edge of the projected network: the account pair, the weight it was thresholded on, and every modality's weights.</summary>
-public sealed class NetworkEdge(int source, int target, string sourceId, string targetId, double weight, IReadOnlyList<LayerWeights> layers) : IEdge<int>
+/// <summary>
+/// An edge of the projected network: the account pair, the weight it was thresholded on, and every modality's weights.
+/// It is a view of one fused edge: ids and per-modality weights are read from the network's columns when asked for,
+/// so projecting millions of edges costs one small object each, not their resolved evidence.
+/// </summary>
+public sealed class NetworkEdge : IEdge<int>
 {
-    /// <summary>The lower account index (post A in the evidence is this account's).</summary>
-    public int Source { get; } = source;
-    public int Target { get; } = target;
-    public string SourceId { get; } = sourceId;
-    public string TargetId { get; } = targetId;
-    public double Weight { get; } = weight;
-    public IReadOnlyList<LayerWeights> Layers { get; } = layers;
+    private readonly FusedNetwork _network;
 
-    public long Pairs => Layers.Sum(l => l.Pairs);
-    public int Objects => Layers.Sum(l => l.Objects);
-    public double Evidence => Layers.Sum(l => l.Evidence);
+    public NetworkEdge(FusedNetwork network, int edge, double weight)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        if ((uint)edge >= (uint)network.EdgeCount) throw new ArgumentOutOfRangeException(nameof(edge));
+        _network = network;
+        Edge = edge;
+        Weight = weight;
+    }
+
+    /// <summary>The fused network's edge index.</summary>
+    public int Edge { get; }
+    /// <summary>The lower account index (post A in the evidence is this account's).</summary>
+    public int Source => _network.AccountA[Edge];
+    public int Target => _network.AccountB[Edge];
+    public string SourceId => _network.AccountName(Source);
+    public string TargetId => _network.AccountName(Target);
+    public double Weight { get; }
+
+    /// <summary>Every modality's weights and evidence on this edge, resolved to ids on each access.</summary>
+    public IReadOnlyList<LayerWeights> Layers => NetworkProjection.Layers(_network, Edge);
+
+    public long Pairs => (long)_network.Weight(Edge, EdgeWeight.Pairs);
+    public int Objects => (int)_network.Weight(Edge, EdgeWeight.Objects);
+    public double Evidence => _network.Weight(Edge, EdgeWeight.Evidence);
     public double MeanDeltaSeconds
     {
         get
         {
-            long p = Pairs;
-            return p == 0 ? 0 : Layers.Sum(l => l.MeanDeltaSeconds * l.Pairs) / p;
+            long pairs = 0, sum = 0;
+            for (int l = 0; l < _network.Layers.Count; l++)
+            {
+                int le = _network.LayerEdge(Edge, l);
+                if (le < 0) continue;
+                pairs += _network.Layers[l].Pairs[le];
+                sum += _network.Layers[l].SumDeltaMicros[le];
+            }
+            return pairs == 0 ? 0 : sum / (double)pairs / Time.MicrosPerSecond;
         }
     }
 }
@@ -45,16 +71,23 @@ public static class NetworkProjection
         // the fused network holds each account pair once, so QuikGraph's duplicate-edge scan (a walk over the
         // source's adjacency list per added edge, quadratic around hub accounts) would find nothing: skip it
         var graph = new UndirectedGraph<int, NetworkEdge>(allowParallelEdges: true);
+        // vertices first, ascending: the graph then enumerates its edges by source account, i.e. in edge order
+        var present = new bool[network.AccountCount];
         for (int e = 0; e < network.EdgeCount; e++)
         {
             if (keep is not null && !keep[e]) continue;
-            int a = network.AccountA[e], b = network.AccountB[e];
-            graph.AddVerticesAndEdge(new NetworkEdge(a, b, network.AccountName(a), network.AccountName(b), network.Weight(e, weight), Layers(network, e)));
+            present[network.AccountA[e]] = present[network.AccountB[e]] = true;
+        }
+        for (int v = 0; v < present.Length; v++) if (present[v]) graph.AddVertex(v);
+        for (int e = 0; e < network.EdgeCount; e++)
+        {
+            if (keep is not null && !keep[e]) continue;
+            graph.AddEdge(new NetworkEdge(network, e, network.Weight(e, weight)));
         }
         return graph;
     }
 
-    private static LayerWeights[] Layers(FusedNetwork network, int e)
+    internal static LayerWeights[] Layers(FusedNetwork network, int e)
     {
         var result = new List<LayerWeights>();
         for (int l = 0; l < network.Layers.Count; l++)

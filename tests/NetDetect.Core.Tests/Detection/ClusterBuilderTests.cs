@@ -52,7 +52,8 @@ public class ClusterBuilderTests
                 Assert.Equal((bx.Edges, bx.Pairs, bx.Objects), (by.Edges, by.Pairs, by.Objects));
                 Assert.Equal(bx.Evidence, by.Evidence, 1e-9);
             }
-            Assert.Equal(x.TopObjects.Select(o => (o.Modality, o.ObjectId, o.Edges, o.Idf)), y.TopObjects.Select(o => (o.Modality, o.ObjectId, o.Edges, o.Idf)));
+            // the projected graph lists its edges in edge order, so both pick the same example posts
+            Assert.Equal(x.TopObjects, y.TopObjects);
         }
     }
 

@@ -58,36 +58,41 @@ public class CoShareBuilderTests
     [InlineData(false)] // one share per post: posts_a/posts_b counted inside each chunk
     public void Results_are_identical_for_any_thread_count(bool listValues)
     {
-        // > 32,768 shares so the sorted shares split into several chunks
+        // the default chunking (by pair work) against other chunks and partitions forced below
         var shares = Random(new Random(9), accounts: 3_000, posts: 120_000, objects: 4_000, spanSeconds: 20_000, listValues: listValues);
         var one = CoShareBuilder.Build(shares, new CoShareOptions { WindowMicros = 30 * Time.MicrosPerSecond, Threads = 1 });
         var many = CoShareBuilder.Build(shares, new CoShareOptions { WindowMicros = 30 * Time.MicrosPerSecond, Threads = 4 });
         // the same data swept in other chunks and aggregated in other partitions: every number agrees, bit for bit
         var batched = CoShareBuilder.Build(shares, new CoShareOptions { WindowMicros = 30 * Time.MicrosPerSecond, Threads = 3, ChunkShares = 1_000, Partitions = 5 });
-        Assert.Equal(one.AccountA, batched.AccountA);
-        Assert.Equal(one.AccountB, batched.AccountB);
-        Assert.Equal(one.Pairs, batched.Pairs);
-        Assert.Equal(one.Objects, batched.Objects);
-        Assert.Equal(one.PostsA, batched.PostsA);
-        Assert.Equal(one.PostsB, batched.PostsB);
-        Assert.Equal(one.FirstTime, batched.FirstTime);
-        Assert.Equal(one.LastTime, batched.LastTime);
-        for (int e = 0; e < one.EdgeCount; e++)
-        {
-            Assert.Equal(one.Evidence[e], batched.Evidence[e]);
-            Assert.Equal(one.TopObjects(e).ToArray(), batched.TopObjects(e).ToArray());
-        }
+        AssertSameNetwork(one, batched);
         Assert.True(one.EdgeCount > 1000);
         // posts_a/posts_b agree with the other path's definition: distinct posts matched (checked against brute force above)
         Assert.True(one.PostsA.Zip(one.PostsB).All(p => p.First + p.Second > 0));
-        Assert.Equal(one.AccountA, many.AccountA);
-        Assert.Equal(one.AccountB, many.AccountB);
-        Assert.Equal(one.Pairs, many.Pairs);
-        Assert.Equal(one.PostsA, many.PostsA);
-        Assert.Equal(one.PostsB, many.PostsB);
-        Assert.Equal(one.SumDeltaMicros, many.SumDeltaMicros);
-        Assert.Equal(one.Evidence, many.Evidence); // bit-identical doubles
-        for (int e = 0; e < one.EdgeCount; e++) Assert.Equal(one.TopObjects(e).ToArray(), many.TopObjects(e).ToArray());
+        AssertSameNetwork(one, many);
+    }
+
+    [Fact]
+    public void Crowded_objects_are_swept_in_chunks_of_equal_pair_work_with_identical_results()
+    {
+        // 300 shares per object in 10 minutes: in-window pairs outnumber shares ~15 to 1
+        var shares = Random(new Random(4), accounts: 3_000, posts: 60_000, objects: 200, spanSeconds: 600, listValues: false);
+        long window = 30 * Time.MicrosPerSecond;
+        var sorted = ShareSorter.Sort(shares);
+        var bounds = CoShareBuilder.ChunkByWork(sorted, window, out long pairs);
+        // the exact in-window pair count (same-account pairs included), by brute force
+        long expected = 0;
+        for (int i = 0; i < sorted.Count; i++)
+            for (int j = i + 1; j < sorted.Count && sorted.Object[j] == sorted.Object[i]; j++)
+                if (sorted.Time[j] - sorted.Time[i] <= window) expected++;
+        Assert.Equal(expected, pairs);
+        Assert.True(bounds.Length - 1 >= 3, $"{bounds.Length - 1} chunks");
+        for (int c = 1; c < bounds.Length - 1; c++) Assert.NotEqual(sorted.Object[bounds[c] - 1], sorted.Object[bounds[c]]); // object starts
+        var one = CoShareBuilder.Build(shares, new CoShareOptions { WindowMicros = window, Threads = 1 });
+        var two = CoShareBuilder.Build(shares, new CoShareOptions { WindowMicros = window, Threads = 2 });
+        var batched = CoShareBuilder.Build(shares, new CoShareOptions { WindowMicros = window, Threads = 2, ChunkShares = 5_000, Partitions = 3 });
+        AssertSameNetwork(one, two);
+        AssertSameNetwork(one, batched);
+        Assert.True(one.TotalPairs > 500_000);
     }
 
     [Fact]
@@ -130,6 +135,23 @@ public class CoShareBuilderTests
         Assert.Equal(Math.Log(5), n.Evidence[e01], 12);
         Assert.Equal(0, n.Evidence[e23], 12);
         Assert.Equal(1, n.TopObjects(e01)[0].Object);
+    }
+
+    // Every column agrees, bit for bit (the doubles included).
+    private static void AssertSameNetwork(CoShareNetwork expected, CoShareNetwork actual)
+    {
+        Assert.Equal(expected.AccountA, actual.AccountA);
+        Assert.Equal(expected.AccountB, actual.AccountB);
+        Assert.Equal(expected.Pairs, actual.Pairs);
+        Assert.Equal(expected.Objects, actual.Objects);
+        Assert.Equal(expected.PostsA, actual.PostsA);
+        Assert.Equal(expected.PostsB, actual.PostsB);
+        Assert.Equal(expected.SumDeltaMicros, actual.SumDeltaMicros);
+        Assert.Equal(expected.FirstTime, actual.FirstTime);
+        Assert.Equal(expected.LastTime, actual.LastTime);
+        Assert.Equal(expected.Evidence, actual.Evidence);
+        Assert.Equal(expected.TopOffsets, actual.TopOffsets);
+        Assert.Equal(expected.TopItems, actual.TopItems);
     }
 
     internal static ShareTable Random(Random rng, int accounts, int posts, int objects, int spanSeconds, bool listValues)

@@ -19,6 +19,29 @@ public class EdgeThresholdTests
     }
 
     [Fact]
+    public void Type7_by_selection_equals_the_sorted_definition_exactly()
+    {
+        var rng = new Random(11);
+        for (int trial = 0; trial < 400; trial++)
+        {
+            int n = 1 + rng.Next(trial < 200 ? 20 : 3000);
+            var values = new double[n];
+            // integer weights with many ties, as edge pair counts are, and continuous ones
+            for (int i = 0; i < n; i++) values[i] = trial % 2 == 0 ? rng.Next(1, 6) : rng.NextDouble() * 100;
+            double p = trial % 5 == 0 ? rng.Next(3) / 2.0 : rng.NextDouble();
+            var sorted = values.ToArray();
+            Array.Sort(sorted);
+            double h = (n - 1) * p;
+            int lo = (int)Math.Floor(h);
+            int hi = Math.Min(lo + 1, n - 1);
+            double expected = sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
+            var copy = values.ToArray();
+            Assert.Equal(expected, Quantile.Type7(values, p));
+            Assert.Equal(copy, values); // the caller's weights are not reordered
+        }
+    }
+
+    [Fact]
     public void Parses_absolute_and_quantile_thresholds_with_their_default_comparisons()
     {
         var abs = EdgeThreshold.Parse("3");

@@ -17,6 +17,17 @@ public class FusedNetworkTests
         Post("h4", "e", 901, hashtags: ["z"]),
     ]);
 
+    // The sample's repost and hashtag layers, fused.
+    private static FusedNetwork SampleNetwork()
+    {
+        var ds = Sample();
+        var window = new CoShareOptions { WindowMicros = 60 * Time.MicrosPerSecond };
+        return FusedNetwork.Combine([
+            CoShareBuilder.Build(ShareExtractor.Extract(ds, Modality.Repost), window),
+            CoShareBuilder.Build(ShareExtractor.Extract(ds, Modality.Hashtag), window),
+        ]);
+    }
+
     [Fact]
     public void Fused_edges_keep_each_modalitys_weights_and_project_to_quikgraph()
     {
@@ -43,14 +54,65 @@ public class FusedNetworkTests
     }
 
     [Fact]
-    public void Cluster_summaries_describe_components()
+    public void One_layer_fuses_to_the_same_network_as_the_general_union()
     {
         var ds = Sample();
         var window = new CoShareOptions { WindowMicros = 60 * Time.MicrosPerSecond };
-        var fused = FusedNetwork.Combine([
-            CoShareBuilder.Build(ShareExtractor.Extract(ds, Modality.Repost), window),
-            CoShareBuilder.Build(ShareExtractor.Extract(ds, Modality.Hashtag), window),
-        ]);
+        var hashtag = CoShareBuilder.Build(ShareExtractor.Extract(ds, Modality.Hashtag), window);
+        var empty = hashtag.Where(new bool[hashtag.EdgeCount]);
+        var single = FusedNetwork.Combine([hashtag]);
+        var general = FusedNetwork.Combine([hashtag, empty]);
+        Assert.Equal(general.AccountA, single.AccountA);
+        Assert.Equal(general.AccountB, single.AccountB);
+        for (int e = 0; e < single.EdgeCount; e++)
+        {
+            Assert.Equal(general.LayerEdge(e, 0), single.LayerEdge(e, 0));
+            Assert.Equal(-1, general.LayerEdge(e, 1));
+        }
+    }
+
+    [Fact]
+    public void Projected_edges_are_views_of_the_fused_edges_in_edge_order()
+    {
+        var fused = SampleNetwork();
+        var graph = NetworkProjection.Project(fused, null, EdgeWeight.Evidence);
+        Assert.Equal(Enumerable.Range(0, fused.EdgeCount), graph.Edges.Select(e => e.Edge));
+        foreach (var e in graph.Edges)
+        {
+            Assert.Equal((fused.AccountA[e.Edge], fused.AccountB[e.Edge]), (e.Source, e.Target));
+            Assert.Equal(e.Layers.Sum(l => l.Pairs), e.Pairs);
+            Assert.Equal(e.Layers.Sum(l => l.Objects), e.Objects);
+            Assert.Equal(e.Layers.Sum(l => l.Evidence), e.Evidence, 12);
+            Assert.Equal(e.Weight, e.Evidence, 12);
+            Assert.Equal(e.Layers.Sum(l => l.MeanDeltaSeconds * l.Pairs) / e.Pairs, e.MeanDeltaSeconds, 12);
+        }
+    }
+
+    [Fact]
+    public void Summaries_from_the_network_columns_equal_those_of_the_projected_graph()
+    {
+        var fused = SampleNetwork();
+        var graph = NetworkProjection.Project(fused, null, EdgeWeight.Pairs);
+        var membership = NetworkProjection.Components(graph, out _);
+        var clusterOf = Enumerable.Repeat(-1, fused.AccountCount).ToArray();
+        foreach (var (v, c) in membership) clusterOf[v] = c;
+        var fromGraph = ClusterSummarizer.Summarize(graph, membership);
+        var fromColumns = ClusterSummarizer.Summarize(fused, Enumerable.Range(0, fused.EdgeCount).ToArray(), clusterOf);
+        Assert.Equal(fromGraph.Count, fromColumns.Count);
+        for (int i = 0; i < fromGraph.Count; i++)
+        {
+            Assert.Equal(fromGraph[i].Members, fromColumns[i].Members);
+            Assert.Equal((fromGraph[i].Id, fromGraph[i].Edges, fromGraph[i].Density, fromGraph[i].FirstShare, fromGraph[i].LastShare),
+                (fromColumns[i].Id, fromColumns[i].Edges, fromColumns[i].Density, fromColumns[i].FirstShare, fromColumns[i].LastShare));
+            Assert.Equal(fromGraph[i].Modalities, fromColumns[i].Modalities);
+            Assert.Equal(fromGraph[i].TopObjects, fromColumns[i].TopObjects);
+        }
+    }
+
+    [Fact]
+    public void Cluster_summaries_describe_components()
+    {
+        var fused = SampleNetwork();
         var graph = NetworkProjection.Project(fused, null, EdgeWeight.Pairs);
         var membership = NetworkProjection.Components(graph, out int count);
         Assert.Equal(2, count);
