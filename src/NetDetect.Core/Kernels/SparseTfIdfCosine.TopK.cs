@@ -321,8 +321,8 @@ public sealed partial class SparseTfIdfCosine
     /// <summary>Per-thread state of the top-k product (row-wise, Gustavson, upper triangle): a dense float accumulator
     /// over one span of accounts, per-entry cursors into the inverted index, the candidates that passed screening and
     /// the worker's spill list.</summary>
-    /// <remarks>A block of rows is multiplied against the accounts span by span (<see cref="Span"/> accounts, 32 KB,
-    /// so the accumulator stays in L1): row a walks its objects and, for each, the accounts of that object's list that
+    /// <remarks>A block of rows is multiplied against the accounts span by span (<see cref="TfIdfOptions.AccumulatorSpan"/>
+    /// accounts, so the accumulator stays in the core's own cache): row a walks its objects and, for each, the accounts of that object's list that
     /// are after a and inside the span, adding |w_a,o|·idf_o·|tf_b,o| into acc[b]. Each row's part of the span is then
     /// read back, densely over its touched range with SIMD compares or by walking its list segments again, and cleared
     /// as it is read. A candidate b is offered (<see cref="OfferHits"/>) only when its screened score acc[b]·inv_b
@@ -330,18 +330,19 @@ public sealed partial class SparseTfIdfCosine
     /// cannot be in either answer.</remarks>
     private sealed unsafe class TopKWorker
     {
-        private const int Span = 8192, Pad = TopKIndex.Pad;
+        private const int Pad = TopKIndex.Pad;
+        private readonly int _span;
         private readonly SparseTfIdfCosine _m;
         private readonly TopKIndex _ix;
         private readonly SharedTopK _lists;
         private readonly KernelPath _path;
-        private readonly float[] _acc = new float[Span + Pad];
+        private readonly float[] _acc;
         private int[] _cursor = new int[1024];
         private int[] _start = new int[1024];
         private int[] _next = new int[1024];
         /// <summary>Candidates of the current row and span that passed screening, with their screened scores.</summary>
-        private readonly int[] _hits = new int[Span + Pad];
-        private readonly float[] _hitScore = new float[Span + Pad];
+        private readonly int[] _hits;
+        private readonly float[] _hitScore;
         private int _hitCount;
         /// <summary>Exact scores for candidates whose screened score gives no lower bound (<see cref="TopKIndex.Deferred"/>
         /// false, or a screened score that may have underflowed), made on first use.</summary>
@@ -354,6 +355,11 @@ public sealed partial class SparseTfIdfCosine
             _ix = m._topK;
             _lists = lists;
             _path = path;
+            _span = m.Options.AccumulatorSpan;
+            int width = Math.Min(_span, m.Accounts) + Pad;
+            _acc = new float[width];
+            _hits = new int[width];
+            _hitScore = new float[width];
         }
 
         /// <summary>Screens rows a0..a1-1 against every later account sharing an object and offers the pairs that may
@@ -387,9 +393,10 @@ public sealed partial class SparseTfIdfCosine
                     next[p] = (int)(list[cursor[p]] & ~Marked);
                     firstAfter = Math.Min(firstAfter, next[p]);
                 }
-                for (int b0 = firstAfter == int.MaxValue ? m.Accounts : firstAfter / Span * Span; b0 < m.Accounts; b0 += Span)
+                int span = _span;
+                for (int b0 = firstAfter == int.MaxValue ? m.Accounts : firstAfter / span * span; b0 < m.Accounts; b0 += span)
                 {
-                    int b1 = Math.Min(m.Accounts, b0 + Span);
+                    int b1 = (int)Math.Min(m.Accounts, (long)b0 + span);
                     uint ub1 = (uint)b1;
                     float* accB = acc - b0; // indexed by account
                     for (int a = a0; a < a1; a++)

@@ -30,6 +30,10 @@ public sealed record TfIdfOptions
     /// <summary>Instruction-set path of the accumulator read-back; forcing one the CPU lacks throws. Results are
     /// identical on every path.</summary>
     public KernelPath Path { get; init; } = KernelPath.Auto;
+
+    /// <summary>Accounts per top-k accumulator span (one float each, per worker): 2^17 covers most inputs in one span
+    /// and stays in a core's L2. Results do not depend on it; tests lower it to cross spans on small inputs.</summary>
+    internal int AccumulatorSpan { get; init; } = 1 << 17;
 }
 
 /// <summary>
@@ -66,6 +70,7 @@ public sealed partial class SparseTfIdfCosine
     {
         options ??= new TfIdfOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MinDocumentFrequency, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.AccumulatorSpan, 1);
         Accounts = accounts;
         Objects = objects;
         Options = options;

@@ -196,9 +196,10 @@ public class SparseTfIdfCosineTests
         Assert.Throws<ArgumentException>(() => new SparseTfIdfCosine(1, 2, [0, 1], [0], [-1f]));
     }
 
-    /// <summary>More accounts than one accumulator span (8,192), so rows meet their neighbours in several spans, with
-    /// popular objects (dense read-back) and rare ones (list walk): top-k and all-pairs equal a reference that scores
-    /// every pair sharing an object, on every instruction-set path (forced) and thread count.</summary>
+    /// <summary>More accounts than one accumulator span (8,192 for all-pairs; top-k's is lowered to 4,096), so rows meet
+    /// their neighbours in several spans, with popular objects (dense read-back) and rare ones (list walk): top-k and
+    /// all-pairs equal a reference that scores every pair sharing an object, on every instruction-set path (forced) and
+    /// thread count.</summary>
     [Fact]
     public void TopK_AndAllPairs_AcrossAccumulatorSpans_EqualReference_OnEveryPath()
     {
@@ -238,7 +239,7 @@ public class SparseTfIdfCosineTests
         Assert.True(wantPairs.Count > 1000);
         foreach (var path in new[] { KernelPath.Scalar, KernelPath.Vector256, KernelPath.Vector512 })
         {
-            var o = new TfIdfOptions { Path = path, MaxDegreeOfParallelism = path == KernelPath.Scalar ? 1 : 2 };
+            var o = new TfIdfOptions { Path = path, MaxDegreeOfParallelism = path == KernelPath.Scalar ? 1 : 2, AccumulatorSpan = 4096 };
             if (!KernelPaths.IsSupported(path))
             {
                 Assert.Throws<NotSupportedException>(() => SparseTfIdfCosine.FromOccurrences(n, m, [.. acc], [.. obj], o));
@@ -343,7 +344,9 @@ public class SparseTfIdfCosineTests
         AssertTopK(want, one.TopK(k, minScore));
         foreach (int threads in new[] { 2, 3, 5 })
         {
-            var many = SparseTfIdfCosine.FromOccurrences(700, 900, acc, obj, o with { MaxDegreeOfParallelism = threads });
+            // with 5 threads also in spans of 256 accounts, so candidates meet in several spans
+            var many = SparseTfIdfCosine.FromOccurrences(700, 900, acc, obj,
+                o with { MaxDegreeOfParallelism = threads, AccumulatorSpan = threads == 5 ? 256 : 1 << 17 });
             AssertTopK(want, many.TopK(k, minScore));
         }
     }
