@@ -44,8 +44,10 @@ public sealed record TfIdfOptions
 /// </summary>
 /// <remarks>
 /// The score of a pair is defined canonically as the double sum, in ascending object order, of the products of
-/// the two rows' float weights, rounded to float. The product accumulates in exactly that order, so results do
-/// not depend on traversal order or thread count and equal a plain merge-join reference bit for bit.
+/// the two rows' float weights, rounded to float. All-pairs accumulates in exactly that order; top-k screens pairs
+/// with a float product over a leaner index and rigorous error bounds, and rescores the few that can matter in that
+/// order. Either way results do not depend on traversal order or thread count and equal a plain merge-join reference
+/// bit for bit.
 /// </remarks>
 public sealed partial class SparseTfIdfCosine
 {
