@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using NetDetect.Core.Data;
 
@@ -34,6 +35,9 @@ public static class CoShareBuilder
     /// <summary>Shares per aggregation partition (their number depends on the data only).</summary>
     internal const int PartitionShares = 1 << 16;
 
+    /// <summary>Pair records held at once before the sweep is split into partition groups (bytes).</summary>
+    internal const long RecordBudget = 512L << 20;
+
     public static CoShareNetwork Build(ShareTable shares, CoShareOptions options, IProgress<StageProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         CheckWindow(options.WindowMicros, shares.TimeResolutionMicros, options.ForceWindow);
@@ -53,21 +57,34 @@ public static class CoShareBuilder
         var inPair = options.KeepMatches ? new bool[shares.PostAccount.Length] : null;
         // partitions hold pair records: size them by the (exact, data-only) in-window pair count
         int partitions = options.Partitions > 0 ? options.Partitions : (int)Math.Clamp(Math.Max(sorted.Count, pairEstimate) / PartitionShares, 1, 128);
-        var results = new ChunkResult[chunks.Length - 1];
         var context = new SweepContext(sorted, idf, options, shares.AccountCount, PartitionOf(shares.AccountCount, partitions), partitions);
+        // Memory follows the edges, not the pairs: when the pair records (48 bytes each) would pass RecordBudget, the
+        // partitions are taken in groups, and for each group the shares are swept again, keeping only that group's
+        // records, which are sorted and reduced before the next group is swept. The group count depends on the data only.
+        int groups = options.PairGroups > 0 ? Math.Min(options.PairGroups, partitions)
+            : (int)Math.Clamp((pairEstimate * Unsafe.SizeOf<PairRecord>() + RecordBudget - 1) / RecordBudget, 1, partitions);
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken };
+        var aggregation = new Aggregation(partitions);
         // Parallel.For calls localInit again for every replica it starts, so workers (and their grown buffers) are pooled
         var pool = new System.Collections.Concurrent.ConcurrentBag<Worker>();
-        Parallel.For(0, results.Length, new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken },
-            () => pool.TryTake(out var w) ? w : new Worker(context),
-            (c, _, worker) =>
-            {
-                results[c] = worker.Run(chunks[c], chunks[c + 1]);
-                return worker;
-            },
-            pool.Add);
+        for (int g = 0; g < groups; g++)
+        {
+            int qLo = (int)((long)partitions * g / groups), qHi = (int)((long)partitions * (g + 1) / groups);
+            var results = new ChunkResult[chunks.Length - 1];
+            Parallel.For(0, results.Length, parallel,
+                () => pool.TryTake(out var w) ? w : new Worker(context),
+                (c, _, worker) =>
+                {
+                    results[c] = worker.Run(chunks[c], chunks[c + 1], qLo, qHi, selfLoops: g == 0);
+                    return worker;
+                },
+                pool.Add);
+            if (g == 0 && options.SelfLoops) aggregation.SelfPosts = results.Select(r => r.SelfPosts!).ToArray();
+            progress?.Report(new StageProgress($"{shares.Modality.Name()}: aggregate", 2, 3));
+            aggregation.Reduce(results, qLo, qHi, shares.AccountCount, shares.PostAccount, options, multi, inPair, parallel);
+        }
         pool.Clear();
-        progress?.Report(new StageProgress($"{shares.Modality.Name()}: aggregate", 2, 3));
-        var network = Merge(shares, options, results, partitions, multi, inPair, threads, cancellationToken);
+        var network = Finish(shares, options, aggregation, inPair, parallel);
         progress?.Report(new StageProgress($"{shares.Modality.Name()}: done", 3, 3));
         return network;
     }
@@ -314,10 +331,17 @@ public static class CoShareBuilder
             return b;
         }
 
-        public ChunkResult Run(int start, int end)
+        private int _qLo, _qHi;
+        private bool _recordSelf;
+
+        /// <summary>Sweeps shares [start, end) keeping the records of partitions [qLo, qHi); self-loop posts only when asked (once per build).</summary>
+        public ChunkResult Run(int start, int end, int qLo, int qHi, bool selfLoops)
         {
             var s = ctx.Sorted;
-            _self = ctx.Options.SelfLoops ? new GrowArray<int>(64) : null;
+            _qLo = qLo;
+            _qHi = qHi;
+            _recordSelf = selfLoops && ctx.Options.SelfLoops;
+            _self = _recordSelf ? new GrowArray<int>(64) : null;
             _lastObject.AsSpan().Fill(-1);
             _count.AsSpan().Clear();
             if (_prev.Length < end - start) _prev = new int[Math.Max(end - start, _prev.Length * 2)];
@@ -357,7 +381,8 @@ public static class CoShareBuilder
             var partitionOf = ctx.PartitionOf;
             long w = ctx.Options.WindowMicros;
             bool flags = ctx.Options.CountPosts;
-            bool selfLoops = ctx.Options.SelfLoops;
+            bool selfLoops = _recordSelf;
+            int qLo = _qLo, span = _qHi - _qLo;
             int shift = ctx.AccountBits;
             double idf = ctx.Idf[o];
             for (int x = start; x < end - 1; x++)
@@ -383,6 +408,9 @@ public static class CoShareBuilder
                         }
                         continue;
                     }
+                    // this pass keeps the records of its partition group only
+                    int q = partitionOf[ax < ay ? ax : ay];
+                    if ((uint)(q - qLo) >= (uint)span) continue;
                     ulong fx = 0, fy = 0;
                     if (flags)
                     {
@@ -392,7 +420,6 @@ public static class CoShareBuilder
                         // (post y, ax) first witnessed here: ax's share before x is out of y's window
                         if (prevX < 0 || ty - prevXTime > w) fy = 1;
                     }
-                    int lo, q;
                     PairRecord r;
                     r.First = tx;
                     r.Delta = ty - tx;
@@ -400,19 +427,16 @@ public static class CoShareBuilder
                     r.Idf = idf;
                     if (ax < ay)
                     {
-                        lo = ax;
                         r.Key = ((ulong)(uint)ax << shift) | (uint)ay | (fx << 62) | (fy << 63);
                         r.PostA = px;
                         r.PostB = post[y];
                     }
                     else
                     {
-                        lo = ay;
                         r.Key = ((ulong)(uint)ay << shift) | (uint)ax | (fy << 62) | (fx << 63);
                         r.PostA = post[y];
                         r.PostB = px;
                     }
-                    q = partitionOf[lo];
                     int n = _count[q];
                     if (n == _buf[q].Length) Array.Resize(ref _buf[q], n * 2);
                     _buf[q][n] = r;
@@ -683,54 +707,83 @@ public static class CoShareBuilder
         return count < k ? count + 1 : count;
     }
 
-    private static CoShareNetwork Merge(ShareTable shares, CoShareOptions options, ChunkResult[] results, int partitions,
-        bool[]? multi, bool[]? inPair, int threads, CancellationToken cancellationToken)
+    /// <summary>The reduced partitions as the groups complete them: each partition's columns, posts_a/posts_b complete.</summary>
+    private sealed class Aggregation(int partitions)
     {
-        int accountBits = Math.Max(1, RadixSort.BitsFor((ulong)Math.Max(1, shares.AccountCount - 1)));
-        int topK = Math.Max(0, options.TopObjects);
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken };
-        // 1: per partition, sort its records (they leave the chunks as they are gathered) between the worker's two
-        // buffers and reduce them at once into the partition's own exactly sized columns; no partition's records
-        // outlive its turn, so the pair records are never held twice
-        var parts = new Columns[partitions];
-        var entryLists = new GrowArray<ulong>?[partitions];
-        var pool = new System.Collections.Concurrent.ConcurrentBag<SortBuffers>();
-        Parallel.For(0, partitions, parallel,
-            () => pool.TryTake(out var b) ? b : new SortBuffers { Top = new SharedObjectEvidence[Math.Max(1, topK)] },
-            (q, _, buffers) =>
-            {
-                var records = SortPartition(results, q, 2 * accountBits, topK, buffers, out int n, out int edges, out long top);
-                parts[q] = new Columns(edges, top);
-                entryLists[q] = ReducePartition(records, n, parts[q], 0, 0, accountBits, multi, inPair, topK, buffers.Top);
-                return buffers;
-            },
-            pool.Add);
-        pool.Clear();
-        // 2: the network's columns, each partition's edges after the previous partition's (one partition: its own)
-        var columns = partitions == 1 ? parts[0] : Columns.Concatenate(parts, parallel);
+        public readonly Columns[] Parts = new Columns[partitions];
+        /// <summary>Posts on self-loops, per chunk, from the first group's sweep.</summary>
+        public GrowArray<int>[] SelfPosts = [];
+        private readonly System.Collections.Concurrent.ConcurrentBag<SortBuffers> _buffers = new();
 
-        // posts_a/posts_b of posts with shares on several objects: distinct (post, other account) entries
-        var entries = MergeEntries(shares, entryLists);
-        if (entries.Length > 0)
+        // Per partition of [qLo, qHi): sort its records (they leave the chunks as they are gathered) between a worker's
+        // two buffers and reduce them at once into the partition's own exactly sized columns; no partition's records
+        // outlive its turn, so the pair records are never held twice.
+        public void Reduce(ChunkResult[] results, int qLo, int qHi, int accountCount, int[] postAccount, CoShareOptions options, bool[]? multi, bool[]? inPair, ParallelOptions parallel)
         {
-            var index = new EdgeIndex(columns.A, columns.B);
-            var postAccount = shares.PostAccount;
-            foreach (ulong m in entries)
+            int accountBits = Math.Max(1, RadixSort.BitsFor((ulong)Math.Max(1, accountCount - 1)));
+            int topK = Math.Max(0, options.TopObjects);
+            Parallel.For(qLo, qHi, parallel,
+                () => _buffers.TryTake(out var b) ? b : new SortBuffers { Top = new SharedObjectEvidence[Math.Max(1, topK)] },
+                (q, _, buffers) =>
+                {
+                    var records = SortPartition(results, q, 2 * accountBits, topK, buffers, out int n, out int edges, out long top);
+                    Parts[q] = new Columns(edges, top);
+                    var entries = ReducePartition(records, n, Parts[q], 0, 0, accountBits, multi, inPair, topK, buffers.Top);
+                    if (entries is not null) ApplyEntries(entries, Parts[q], postAccount);
+                    return buffers;
+                },
+                _buffers.Add);
+        }
+
+        public void ReleaseBuffers() => _buffers.Clear();
+
+        // posts_a/posts_b of posts with shares on several objects: each distinct (post, other account) entry counts
+        // once. Every entry of a post and another account belongs to that account pair, so to this partition: the
+        // entries are sorted, deduplicated and counted here, against the partition's own edges (sorted by pair).
+        private static void ApplyEntries(GrowArray<ulong> entries, Columns c, int[] postAccount)
+        {
+            var span = entries.AsSpan();
+            span.Sort();
+            ulong previous = 0; // (post + 1) << 32 | account is never 0
+            foreach (ulong m in span)
             {
+                if (m == previous) continue;
+                previous = m;
                 int p = (int)(m >> 32) - 1;
                 int other = (int)(m & 0xFFFFFFFFUL);
                 int owner = postAccount[p];
-                if (owner < other) columns.PostsA[index.Find(owner, other)]++;
-                else columns.PostsB[index.Find(other, owner)]++;
+                if (owner < other) c.PostsA[Find(c, owner, other)]++;
+                else c.PostsB[Find(c, other, owner)]++;
             }
         }
+
+        private static int Find(Columns c, int a, int b)
+        {
+            int lo = 0, hi = c.A.Length - 1;
+            while (lo <= hi)
+            {
+                int mid = (lo + hi) >>> 1;
+                int cmp = c.A[mid] != a ? c.A[mid].CompareTo(a) : c.B[mid].CompareTo(b);
+                if (cmp == 0) return mid;
+                if (cmp < 0) lo = mid + 1; else hi = mid - 1;
+            }
+            throw new InvalidOperationException($"no edge ({a}, {b}) in its partition");
+        }
+    }
+
+    private static CoShareNetwork Finish(ShareTable shares, CoShareOptions options, Aggregation aggregation, bool[]? inPair, ParallelOptions parallel)
+    {
+        aggregation.ReleaseBuffers();
+        var parts = aggregation.Parts;
+        // the network's columns, each partition's edges after the previous partition's (one partition: its own)
+        var columns = parts.Length == 1 ? parts[0] : Columns.Concatenate(parts, parallel);
 
         var selfLoops = new int[options.SelfLoops ? shares.AccountCount : 0];
         if (options.SelfLoops)
         {
             var seen = new bool[shares.PostAccount.Length];
-            foreach (var r in results)
-                foreach (int p in r.SelfPosts!.AsSpan())
+            foreach (var list in aggregation.SelfPosts)
+                foreach (int p in list.AsSpan())
                 {
                     if (seen[p]) continue;
                     seen[p] = true;
@@ -757,81 +810,5 @@ public static class CoShareBuilder
             SelfLoopPosts = selfLoops,
             PostInPair = inPair,
         };
-    }
-
-    private static ulong[] MergeEntries(ShareTable shares, GrowArray<ulong>?[] lists)
-    {
-        long total = 0;
-        foreach (var l in lists) total += l?.Count ?? 0;
-        if (total == 0) return [];
-        var keys = new ulong[total];
-        int at = 0;
-        foreach (var l in lists)
-        {
-            if (l is null) continue;
-            l.AsSpan().CopyTo(keys.AsSpan(at));
-            at += l.Count;
-        }
-        // (post + 1) << 32 | account: re-pack densely so the radix sort reads only the bits in use
-        int accountBits = Math.Max(1, RadixSort.BitsFor((ulong)Math.Max(1, shares.AccountCount - 1)));
-        int postBits = RadixSort.BitsFor((ulong)shares.PostAccount.Length + 1);
-        for (int i = 0; i < keys.Length; i++) keys[i] = ((keys[i] >> 32) << accountBits) | (keys[i] & 0xFFFFFFFFUL);
-        var dummy = new int[keys.Length];
-        RadixSort.Sort(keys, dummy, postBits + accountBits);
-        ulong low = (1UL << accountBits) - 1;
-        int n = 0;
-        ulong previous = 0;
-        for (int i = 0; i < keys.Length; i++)
-        {
-            // compare with the previous packed key: keys[i - 1] may already hold an unpacked entry
-            ulong k = keys[i];
-            if (i > 0 && k == previous) continue;
-            previous = k;
-            keys[n++] = ((k >> accountBits) << 32) | (k & low);
-        }
-        Array.Resize(ref keys, n);
-        return keys;
-    }
-}
-
-/// <summary>Hash index from an account pair to its edge number.</summary>
-internal sealed class EdgeIndex
-{
-    private readonly ulong[] _keys;
-    private readonly int[] _edge;
-    private readonly int _mask;
-    private readonly int _shift;
-
-    public EdgeIndex(int[] a, int[] b)
-    {
-        int size = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(16, a.Length * 2));
-        _keys = new ulong[size];
-        _edge = new int[size];
-        _mask = size - 1;
-        _shift = 64 - System.Numerics.BitOperations.Log2((uint)size);
-        for (int e = 0; e < a.Length; e++)
-        {
-            ulong k = Key(a[e], b[e]);
-            int i = (int)((k * 0x9E3779B97F4A7C15UL) >> _shift);
-            while (_keys[i] != 0) i = (i + 1) & _mask;
-            _keys[i] = k;
-            _edge[i] = e;
-        }
-    }
-
-    private static ulong Key(int low, int high) => (((ulong)(uint)low << 32) | (uint)high) + 1;
-
-    /// <summary>The edge of (low, high), or -1.</summary>
-    public int Find(int low, int high)
-    {
-        ulong k = Key(low, high);
-        int i = (int)((k * 0x9E3779B97F4A7C15UL) >> _shift);
-        while (true)
-        {
-            ulong x = _keys[i];
-            if (x == k) return _edge[i];
-            if (x == 0) return -1;
-            i = (i + 1) & _mask;
-        }
     }
 }

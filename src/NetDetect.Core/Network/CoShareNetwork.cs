@@ -50,6 +50,8 @@ public sealed record CoShareOptions
     internal int ChunkShares { get; init; }
     /// <summary>Aggregation partitions, 0 = by data size (tests set several on small data).</summary>
     internal int Partitions { get; init; }
+    /// <summary>Partition groups swept and aggregated one after another, 0 = by pair count (tests force several).</summary>
+    internal int PairGroups { get; init; }
 }
 
 /// <summary>A window finer than the data's timestamp resolution, refused unless forced.</summary>

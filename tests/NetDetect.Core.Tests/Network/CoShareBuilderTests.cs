@@ -92,7 +92,23 @@ public class CoShareBuilderTests
         var batched = CoShareBuilder.Build(shares, new CoShareOptions { WindowMicros = window, Threads = 2, ChunkShares = 5_000, Partitions = 3 });
         AssertSameNetwork(one, two);
         AssertSameNetwork(one, batched);
+        // partitions in groups, the shares swept once per group (as when the pair records would pass the budget)
+        AssertSameNetwork(one, CoShareBuilder.Build(shares, new CoShareOptions { WindowMicros = window, Threads = 2, PairGroups = 4 }));
         Assert.True(one.TotalPairs > 500_000);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Partition_groups_swept_one_after_another_give_the_same_network_and_self_loops(bool listValues)
+    {
+        var shares = Random(new Random(21), accounts: 400, posts: 30_000, objects: 300, spanSeconds: 3_000, listValues: listValues);
+        var options = new CoShareOptions { WindowMicros = 60 * Time.MicrosPerSecond, SelfLoops = true, Threads = 2, Partitions = 7 };
+        var once = CoShareBuilder.Build(shares, options);
+        var grouped = CoShareBuilder.Build(shares, options with { PairGroups = 3 });
+        AssertSameNetwork(once, grouped);
+        Assert.Equal(once.SelfLoopPosts, grouped.SelfLoopPosts);
+        Assert.True(once.SelfLoopPosts.Sum() > 0);
     }
 
     [Fact]
