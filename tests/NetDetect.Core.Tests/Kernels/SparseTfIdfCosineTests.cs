@@ -468,5 +468,22 @@ public class SparseTfIdfCosineTests
             Assert.Equal(pairs1.Score, pairs.Score);
         }
     }
+
+    /// <summary>No accounts, accounts without kept objects, a floor above every score and k above every candidate
+    /// count: empty or short lists, never an error.</summary>
+    [Fact]
+    public void TopK_HandlesEmptyAndDegenerateInputs()
+    {
+        var none = SparseTfIdfCosine.FromOccurrences(0, 5, [], []);
+        Assert.Equal(0, none.TopK(3).RowCount);
+        // object 1 is held once (below min df 2), so accounts 2 and 3 keep nothing
+        var m = SparseTfIdfCosine.FromOccurrences(5, 3, [0, 1, 2, 0, 1, 4], [0, 0, 1, 2, 2, 0], new TfIdfOptions { MaxDegreeOfParallelism = 3 });
+        var top = m.TopK(10);
+        Assert.Equal([1, 4], top.NeighborsOf(0).ToArray());
+        Assert.True(top.NeighborsOf(2).IsEmpty);
+        Assert.True(top.NeighborsOf(3).IsEmpty);
+        AssertTopK(BruteTopK(m, 10, 0f), top);
+        Assert.Empty(m.TopK(2, minScore: 1.5f).Neighbor);
+    }
 }
 
