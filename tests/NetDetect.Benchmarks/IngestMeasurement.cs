@@ -93,10 +93,33 @@ public static class IngestMeasurement
         self.Refresh();
         long peak = self.PeakWorkingSet64;
         Console.Error.WriteLine($"gc pause {GC.GetTotalPauseDuration().TotalSeconds:F2} s, gen0/1/2 {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}, cpu {self.TotalProcessorTime.TotalSeconds:F1} s (user {self.UserProcessorTime.TotalSeconds:F1})");
+        if (trace is not null) Breakdown(ds);
         long heap = GC.GetTotalMemory(forceFullCollection: true);
         Console.WriteLine(string.Join(' ', ds.Posts.Count, seconds.ToString("R", CultureInfo.InvariantCulture), ds.EstimatedBytes, peak, heap));
         GC.KeepAlive(ds);
         return 0;
+    }
+
+    /// <summary>With NETDETECT_BENCH_TRACE=1: where the dataset's bytes are, column by column (stderr).</summary>
+    private static void Breakdown(Dataset ds)
+    {
+        var p = ds.Posts;
+        var a = ds.Accounts;
+        Console.Error.WriteLine($"allocated (managed, all) {GC.GetTotalAllocatedBytes(true) / 1048576.0:F0} MiB");
+        void Line(string name, long bytes) => Console.Error.WriteLine($"  {name,-14} {bytes / 1048576.0,8:F1} MiB");
+        Line("post ids", p.Ids.EstimatedBytes);
+        Line("text", p.Text.EstimatedBytes);
+        Line("post refs", p.PostRefs.EstimatedBytes);
+        Line("account refs", p.AccountRefs.EstimatedBytes);
+        Line("post ints", (long)p.Count * 40);
+        Line("hashtags", p.Hashtags.EstimatedBytes);
+        Line("urls", p.Urls.EstimatedBytes);
+        Line("domains", p.Domains.EstimatedBytes);
+        Line("mentions", p.Mentions.EstimatedBytes);
+        Line("media", p.Media.EstimatedBytes);
+        Line("accounts", a.EstimatedBytes);
+        Line("account ids", a.Ids.EstimatedBytes);
+        Console.Error.WriteLine($"  counts: posts {p.Count:N0}, postrefs {p.PostRefs.Count:N0}, accountrefs {p.AccountRefs.Count:N0}, accounts {a.Count:N0}, tags {p.Hashtags.Values.Length:N0}/{p.Hashtags.Dictionary.Count:N0}, urls {p.Urls.Values.Length:N0}/{p.Urls.Dictionary.Count:N0}, mentions {p.Mentions.Values.Length:N0}/{p.Mentions.Dictionary.Count:N0}");
     }
 
     private sealed class SyncProgress(Action<StageProgress> report) : IProgress<StageProgress>

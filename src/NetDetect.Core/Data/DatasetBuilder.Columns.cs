@@ -52,6 +52,20 @@ public sealed partial class DatasetBuilder
     /// <summary>The id of an author account, appending an account with unknown profile when it is new.</summary>
     internal int InternAuthorId(ReadOnlySpan<char> accountId) => InternAuthor(accountId);
 
+    /// <summary><see cref="InternAuthorId"/> from valid UTF-8 and its <see cref="StringInterner.Hash"/>.</summary>
+    internal int InternAuthorIdUtf8(ReadOnlySpan<byte> accountId, uint hash)
+    {
+        int id = _accountIds.GetOrAddUtf8(accountId, hash, out bool added);
+        if (added) AppendEmptyAccount();
+        return id;
+    }
+
     internal StringInterner ListDictionary(PostList list) => _lists[(int)list].Dictionary;
     internal void AppendListId(PostList list, int id) => _lists[(int)list].AddId(id);
+
+    /// <summary>The value ids of a list column (CSR values), for bulk appends by the reader.</summary>
+    internal GrowArray<int> ListValues(PostList list) => _lists[(int)list].Values;
+
+    /// <summary>The row end offsets of a list column (CSR offsets after the leading 0), for bulk appends by the reader.</summary>
+    internal GrowArray<int> ListOffsets(PostList list) => _lists[(int)list].Offsets;
 }

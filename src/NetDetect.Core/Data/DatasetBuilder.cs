@@ -48,6 +48,8 @@ public sealed partial class DatasetBuilder
         _inAccountsFile = new GrowArray<bool>(accountCapacity);
 
         _postIds = new StringInterner(postCapacity);
+        // Post ids usually come sorted by time, which for snowflake ids is ascending order: no table until they are not.
+        _postIds.UseOrderedMode();
         _author = new GrowArray<int>(postCapacity);
         _time = new GrowArray<long>(postCapacity);
         _text = new StringArena(postCapacity);
@@ -297,7 +299,7 @@ public sealed partial class DatasetBuilder
             {
                 if (!hostCache.TryGetValue(u, out var domain))
                 {
-                    domain = UrlNormalizer.RegistrableDomain(urls.Dictionary.GetSpan(u));
+                    domain = UrlNormalizer.RegistrableDomain(urls.Dictionary[u]);
                     hostCache[u] = domain;
                 }
                 if (domain is not null) b.Add(domain);
@@ -324,11 +326,15 @@ public sealed partial class DatasetBuilder
 
         public StringInterner Dictionary => _dict;
 
+        public GrowArray<int> Values => _values;
+
+        public GrowArray<int> Offsets => _offsets;
+
         public void AddId(int id) => _values.Add(id);
 
         public void EnsureRowCapacity(int rows) => _offsets.EnsureCapacity(rows + 1);
 
-        public void EnsureValueCapacity(int values) => _values.EnsureCapacity(values);
+        public void EnsureValueCapacity(int values) => _values.SetExpectedCount(values);
 
         public void Add(ReadOnlySpan<char> value) => _values.Add(_dict.GetOrAdd(value));
 

@@ -13,10 +13,42 @@ internal sealed class GrowArray<T>(int capacity = 16) where T : unmanaged
         if (capacity > _items.Length) LargeArrays.Resize(ref _items, capacity, Count);
     }
 
+    /// <summary>While still empty, swaps the buffer for one of exactly <paramref name="capacity"/> (so <see cref="ToArray"/> need not copy when that is the final count); otherwise as <see cref="EnsureCapacity"/>.</summary>
+    public void SetExpectedCount(int capacity)
+    {
+        if (Count == 0 && capacity != _items.Length) _items = LargeArrays.Allocate<T>(capacity);
+        else EnsureCapacity(capacity);
+    }
+
     public void Add(T item)
     {
-        if (Count == _items.Length) LargeArrays.Resize(ref _items, _items.Length * 2, Count);
+        if (Count == _items.Length) LargeArrays.Resize(ref _items, Math.Max(4, _items.Length * 2), Count);
         _items[Count++] = item;
+    }
+
+    /// <summary>Appends <paramref name="items"/> in one copy.</summary>
+    public void AddRange(ReadOnlySpan<T> items)
+    {
+        if (Count + items.Length > _items.Length) LargeArrays.Resize(ref _items, Math.Max(Count + items.Length, _items.Length * 2), Count);
+        items.CopyTo(_items.AsSpan(Count));
+        Count += items.Length;
+    }
+
+    /// <summary>Appends <paramref name="count"/> elements and returns them, for the caller to fill.</summary>
+    public Span<T> Append(int count)
+    {
+        if (Count + count > _items.Length) LargeArrays.Resize(ref _items, Math.Max(Count + count, _items.Length * 2), Count);
+        var span = _items.AsSpan(Count, count);
+        Count += count;
+        return span;
+    }
+
+    /// <summary>Appends <paramref name="count"/> copies of <paramref name="item"/>.</summary>
+    public void AddRepeated(T item, int count)
+    {
+        if (Count + count > _items.Length) LargeArrays.Resize(ref _items, Math.Max(Count + count, _items.Length * 2), Count);
+        _items.AsSpan(Count, count).Fill(item);
+        Count += count;
     }
 
     public ref T this[int index] => ref _items[index];

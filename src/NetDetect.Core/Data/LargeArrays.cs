@@ -11,6 +11,11 @@ namespace NetDetect.Core.Data;
 /// array's range before it is first touched gets 2 MiB pages: 512 times fewer faults and TLB entries. Arrays
 /// of at least <see cref="Threshold"/> bytes are allocated pinned (the pinned heap, never moved) so the advice
 /// stays with the memory. Elsewhere, or if the call fails, these are plain arrays; results never depend on it.
+/// They are allocated uninitialised and zeroed page by page according to <c>mincore</c>: pages already in memory
+/// (the GC handing out memory it had used) are cleared in place, pages not in memory are left to the kernel
+/// (<c>MADV_DONTNEED</c>, which also discards anything swapped out: zero-filled on first touch, as huge pages where
+/// advised). A zeroing allocation had the GC write every page before the advice, so fresh pages were faulted in
+/// small and written twice (measured: a seventh of ingest's page-zeroing time); reused pages stay reused.
 /// </remarks>
 internal static class LargeArrays
 {
@@ -19,6 +24,7 @@ internal static class LargeArrays
 
     private const long HugePage = 2L << 20;
     private const int MadvHugePage = 14;
+    private const int MadvDontNeed = 4;
     private static bool _available = OperatingSystem.IsLinux();
 
     /// <summary>A zeroed array of <paramref name="length"/> elements, on huge pages when it is large.</summary>
@@ -26,8 +32,9 @@ internal static class LargeArrays
     {
         long bytes = (long)length * Unsafe.SizeOf<T>();
         if (!_available || bytes < Threshold) return new T[length];
-        var array = GC.AllocateArray<T>(length, pinned: true);
+        var array = GC.AllocateUninitializedArray<T>(length, pinned: true);
         Advise(array, bytes);
+        if (!ZeroByKernel(array, bytes)) array.AsSpan().Clear();
         return array;
     }
 
@@ -55,6 +62,57 @@ internal static class LargeArrays
             _available = false;
         }
     }
+
+    /// <summary>Zeroes the array: resident whole pages cleared here, the others dropped (the kernel maps zeroed pages
+    /// on first touch, huge ones where advised), the partial pages at both ends cleared here. False (nothing done)
+    /// when the kernel refuses, and the caller clears it all.</summary>
+    private static unsafe bool ZeroByKernel<T>(T[] array, long bytes) where T : unmanaged
+    {
+        long page = Environment.SystemPageSize;
+        long start = (long)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(array));
+        long first = (start + page - 1) & ~(page - 1);
+        long last = (start + bytes) & ~(page - 1);
+        if (last <= first) return false;
+        long pages = (last - first) / page;
+        var resident = System.Buffers.ArrayPool<byte>.Shared.Rent((int)pages);
+        try
+        {
+            fixed (byte* vec = resident)
+            {
+                if (mincore((nint)first, (nuint)(last - first), vec) != 0) return false;
+            }
+            // Runs of pages with the same residency: one clear or one madvise per run.
+            for (long p = 0; p < pages;)
+            {
+                bool inMemory = (resident[p] & 1) != 0;
+                long q = p + 1;
+                while (q < pages && ((resident[q] & 1) != 0) == inMemory) q++;
+                long at = first + p * page, length = (q - p) * page;
+                if (inMemory || madvise((nint)at, (nuint)length, MadvDontNeed) != 0) Clear(at, length);
+                p = q;
+            }
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return false;
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(resident);
+        }
+        new Span<byte>((void*)start, (int)(first - start)).Clear();
+        new Span<byte>((void*)last, (int)(start + bytes - last)).Clear();
+        return true;
+    }
+
+    private static unsafe void Clear(long at, long length)
+    {
+        for (long done = 0; done < length; done += 1 << 30)
+            new Span<byte>((void*)(at + done), (int)Math.Min(1 << 30, length - done)).Clear();
+    }
+
+    [DllImport("libc", EntryPoint = "mincore")]
+    private static extern unsafe int mincore(nint address, nuint length, byte* vector);
 
     [DllImport("libc", EntryPoint = "madvise")]
     private static extern int madvise(nint address, nuint length, int advice);

@@ -10,6 +10,9 @@ namespace NetDetect.Core.Data;
 /// <summary>Turns UTF-16 values into dense ids (an interner of one column or of a group of columns).</summary>
 internal delegate int ValueInterner(ReadOnlySpan<char> value);
 
+/// <summary>The same interning as a <see cref="ValueInterner"/>, from a value's valid UTF-8 bytes and their <see cref="StringInterner.Hash"/>.</summary>
+internal delegate int Utf8ValueInterner(ReadOnlySpan<byte> utf8, uint hash);
+
 /// <summary>The decoded slots of one column chunk: levels per slot, and an id or a number for each present value.</summary>
 /// <remarks>
 /// Reused across row groups so a column's buffers are allocated once. <see cref="Values"/> is aligned with the
@@ -44,8 +47,9 @@ internal sealed class ColumnSlots
 /// </summary>
 /// <remarks>
 /// Parquet.Net materialises one <c>char[]</c> per string value, which caps ingest near two million strings a
-/// second; a post has about ten. This decoder reads the chunk's bytes once, decodes UTF-8 into one scratch
-/// buffer and interns straight from it, and interns each dictionary entry once (lazily, in data order, so
+/// second; a post has about ten. This decoder reads the chunk's bytes once and interns each value straight from
+/// its UTF-8 bytes (the interners keep UTF-8; only arena columns such as text are decoded to UTF-16), and
+/// interns each dictionary entry once (lazily, in data order, so
 /// ids are assigned in first-seen order exactly as with plain pages). Anything it does not support throws
 /// <see cref="NotSupportedException"/> before producing output that differs, and the reader falls back to
 /// Parquet.Net for that chunk.
@@ -63,9 +67,9 @@ internal sealed class ParquetChunkDecoder
     private int _dictCount;
     private ZstdSharp.Decompressor? _zstd;
     private Action? _onNull;
-    private Utf8IdCache? _cache;
     private StringInterner? _pool;
-    private char[] _pageChars = [];
+    private Utf8ValueInterner? _utf8;
+    private byte[] _fixed = [];
     private IMemoryOwner<byte>? _snappy;
 
     /// <summary>True when this decoder handles the chunk's codec and encodings (checked again per page).</summary>
@@ -81,19 +85,19 @@ internal sealed class ParquetChunkDecoder
     /// <summary>Decodes a BYTE_ARRAY chunk into <paramref name="output"/>, interning every present value.</summary>
     /// <remarks><paramref name="onNull"/>, when given, is called for each null slot in order, between the interning calls.</remarks>
     /// <remarks>
-    /// <paramref name="cache"/>, when given, answers repeated values from their raw bytes; it must belong to
-    /// <paramref name="intern"/> alone, which then has to return the same id for the same value every time.
     /// <paramref name="pool"/>, when given, must be what <paramref name="intern"/> does for every non-empty value
     /// (<c>pool.GetOrAdd(value)</c>): those values then go to the pool directly, with its slots, entries and
-    /// characters prefetched a few values ahead; empty values still go through <paramref name="intern"/>.
+    /// bytes prefetched a few values ahead; empty values still go through <paramref name="intern"/>.
+    /// <paramref name="utf8"/>, when given, must do what <paramref name="intern"/> does, from the value's bytes:
+    /// values that are valid UTF-8 then skip the decode to UTF-16 (the rest are decoded, U+FFFD for bad sequences).
     /// </remarks>
-    public void DecodeStrings(SafeFileHandle file, ColumnMetaData md, int maxDef, int maxRep, ValueInterner intern, Action? onNull, ColumnSlots output, Utf8IdCache? cache = null, StringInterner? pool = null)
+    public void DecodeStrings(SafeFileHandle file, ColumnMetaData md, int maxDef, int maxRep, ValueInterner intern, Action? onNull, ColumnSlots output, StringInterner? pool = null, Utf8ValueInterner? utf8 = null)
     {
         _pool = pool;
+        _utf8 = utf8;
         Produced = false;
         if (md.Type != Parquet.Meta.Type.BYTE_ARRAY) throw new NotSupportedException("not a BYTE_ARRAY column");
         _onNull = onNull;
-        _cache = cache;
         Decode(file, md, maxDef, maxRep, output, strings: true, intern, 1);
     }
 
@@ -105,8 +109,8 @@ internal sealed class ParquetChunkDecoder
     {
         Produced = false;
         _onNull = null;
-        _cache = null;
         _pool = null;
+        _utf8 = null;
         if (md.Type != Parquet.Meta.Type.INT64) throw new NotSupportedException("not an INT64 column");
         Decode(file, md, maxDef, maxRep, output, strings: false, null, scale);
     }
@@ -331,11 +335,7 @@ internal sealed class ParquetChunkDecoder
 
         int v = 0, pos = 0;
         Produced |= n > 0;
-        if (strings && !dictionary && _cache is not null)
-        {
-            PlainCached(data, n, maxDef, output, intern!);
-        }
-        else if (strings && !dictionary && _pool is not null)
+        if (strings && !dictionary && _pool is not null)
         {
             PlainPrefetched(data, n, maxDef, output, intern!, _pool);
         }
@@ -390,134 +390,102 @@ internal sealed class ParquetChunkDecoder
     private uint[] _valueHash = [];
 
     /// <summary>
-    /// Plain string values through the raw-value cache, as a pipeline: all values of the page are located and
-    /// hashed first (sequential work), then each lookup runs while the slots of the values a few places ahead
-    /// are being loaded, so the cache misses of neighbouring lookups overlap instead of queueing one by one.
-    /// Values are still interned one at a time in data order, so ids are what a plain loop would give.
-    /// The caller advances <c>output.Count</c>.
-    /// </summary>
-    private void PlainCached(ReadOnlySpan<byte> data, int n, int maxDef, ColumnSlots output, ValueInterner intern)
-    {
-        const int SlotAhead = 8, ValueAhead = 4;
-        int start = output.Count;
-        var def = output.Def.AsSpan(start, n);
-        var ids = output.Ids.AsSpan(start, n);
-        if (_valueStart.Length < n)
-        {
-            _valueStart = new int[n];
-            _valueLength = new int[n];
-            _valueHash = new uint[n];
-        }
-        int present = 0, pos = 0;
-        for (int s = 0; s < n; s++)
-        {
-            if (maxDef != 0 && def[s] != maxDef) continue;
-            if (pos + 4 > data.Length) throw new InvalidDataException("string value runs past the page");
-            int len = BinaryPrimitives.ReadInt32LittleEndian(data.Slice(pos));
-            pos += 4;
-            if (len < 0 || pos + len > data.Length) throw new InvalidDataException("string value runs past the page");
-            _valueStart[present] = pos;
-            _valueLength[present] = len;
-            _valueHash[present] = Utf8IdCache.Hash(data.Slice(pos, len));
-            present++;
-            pos += len;
-        }
-        var cache = _cache!;
-        for (int k = 0; k < Math.Min(SlotAhead, present); k++) cache.PrefetchSlot(_valueHash[k]);
-        for (int k = 0; k < Math.Min(ValueAhead, present); k++) cache.PrefetchValue(_valueHash[k]);
-        int v = 0;
-        for (int s = 0; s < n; s++)
-        {
-            if (maxDef != 0 && def[s] != maxDef)
-            {
-                ids[s] = -1;
-                _onNull?.Invoke();
-                continue;
-            }
-            if (v + SlotAhead < present) cache.PrefetchSlot(_valueHash[v + SlotAhead]);
-            if (v + ValueAhead < present) cache.PrefetchValue(_valueHash[v + ValueAhead]);
-            var value = data.Slice(_valueStart[v], _valueLength[v]);
-            uint hash = _valueHash[v++];
-            int id = cache.Find(value, hash);
-            if (id < 0)
-            {
-                id = intern(Utf16(value));
-                cache.Add(value, hash, id);
-            }
-            ids[s] = id;
-        }
-    }
-
-    /// <summary>
     /// Plain string values interned straight into <paramref name="pool"/>, prefetched: all values of the page are
-    /// decoded to UTF-16 and hashed first, then each is interned while, a few values ahead, the table slot, the
-    /// arena entry and the characters of later values load in three stages (a pool of millions of ids misses
+    /// located and their UTF-8 bytes hashed first, then each is interned while, a few values ahead, the table slot,
+    /// the entry and the bytes of later values load in three stages (a pool of millions of ids misses
     /// the cache at each of the three; overlapped, the misses cost a fraction). Values are still interned one
     /// at a time in data order, so ids are what a plain loop gives. The caller advances <c>output.Count</c>.
     /// </summary>
     private void PlainPrefetched(ReadOnlySpan<byte> data, int n, int maxDef, ColumnSlots output, ValueInterner intern, StringInterner pool)
     {
-        const int SlotAhead = 12, EntryAhead = 8, CharsAhead = 4;
+        const int SlotAhead = 12, EntryAhead = 8, BytesAhead = 4;
+        // Values are located and hashed a batch at a time, so the batch's positions and hashes stay in the
+        // L1/L2 cache between the two passes instead of streaming a page-sized array out and back.
+        const int Batch = 1024;
+        // Pools below this many values (table, entries and bytes well under 2 MB) are not prefetched.
+        const int PrefetchFrom = 1 << 15;
         int start = output.Count;
         var def = output.Def.AsSpan(start, n);
         var ids = output.Ids.AsSpan(start, n);
-        if (_valueStart.Length < n)
+        if (_valueStart.Length < Batch)
         {
-            _valueStart = new int[n];
-            _valueLength = new int[n];
-            _valueHash = new uint[n];
+            _valueStart = new int[Batch];
+            _valueLength = new int[Batch];
+            _valueHash = new uint[Batch];
         }
-        // UTF-16 never needs more code units than UTF-8 has bytes.
-        if (_pageChars.Length < data.Length) _pageChars = LargeArrays.Allocate<char>(Math.Max(data.Length, (int)Math.Min(int.MaxValue - 64, _pageChars.Length * 3L / 2)));
-        int present = 0, pos = 0, chars = 0;
-        for (int s = 0; s < n; s++)
-        {
-            if (maxDef != 0 && def[s] != maxDef) continue;
-            if (pos + 4 > data.Length) throw new InvalidDataException("string value runs past the page");
-            int len = BinaryPrimitives.ReadInt32LittleEndian(data.Slice(pos));
-            pos += 4;
-            if (len < 0 || pos + len > data.Length) throw new InvalidDataException("string value runs past the page");
-            var value = data.Slice(pos, len);
-            var target = _pageChars.AsSpan(chars);
-            if (System.Text.Ascii.ToUtf16(value, target, out int written) != System.Buffers.OperationStatus.Done)
-                written = System.Text.Encoding.UTF8.GetChars(value, target);
-            _valueStart[present] = chars;
-            _valueLength[present] = written;
-            _valueHash[present] = StringInterner.Hash(_pageChars.AsSpan(chars, written));
-            present++;
-            chars += written;
-            pos += len;
-        }
-        var text = _pageChars.AsSpan(0, chars);
+        var starts = _valueStart;
+        var lengths = _valueLength;
         var hashes = _valueHash;
-        for (int k = 0; k < Math.Min(SlotAhead, present); k++) pool.PrefetchSlot(hashes[k]);
-        int v = 0;
-        for (int s = 0; s < n; s++)
+        var utf8 = _utf8;
+        // Values go to the pool as their bytes when valid UTF-8 (nearly always: an ASCII page needs no per-value
+        // check); an invalid one is decoded as Parquet.Net would (U+FFFD), re-encoded into _fixed and marked by a
+        // negative start, so every value is hashed and prefetched the same way.
+        bool ascii = System.Text.Ascii.IsValid(data);
+        int pos = 0, next = 0;
+        while (next < n)
         {
-            if (maxDef != 0 && def[s] != maxDef)
+            int first = next, present = 0, fixedUsed = 0;
+            for (; next < n && present < Batch; next++)
             {
-                ids[s] = -1;
-                _onNull?.Invoke();
-                continue;
+                if (maxDef != 0 && def[next] != maxDef) continue;
+                if (pos + 4 > data.Length) throw new InvalidDataException("string value runs past the page");
+                int len = BinaryPrimitives.ReadInt32LittleEndian(data.Slice(pos));
+                pos += 4;
+                if (len < 0 || pos + len > data.Length) throw new InvalidDataException("string value runs past the page");
+                var value = data.Slice(pos, len);
+                if (ascii || System.Text.Unicode.Utf8.IsValid(value))
+                {
+                    starts[present] = pos;
+                    lengths[present] = len;
+                    hashes[present] = StringInterner.Hash(value);
+                }
+                else
+                {
+                    var chars = Utf16(value);
+                    int need = fixedUsed + chars.Length * 3;
+                    if (_fixed.Length < need) Array.Resize(ref _fixed, Math.Max(need, _fixed.Length * 2));
+                    int written = StringInterner.Encode(chars, _fixed.AsSpan(fixedUsed));
+                    starts[present] = ~fixedUsed;
+                    lengths[present] = written;
+                    hashes[present] = StringInterner.Hash(_fixed.AsSpan(fixedUsed, written));
+                    fixedUsed += written;
+                }
+                present++;
+                pos += len;
             }
-            if (v + SlotAhead < present) pool.PrefetchSlot(hashes[v + SlotAhead]);
-            if (v + EntryAhead < present) pool.PrefetchEntry(hashes[v + EntryAhead]);
-            if (v + CharsAhead < present) pool.PrefetchChars(hashes[v + CharsAhead]);
-            var value = text.Slice(_valueStart[v], _valueLength[v]);
-            ids[s] = value.IsEmpty ? intern(value) : pool.GetOrAdd(value, hashes[v], out _);
-            v++;
+            // A small pool (languages, domains, the common hashtags) stays in the CPU caches: prefetching it would
+            // only add three table reads per value.
+            bool prefetch = pool.Count >= PrefetchFrom;
+            if (prefetch)
+                for (int k = 0; k < Math.Min(SlotAhead, present); k++) pool.PrefetchSlot(hashes[k]);
+            int v = 0;
+            for (int s = first; s < next; s++)
+            {
+                if (maxDef != 0 && def[s] != maxDef)
+                {
+                    ids[s] = -1;
+                    _onNull?.Invoke();
+                    continue;
+                }
+                if (prefetch)
+                {
+                    if (v + SlotAhead < present) pool.PrefetchSlot(hashes[v + SlotAhead]);
+                    if (v + EntryAhead < present) pool.PrefetchEntry(hashes[v + EntryAhead]);
+                    if (v + BytesAhead < present) pool.PrefetchBytes(hashes[v + BytesAhead]);
+                }
+                int at = starts[v];
+                var value = at >= 0 ? data.Slice(at, lengths[v]) : _fixed.AsSpan(~at, lengths[v]);
+                ids[s] = value.IsEmpty ? intern(ReadOnlySpan<char>.Empty) : utf8 is not null ? utf8(value, hashes[v]) : pool.GetOrAddUtf8(value, hashes[v], out _);
+                v++;
+            }
         }
     }
 
+    /// <summary>One value: to the UTF-8 interner when there is one and the bytes are valid, else decoded to UTF-16.</summary>
     private int Intern(ReadOnlySpan<byte> utf8, ValueInterner intern)
     {
-        var cache = _cache;
-        if (cache is null) return intern(Utf16(utf8));
-        int id = cache.Find(utf8, out uint hash);
-        if (id >= 0) return id;
-        id = intern(Utf16(utf8));
-        cache.Add(utf8, hash, id);
-        return id;
+        if (_utf8 is not null && System.Text.Unicode.Utf8.IsValid(utf8)) return _utf8(utf8, StringInterner.Hash(utf8));
+        return intern(Utf16(utf8));
     }
 
     private ReadOnlySpan<char> Utf16(ReadOnlySpan<byte> utf8)

@@ -27,8 +27,8 @@ public sealed record DatasetReadOptions
 /// <remarks>
 /// Columns are independent jobs: each walks the row groups in file order and appends to its own part of the
 /// <see cref="DatasetBuilder"/>, so jobs run in parallel while every id stays what a single thread would
-/// give. Strings and timestamps go through <see cref="ParquetChunkDecoder"/> (one UTF-8 decode and one
-/// intern per value, dictionary entries once); chunks it cannot handle fall back to Parquet.Net.
+/// give. Strings and timestamps go through <see cref="ParquetChunkDecoder"/> (interned ids straight from the
+/// file's UTF-8 bytes, dictionary entries once); chunks it cannot handle fall back to Parquet.Net.
 /// </remarks>
 public static class ParquetDatasetReader
 {
@@ -88,7 +88,12 @@ public static class ParquetDatasetReader
             DomainsProvided = posts.Columns.ContainsKey("domains"),
         };
         foreach (var (name, list) in ListColumns)
-            if (posts.Columns.ContainsKey(name)) builder.EnsureListValueCapacity(list, (int)Math.Min(int.MaxValue, posts.ValueSlots(name)));
+            if (posts.Columns.ContainsKey(name)) builder.EnsureListValueCapacity(list, (int)Math.Min(int.MaxValue, posts.PresentValues(name)));
+        // At most one new referenced post id per present reference: saves growing (copying) the entries on the way.
+        long references = 0;
+        foreach (var name in new[] { "repost_of_post_id", "reply_to_post_id", "quote_of_post_id" })
+            if (posts.Columns.ContainsKey(name)) references += posts.PresentValues(name);
+        builder.PostRefPool.ReserveEntries((int)Math.Min(references, 1L << 30));
 
         int parallelism = options.EffectiveParallelism;
         await RunJobsAsync(accounts, AccountJobs(accounts, builder, progress), parallelism, problems, ct);
@@ -150,11 +155,34 @@ public static class ParquetDatasetReader
             return total;
         }
 
-        /// <summary>Bytes a column decodes to, to start the biggest jobs first.</summary>
+        /// <summary>Present (non-null) values of a column over all row groups, from the chunk statistics where every chunk
+        /// has a null count, else the value slots (an upper bound).</summary>
+        /// <remarks>Sizes the list value arrays exactly, so finishing a list column need not copy its values into a
+        /// shorter array (hundreds of MB for 10 million posts). Only a capacity: wrong statistics cost a resize, never a result.</remarks>
+        public long PresentValues(string column)
+        {
+            long total = 0;
+            for (int g = 0; g < RowGroupCount; g++)
+            {
+                var md = Chunk(column, g);
+                if (md?.Statistics?.NullCount is not { } nulls || nulls < 0 || nulls > md.NumValues) return ValueSlots(column);
+                total += md.NumValues - nulls;
+            }
+            return total;
+        }
+
+        /// <summary>Work estimate of a column, to start the biggest jobs first: the bytes it decodes to plus 8 per value
+        /// slot (each slot costs a level decode and, when present, an interner lookup whatever its length).</summary>
+        /// <remarks>Bytes alone ranked a column of many short values (post references: 19-byte ids, mostly null)
+        /// far below its time, so it started last and ran on alone while the other core idled.</remarks>
         public long Cost(string column)
         {
             long total = 0;
-            for (int g = 0; g < RowGroupCount; g++) total += Chunk(column, g)?.TotalUncompressedSize ?? 0;
+            for (int g = 0; g < RowGroupCount; g++)
+            {
+                var md = Chunk(column, g);
+                if (md is not null) total += md.TotalUncompressedSize + 8 * md.NumValues;
+            }
             return total;
         }
 
@@ -283,15 +311,6 @@ public static class ParquetDatasetReader
         /// <summary>Next dense id a first-seen value gets (for duplicate checks in id columns).</summary>
         public int Next;
 
-        private readonly Dictionary<object, Utf8IdCache> _caches = new(ReferenceEqualityComparer.Instance);
-
-        /// <summary>This job's raw-value cache for <paramref name="pool"/> (each pool is filled by one job only).</summary>
-        public Utf8IdCache Cache(object pool)
-        {
-            if (!_caches.TryGetValue(pool, out var cache)) _caches[pool] = cache = new Utf8IdCache();
-            return cache;
-        }
-
         public async Task<ParquetReader> FallbackAsync(CancellationToken ct)
         {
             if (_fallback is not null) return _fallback;
@@ -366,7 +385,8 @@ public static class ParquetDatasetReader
         new(column, f.Cost(column), async (job, g) =>
         {
             int n = f.RowCount[g];
-            if (f.Columns.ContainsKey(column) && await ReadStringsAsync(job, column, g, v => v.IsEmpty ? -2 : pool.GetOrAdd(v), null, pool: pool))
+            if (f.Columns.ContainsKey(column) && await ReadStringsAsync(job, column, g, v => v.IsEmpty ? -2 : pool.GetOrAdd(v), null, pool,
+                    utf8: (u, h) => u.IsEmpty ? -2 : pool.GetOrAddUtf8(u, h, out _)))
             {
                 var ids = job.Slots.Ids;
                 for (int r = 0; r < n; r++)
@@ -401,7 +421,7 @@ public static class ParquetDatasetReader
                 int n = f.RowCount[g];
                 if (!f.Columns.ContainsKey(name) || !await ReadLongsAsync(job, name, g))
                 {
-                    for (int r = 0; r < n; r++) target.Add(none);
+                    target.AddRepeated(none, n);
                     return;
                 }
                 var values = job.Slots.Longs;
@@ -428,7 +448,8 @@ public static class ParquetDatasetReader
             new("account_id+created_at", f.Cost("account_id") + f.Cost("created_at"), async (job, g) =>
             {
                 int n = f.RowCount[g];
-                if (f.Columns.ContainsKey("account_id") && await ReadStringsAsync(job, "account_id", g, v => v.IsEmpty ? -2 : b.InternAuthorId(v), null, job.Cache(b.AccountIdPool)))
+                if (f.Columns.ContainsKey("account_id") && await ReadStringsAsync(job, "account_id", g, v => v.IsEmpty ? -2 : b.InternAuthorId(v), null, b.AccountIdPool,
+                        utf8: (u, h) => u.IsEmpty ? -2 : b.InternAuthorIdUtf8(u, h)))
                 {
                     var ids = job.Slots.Ids;
                     for (int r = 0; r < n; r++)
@@ -439,13 +460,11 @@ public static class ParquetDatasetReader
                 }
                 if (f.Columns.ContainsKey("created_at") && await ReadLongsAsync(job, "created_at", g))
                 {
-                    var times = job.Slots.Longs;
-                    var target = b.PostTime;
-                    for (int r = 0; r < n; r++)
-                    {
-                        if (times[r] == Time.Null) job.Error("created_at", g, f.RowBase[g] + r + 1, "created_at is null");
-                        target.Add(times[r]);
-                    }
+                    var times = job.Slots.Longs.AsSpan(0, n);
+                    b.PostTime.AddRange(times);
+                    if (times.Contains(Time.Null))
+                        for (int r = 0; r < n; r++)
+                            if (times[r] == Time.Null) job.Error("created_at", g, f.RowBase[g] + r + 1, "created_at is null");
                 }
             }),
             new("text", f.Cost("text"), (job, g) => ArenaColumnAsync(job, "text", g, b.PostText)),
@@ -457,10 +476,9 @@ public static class ParquetDatasetReader
             // Columns sharing one interner stay in one job, in a fixed order, so their ids never depend on timing.
             new("post references", f.Cost("repost_of_post_id") + f.Cost("reply_to_post_id") + f.Cost("quote_of_post_id"), async (job, g) =>
             {
-                // Post ids mostly differ from row to row: prefetching the interner beats a raw-value cache.
-                await InternedColumnAsync(job, "repost_of_post_id", g, b.PostRefPool, b.RepostOfPostColumn, cache: false);
-                await InternedColumnAsync(job, "reply_to_post_id", g, b.PostRefPool, b.ReplyToPostColumn, cache: false);
-                await InternedColumnAsync(job, "quote_of_post_id", g, b.PostRefPool, b.QuoteOfPostColumn, cache: false);
+                await InternedColumnAsync(job, "repost_of_post_id", g, b.PostRefPool, b.RepostOfPostColumn);
+                await InternedColumnAsync(job, "reply_to_post_id", g, b.PostRefPool, b.ReplyToPostColumn);
+                await InternedColumnAsync(job, "quote_of_post_id", g, b.PostRefPool, b.QuoteOfPostColumn);
             }),
             new("account references", f.Cost("repost_of_account_id") + f.Cost("reply_to_account_id"), async (job, g) =>
             {
@@ -484,41 +502,63 @@ public static class ParquetDatasetReader
         }
     }
 
-    private static async Task InternedColumnAsync(Job job, string name, int g, StringInterner pool, GrowArray<int> target, bool cache = true)
+    private static async Task InternedColumnAsync(Job job, string name, int g, StringInterner pool, GrowArray<int> target)
     {
         int n = job.File.RowCount[g];
         if (!job.File.Columns.ContainsKey(name) || !await ReadStringsAsync(job, name, g, v => v.IsEmpty ? -1 : pool.GetOrAdd(v), null,
-                cache ? job.Cache(pool) : null, cache ? null : pool))
+                pool, (u, h) => u.IsEmpty ? -1 : pool.GetOrAddUtf8(u, h, out _)))
         {
-            for (int r = 0; r < n; r++) target.Add(-1);
+            target.AddRepeated(-1, n);
             return;
         }
-        var ids = job.Slots.Ids;
-        for (int r = 0; r < n; r++) target.Add(ids[r]);
+        target.AddRange(job.Slots.Ids.AsSpan(0, n));
     }
 
     private static async Task ListColumnAsync(Job job, string name, PostList list, int g, DatasetBuilder b)
     {
         int n = job.File.RowCount[g];
         var dict = b.ListDictionary(list);
-        if (!job.File.Columns.ContainsKey(name) || !await ReadStringsAsync(job, name, g, v => dict.GetOrAdd(v), null, job.Cache(dict)))
+        if (!job.File.Columns.ContainsKey(name) || !await ReadStringsAsync(job, name, g, v => dict.GetOrAdd(v), null, dict,
+                utf8: (u, h) => dict.GetOrAddUtf8(u, h, out _)))
         {
-            for (int r = 0; r < n; r++) b.EndListRow(list);
+            b.ListOffsets(list).AddRepeated(b.ListValues(list).Count, n);
             return;
         }
         var slots = job.Slots;
         int maxDef = job.File.Columns[name].MaxDefinitionLevel;
-        int rows = 0;
-        for (int s = 0; s < slots.Count; s++)
+        int count = slots.Count;
+        var rep = slots.Rep.AsSpan(0, count);
+        var def = slots.Def.AsSpan(0, count);
+        var ids = slots.Ids.AsSpan(0, count);
+        // A row starts at every slot with repetition level 0 (and at the first slot, whatever its level).
+        int rows = count == 0 ? 0 : 1 + rep[1..].Count(0);
+        if (rows == n)
         {
-            if (slots.Rep[s] == 0 && s > 0)
+            // The usual case, straight into the CSR arrays: each row's end offset and its present values.
+            var values = b.ListValues(list);
+            int first = values.Count;
+            var outValues = values.Append(def.Count(maxDef));
+            var ends = b.ListOffsets(list).Append(n);
+            int v = 0, row = 0;
+            for (int s = 0; s < count; s++)
+            {
+                if (rep[s] == 0 && s > 0) ends[row++] = first + v;
+                if (def[s] == maxDef) outValues[v++] = ids[s];
+            }
+            if (count > 0) ends[row] = first + v;
+            return;
+        }
+        rows = 0;
+        for (int s = 0; s < count; s++)
+        {
+            if (rep[s] == 0 && s > 0)
             {
                 b.EndListRow(list);
                 rows++;
             }
-            if (slots.Def[s] == maxDef) b.AppendListId(list, slots.Ids[s]);
+            if (def[s] == maxDef) b.AppendListId(list, ids[s]);
         }
-        if (slots.Count > 0)
+        if (count > 0)
         {
             b.EndListRow(list);
             rows++;
@@ -533,9 +573,9 @@ public static class ParquetDatasetReader
     // ---- decoding one column chunk ----
 
     /// <summary>Decodes column <paramref name="name"/> of row group <paramref name="g"/> into <c>job.Slots</c>; false (with the problem recorded) when it cannot.</summary>
-    /// <remarks><paramref name="cache"/> only for interners that give a value the same id every time (see <see cref="Utf8IdCache"/>);
-    /// <paramref name="pool"/> only where <paramref name="intern"/> is <c>pool.GetOrAdd</c> for every non-empty value (see <see cref="ParquetChunkDecoder.DecodeStrings"/>).</remarks>
-    private static async Task<bool> ReadStringsAsync(Job job, string name, int g, ValueInterner intern, Action? onNull, Utf8IdCache? cache = null, StringInterner? pool = null)
+    /// <remarks><paramref name="pool"/> only where <paramref name="intern"/> is <c>pool.GetOrAdd</c> for every non-empty value; <paramref name="utf8"/> only where it
+    /// interns exactly as <paramref name="intern"/> does, from UTF-8 (see <see cref="ParquetChunkDecoder.DecodeStrings"/>).</remarks>
+    private static async Task<bool> ReadStringsAsync(Job job, string name, int g, ValueInterner intern, Action? onNull, StringInterner? pool = null, Utf8ValueInterner? utf8 = null)
     {
         var f = job.File;
         var field = f.Columns[name];
@@ -545,7 +585,7 @@ public static class ParquetDatasetReader
         {
             try
             {
-                job.Decoder.DecodeStrings(f.Handle, md, field.MaxDefinitionLevel, field.MaxRepetitionLevel, intern, onNull, job.Slots, cache, pool);
+                job.Decoder.DecodeStrings(f.Handle, md, field.MaxDefinitionLevel, field.MaxRepetitionLevel, intern, onNull, job.Slots, pool, utf8);
                 return CheckCount(job, name, g, field);
             }
             catch (NotSupportedException) when (!job.Decoder.Produced)

@@ -1,159 +1,432 @@
+using System.Buffers;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.X86;
+using System.Text.Unicode;
+
 namespace NetDetect.Core.Data;
 
 /// <summary>Maps strings to dense ids 0..Count-1 in first-seen order, without a heap string per entry.</summary>
 /// <remarks>
-/// Open addressing over an int table; the characters live in a <see cref="StringArena"/>. Ids depend only on
+/// Open addressing over an int table; the values are kept as UTF-8 in large byte chunks. Ids depend only on
 /// insertion order, never on hash values, so they are deterministic across runs.
+/// UTF-8 rather than UTF-16 because ids, tags and URLs are nearly all ASCII: half the bytes to page in, hash
+/// and compare, and the Parquet reader interns the bytes of a file as they are, with no decode. The encoding
+/// is exact for every UTF-16 string: a lone surrogate (not valid UTF-16, so never read from a file) is kept as
+/// its three-byte generalised-UTF-8 form, so <see cref="GetSpan"/> and the indexer give back exactly what was added.
 /// </remarks>
 public sealed class StringInterner
 {
-    private readonly StringArena _arena;
+    private const int ChunkSize = 1 << 22;
+    // Chunks start small and double, so the many small interners of a dataset (languages, clients) stay small.
+    private const int FirstChunkSize = 1 << 10;
+
     // Each slot holds the hash in the high half and id + 1 in the low half (0 = empty), so a probe touches
-    // one cache line and only a matching hash reads the characters: one miss per lookup in big tables.
+    // one cache line and only a matching hash reads the bytes: one miss per lookup in big tables.
     private ulong[] _table;
     private int _mask;
+    // Ordered mode (see UseOrderedMode): every value so far was greater than the one before, so none repeats
+    // and the table is not built until a value breaks the order or a lookup needs it. Volatile: a lookup from
+    // another thread must see the table before it sees the mode end.
+    private volatile bool _ordered;
+    private int _capacity;
+    private readonly object _buildLock = new();
+    // One 8-byte record per id (chunk, offset, length): a lookup that hits costs one miss for it, one for the bytes.
+    private Entry[] _entries;
+    private byte[][] _chunks = new byte[4][];
+    private int _chunkCount;
+    private int _current = -1;
+    private int _used;
+    private long _byteCount;
+
+    /// <summary>Chunk (16 bits), offset in it (22 bits: chunks hold at most <see cref="ChunkSize"/> bytes) and length
+    /// (26 bits) in one word; a value too long for a shared chunk has a chunk of its own, offset 0, length = that chunk's.</summary>
+    private readonly struct Entry(int chunk, int offset, int length)
+    {
+        private const int LengthBits = 26, OffsetBits = 22;
+        public const int OwnChunk = (1 << LengthBits) - 1;
+        public const int MaxChunks = 1 << 16;
+        private readonly ulong _bits = ((ulong)(uint)chunk << (LengthBits + OffsetBits)) | ((ulong)(uint)offset << LengthBits) | (uint)length;
+
+        public int Chunk => (int)(_bits >> (LengthBits + OffsetBits));
+        public int Offset => (int)(_bits >> LengthBits) & ((1 << OffsetBits) - 1);
+        /// <summary>The length, or <see cref="OwnChunk"/> for a value that fills its own chunk.</summary>
+        public int Length => (int)_bits & OwnChunk;
+    }
 
     public StringInterner(int capacity = 16)
     {
         capacity = Math.Max(capacity, 4);
-        _arena = new StringArena(capacity);
+        _entries = LargeArrays.Allocate<Entry>(capacity);
+        _capacity = capacity;
         int size = TableSize(capacity);
         _table = LargeArrays.Allocate<ulong>(size);
         _mask = size - 1;
     }
 
-    public int Count => _arena.Count;
+    public int Count { get; private set; }
 
     public void EnsureCapacity(int capacity)
     {
-        _arena.EnsureCapacity(capacity);
+        if (capacity > _entries.Length) LargeArrays.Resize(ref _entries, capacity, Count);
+        _capacity = Math.Max(_capacity, capacity);
+        if (_ordered) return;
         if ((long)capacity * 4 > (long)_table.Length * 3) Rehash(TableSize(capacity));
     }
+
+    /// <summary>Room for <paramref name="count"/> ids in the per-id entries only: they fill in order, so room never used
+    /// is never paged in, while the hash table (probed all over) keeps growing with the ids actually added.</summary>
+    internal void ReserveEntries(int count)
+    {
+        if (count > _entries.Length) LargeArrays.Resize(ref _entries, count, Count);
+    }
+
+    /// <summary>
+    /// For a column whose values are often added in ascending order (post ids sorted by time): while each new
+    /// value is greater than the last (shorter first, then bytewise, which for numeric ids is numeric order), it
+    /// cannot have been seen, so no hash table is built or probed. The first value out of order, or the first
+    /// lookup, builds the table from the values so far and the interner goes on as usual. Ids never differ.
+    /// </summary>
+    internal void UseOrderedMode()
+    {
+        if (Count != 0 || _ordered) return;
+        _ordered = true;
+        _table = [];
+        _mask = -1;
+    }
+
+    /// <summary>True while in ordered mode without a hash table (see <see cref="UseOrderedMode"/>).</summary>
+    internal bool IsOrdered => _ordered;
+
+    private void EnsureTable()
+    {
+        if (!_ordered) return;
+        lock (_buildLock)
+        {
+            if (!_ordered) return;
+            int size = TableSize(Math.Max(Count, _capacity));
+            var table = LargeArrays.Allocate<ulong>(size);
+            int mask = size - 1;
+            for (int id = 0; id < Count; id++)
+            {
+                uint hash = Hash(Bytes(id));
+                int slot = (int)hash & mask;
+                while (table[slot] != 0) slot = (slot + 1) & mask;
+                table[slot] = ((ulong)hash << 32) | (uint)(id + 1);
+            }
+            _table = table;
+            _mask = mask;
+            _ordered = false;
+        }
+    }
+
+    private static bool Greater(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b) =>
+        a.Length != b.Length ? a.Length > b.Length : a.SequenceCompareTo(b) > 0;
 
     // Filled to at most three quarters: a probe rarely leaves its cache line (eight slots), and the table of
     // a 10-million-id column is 128 MB instead of 256 MB (memory that ingest has to page in and zero).
     private static int TableSize(int capacity) =>
-        (int)Math.Min(1L << 30, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Min(uint.MaxValue / 2, Math.Max(8, capacity) * 4L / 3 + 1)));
+        (int)Math.Min(1L << 30, BitOperations.RoundUpToPowerOf2((uint)Math.Min(uint.MaxValue / 2, Math.Max(8, capacity) * 4L / 3 + 1)));
+
+    // Values up to this many chars are encoded to UTF-8 on the stack (a post text of 280 fits), longer ones in a rented buffer.
+    private const int StackChars = 512;
 
     /// <summary>The id of <paramref name="value"/>, adding it when new.</summary>
     public int GetOrAdd(ReadOnlySpan<char> value) => GetOrAdd(value, out _);
 
     /// <summary>The id of <paramref name="value"/>, adding it when new; <paramref name="added"/> says which.</summary>
-    public int GetOrAdd(ReadOnlySpan<char> value, out bool added) => GetOrAdd(value, Hash(value), out added);
-
-    /// <summary><see cref="GetOrAdd(ReadOnlySpan{char}, out bool)"/> with <paramref name="hash"/> = <see cref="Hash"/> of the value, computed earlier.</summary>
-    internal int GetOrAdd(ReadOnlySpan<char> value, uint hash, out bool added)
+    [SkipLocalsInit] // the stack buffer is written before it is read
+    public int GetOrAdd(ReadOnlySpan<char> value, out bool added)
     {
+        byte[]? rented = null;
+        Span<byte> buffer = value.Length <= StackChars ? stackalloc byte[StackChars * 3] : (rented = ArrayPool<byte>.Shared.Rent(value.Length * 3));
+        var utf8 = buffer[..Encode(value, buffer)];
+        int id = GetOrAddUtf8(utf8, Hash(utf8), out added);
+        if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
+        return id;
+    }
+
+    public int GetOrAdd(string value) => GetOrAdd(value.AsSpan());
+
+    /// <summary>
+    /// The id of the value whose exact UTF-8 bytes are <paramref name="utf8"/> (with <paramref name="hash"/> =
+    /// <see cref="Hash"/> of them), adding it when new. The bytes must be valid UTF-8: the caller checks.
+    /// </summary>
+    internal int GetOrAddUtf8(ReadOnlySpan<byte> utf8, uint hash, out bool added)
+    {
+        if (_ordered)
+        {
+            if (Count == 0 || Greater(utf8, Bytes(Count - 1)))
+            {
+                added = true;
+                return Append(utf8);
+            }
+            EnsureTable();
+        }
         int slot = (int)hash & _mask;
         var table = _table;
         while (true)
         {
             ulong entry = table[slot];
             if (entry == 0) break;
-            if ((uint)(entry >> 32) == hash)
+            if ((uint)(entry >> 32) == hash && Bytes((int)(uint)entry - 1).SequenceEqual(utf8))
             {
-                int id = (int)(uint)entry - 1;
-                if (_arena.GetSpan(id).SequenceEqual(value))
-                {
-                    added = false;
-                    return id;
-                }
+                added = false;
+                return (int)(uint)entry - 1;
             }
             slot = (slot + 1) & _mask;
         }
-        int newId = _arena.Add(value);
+        int newId = Append(utf8);
         table[slot] = ((ulong)hash << 32) | (uint)(newId + 1);
         added = true;
-        if ((long)_arena.Count * 4 > (long)table.Length * 3) Rehash(table.Length * 2);
+        if ((long)Count * 4 > (long)table.Length * 3) Rehash(table.Length * 2);
         return newId;
     }
 
-    public int GetOrAdd(string value) => GetOrAdd(value.AsSpan());
-
     /// <summary>The id of <paramref name="value"/>, or -1 when it was never added.</summary>
+    /// <remarks>Safe to call from several threads at once while nothing is being added.</remarks>
+    [SkipLocalsInit]
     public int IndexOf(ReadOnlySpan<char> value)
     {
-        uint hash = Hash(value);
+        byte[]? rented = null;
+        Span<byte> buffer = value.Length <= StackChars ? stackalloc byte[StackChars * 3] : (rented = ArrayPool<byte>.Shared.Rent(value.Length * 3));
+        int id = IndexOfUtf8(buffer[..Encode(value, buffer)]);
+        if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
+        return id;
+    }
+
+    /// <summary>The id of the value with UTF-8 bytes <paramref name="utf8"/>, or -1 when it was never added.</summary>
+    internal int IndexOfUtf8(ReadOnlySpan<byte> utf8)
+    {
+        EnsureTable();
+        uint hash = Hash(utf8);
         int slot = (int)hash & _mask;
         while (true)
         {
             ulong entry = _table[slot];
             if (entry == 0) return -1;
-            if ((uint)(entry >> 32) == hash)
-            {
-                int id = (int)(uint)entry - 1;
-                if (_arena.GetSpan(id).SequenceEqual(value)) return id;
-            }
+            if ((uint)(entry >> 32) == hash && Bytes((int)(uint)entry - 1).SequenceEqual(utf8)) return (int)(uint)entry - 1;
             slot = (slot + 1) & _mask;
         }
     }
 
-    // A lookup that hits reads three places one after the other: the table slot, the arena entry, the
-    // characters. A caller that knows the values coming up prefetches them in three stages, a few values
-    // apart, so each stage's load has landed when the next stage reads it. Read-only hints: no result changes.
+    private int Append(ReadOnlySpan<byte> utf8)
+    {
+        int id = Count;
+        if (id == _entries.Length) LargeArrays.Resize(ref _entries, Math.Max(4, _entries.Length * 2), id);
+        int chunk, offset;
+        if (utf8.Length > ChunkSize)
+        {
+            // An oversize value gets a chunk of its own; the current chunk stays open for the next ones.
+            chunk = AddChunk(utf8.ToArray());
+            offset = 0;
+        }
+        else
+        {
+            if (_current < 0 || _used + utf8.Length > _chunks[_current].Length)
+            {
+                int size = _current < 0 ? FirstChunkSize : Math.Min(ChunkSize, _chunks[_current].Length * 2);
+                _current = AddChunk(LargeArrays.Allocate<byte>(Math.Max(size, utf8.Length)));
+                _used = 0;
+            }
+            utf8.CopyTo(_chunks[_current].AsSpan(_used));
+            chunk = _current;
+            offset = _used;
+            _used += utf8.Length;
+        }
+        // An empty value points at nothing: offset 0, since the end of a full chunk would not fit the offset bits.
+        _entries[id] = new Entry(chunk, utf8.IsEmpty ? 0 : offset, utf8.Length > ChunkSize ? Entry.OwnChunk : utf8.Length);
+        _byteCount += utf8.Length;
+        Count = id + 1;
+        return id;
+    }
+
+    private int AddChunk(byte[] chunk)
+    {
+        if (_chunkCount == Entry.MaxChunks) throw new InvalidOperationException($"an interner holds at most {Entry.MaxChunks} chunks of {ChunkSize} bytes");
+        if (_chunkCount == _chunks.Length) Array.Resize(ref _chunks, _chunks.Length * 2);
+        _chunks[_chunkCount] = chunk;
+        return _chunkCount++;
+    }
+
+    private ReadOnlySpan<byte> Bytes(int id)
+    {
+        var e = _entries[id];
+        var chunk = _chunks[e.Chunk];
+        return e.Length == Entry.OwnChunk ? chunk : new ReadOnlySpan<byte>(chunk, e.Offset, e.Length);
+    }
+
+    // A lookup that hits reads three places one after the other: the table slot, the entry, the bytes.
+    // A caller that knows the values coming up prefetches them in three stages, a few values apart, so each
+    // stage's load has landed when the next stage reads it. Read-only hints: no result changes.
 
     /// <summary>Stage 1: starts loading the table slot a value with <paramref name="hash"/> probes first.</summary>
     internal unsafe void PrefetchSlot(uint hash)
     {
-        if (System.Runtime.Intrinsics.X86.Sse.IsSupported)
-            System.Runtime.Intrinsics.X86.Sse.Prefetch0(System.Runtime.CompilerServices.Unsafe.AsPointer(ref _table[(int)hash & _mask]));
+        if (Sse.IsSupported && !_ordered) Sse.Prefetch0(Unsafe.AsPointer(ref _table[(int)hash & _mask]));
     }
 
-    /// <summary>Stage 2 (slot loaded): starts loading the arena entry of the id in that slot.</summary>
-    internal void PrefetchEntry(uint hash)
+    /// <summary>Stage 2 (slot loaded): starts loading the entry of the id in that slot.</summary>
+    internal unsafe void PrefetchEntry(uint hash)
     {
+        if (_ordered) return;
         ulong entry = _table[(int)hash & _mask];
-        if (entry != 0 && (uint)(entry >> 32) == hash) _arena.PrefetchEntry((int)(uint)entry - 1);
+        if (Sse.IsSupported && entry != 0 && (uint)(entry >> 32) == hash)
+            Sse.Prefetch0(Unsafe.AsPointer(ref _entries[(int)(uint)entry - 1]));
     }
 
-    /// <summary>Stage 3 (entry loaded): starts loading that id's characters.</summary>
-    internal void PrefetchChars(uint hash)
+    /// <summary>Stage 3 (entry loaded): starts loading that id's bytes.</summary>
+    internal unsafe void PrefetchBytes(uint hash)
     {
+        if (_ordered) return;
         ulong entry = _table[(int)hash & _mask];
-        if (entry != 0 && (uint)(entry >> 32) == hash) _arena.PrefetchChars((int)(uint)entry - 1);
+        if (!Sse.IsSupported || entry == 0 || (uint)(entry >> 32) != hash) return;
+        var e = _entries[(int)(uint)entry - 1];
+        if ((uint)e.Chunk < (uint)_chunkCount && (uint)e.Offset < (uint)_chunks[e.Chunk].Length)
+            Sse.Prefetch0(Unsafe.AsPointer(ref _chunks[e.Chunk][e.Offset]));
     }
 
-    public ReadOnlySpan<char> GetSpan(int id) => _arena.GetSpan(id);
+    /// <summary>The UTF-8 bytes of <paramref name="id"/>, valid while the interner lives.</summary>
+    internal ReadOnlySpan<byte> GetUtf8(int id) => Bytes(id);
 
-    public string this[int id] => new(_arena.GetSpan(id));
+    /// <summary>The characters of <paramref name="id"/> (a new buffer each call: prefer <see cref="this[int]"/> for a string).</summary>
+    public ReadOnlySpan<char> GetSpan(int id)
+    {
+        var bytes = Bytes(id);
+        if (bytes.IsEmpty) return ReadOnlySpan<char>.Empty;
+        var chars = new char[bytes.Length];
+        return chars.AsSpan(0, Decode(bytes, chars));
+    }
 
-    /// <summary>Bytes held: the characters and per-entry bookkeeping of the arena plus the hash table.</summary>
-    public long EstimatedBytes => _arena.EstimatedBytes + (long)_table.Length * 8;
+    public string this[int id]
+    {
+        get
+        {
+            var bytes = Bytes(id);
+            if (Utf8.IsValid(bytes)) return System.Text.Encoding.UTF8.GetString(bytes);
+            return new string(GetSpan(id));
+        }
+    }
+
+    /// <summary>Bytes held: the UTF-8 chunks, the per-id entries and the hash table.</summary>
+    public long EstimatedBytes
+    {
+        get
+        {
+            long chunks = 0;
+            for (int c = 0; c < _chunkCount; c++) chunks += _chunks[c].Length;
+            return chunks + (long)_entries.Length * Unsafe.SizeOf<Entry>() + (long)_table.Length * 8;
+        }
+    }
 
     // A per-process seed keeps crafted inputs from colliding on purpose; ids never depend on hash values.
     private static readonly ulong Seed = (ulong)Random.Shared.NextInt64() | 1;
 
-    /// <summary>A fast 32-bit hash of the characters (two multiply-rotate lanes over 16-byte blocks, then a 64-bit finaliser).</summary>
-    internal static uint Hash(ReadOnlySpan<char> value)
+    /// <summary>A fast 32-bit hash of UTF-8 bytes (two multiply-rotate lanes over 16-byte blocks, then a 64-bit finaliser).</summary>
+    internal static uint Hash(ReadOnlySpan<byte> bytes)
     {
-        var bytes = System.Runtime.InteropServices.MemoryMarshal.AsBytes(value);
         const ulong K1 = 0x9E3779B97F4A7C15, K2 = 0xC2B2AE3D27D4EB4F;
         ulong a = Seed, b = Seed ^ ((ulong)bytes.Length * K1);
-        int i = 0;
-        for (; i + 16 <= bytes.Length; i += 16)
+        ref byte p = ref MemoryMarshal.GetReference(bytes);
+        int n = bytes.Length, i = 0;
+        for (; i + 16 <= n; i += 16)
         {
-            a = System.Numerics.BitOperations.RotateLeft((a ^ System.Runtime.InteropServices.MemoryMarshal.Read<ulong>(bytes.Slice(i))) * K1, 29);
-            b = System.Numerics.BitOperations.RotateLeft((b ^ System.Runtime.InteropServices.MemoryMarshal.Read<ulong>(bytes.Slice(i + 8))) * K2, 31);
+            a = BitOperations.RotateLeft((a ^ Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref p, i))) * K1, 29);
+            b = BitOperations.RotateLeft((b ^ Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref p, i + 8))) * K2, 31);
         }
-        if (i + 8 <= bytes.Length)
+        if (i + 8 <= n)
         {
-            a = System.Numerics.BitOperations.RotateLeft((a ^ System.Runtime.InteropServices.MemoryMarshal.Read<ulong>(bytes.Slice(i))) * K1, 29);
+            a = BitOperations.RotateLeft((a ^ Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref p, i))) * K1, 29);
             i += 8;
         }
-        if (i < bytes.Length)
+        if (i < n)
         {
-            Span<byte> tail = stackalloc byte[8];
-            tail.Clear();
-            bytes[i..].CopyTo(tail);
-            b = (b ^ System.Runtime.InteropServices.MemoryMarshal.Read<ulong>(tail)) * K2;
+            // The last 1-7 bytes: when the value has 8 or more, one load of its last 8 bytes (overlapping bytes
+            // already mixed in are harmless; the length is in the seed), else byte by byte.
+            ulong tail;
+            if (n >= 8) tail = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref p, n - 8));
+            else
+            {
+                tail = 0;
+                for (int k = n - 1; k >= i; k--) tail = (tail << 8) | Unsafe.Add(ref p, k);
+            }
+            b = (b ^ tail) * K2;
         }
-        ulong h = a ^ System.Numerics.BitOperations.RotateLeft(b, 17);
+        ulong h = a ^ BitOperations.RotateLeft(b, 17);
         h ^= h >> 33;
         h *= 0xFF51AFD7ED558CCD;
         h ^= h >> 33;
         h *= 0xC4CEB9FE1A85EC53;
         h ^= h >> 33;
         return (uint)h;
+    }
+
+    /// <summary>UTF-16 to UTF-8 into <paramref name="target"/> (at least 3 bytes per char), lone surrogates as three generalised-UTF-8 bytes; returns the byte count.</summary>
+    internal static int Encode(ReadOnlySpan<char> value, Span<byte> target)
+    {
+        if (Utf8.FromUtf16(value, target, out int read, out int written, replaceInvalidSequences: false) == OperationStatus.Done) return written;
+        // Only lone surrogates get here (the target is large enough): encode the rest one code unit or pair at a time.
+        for (int i = read; i < value.Length; i++)
+        {
+            int c = value[i];
+            if (char.IsHighSurrogate((char)c) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
+            {
+                int cp = char.ConvertToUtf32((char)c, value[++i]);
+                target[written++] = (byte)(0xF0 | (cp >> 18));
+                target[written++] = (byte)(0x80 | ((cp >> 12) & 0x3F));
+                target[written++] = (byte)(0x80 | ((cp >> 6) & 0x3F));
+                target[written++] = (byte)(0x80 | (cp & 0x3F));
+            }
+            else if (c < 0x80) target[written++] = (byte)c;
+            else if (c < 0x800)
+            {
+                target[written++] = (byte)(0xC0 | (c >> 6));
+                target[written++] = (byte)(0x80 | (c & 0x3F));
+            }
+            else
+            {
+                target[written++] = (byte)(0xE0 | (c >> 12));
+                target[written++] = (byte)(0x80 | ((c >> 6) & 0x3F));
+                target[written++] = (byte)(0x80 | (c & 0x3F));
+            }
+        }
+        return written;
+    }
+
+    /// <summary>The inverse of <see cref="Encode"/> into <paramref name="target"/> (at least one char per byte); returns the char count.</summary>
+    internal static int Decode(ReadOnlySpan<byte> utf8, Span<char> target)
+    {
+        if (Utf8.ToUtf16(utf8, target, out int read, out int written, replaceInvalidSequences: false) == OperationStatus.Done) return written;
+        // Only what Encode wrote for a lone surrogate gets here: decode the rest by hand.
+        for (int i = read; i < utf8.Length;)
+        {
+            int b = utf8[i];
+            if (b < 0x80)
+            {
+                target[written++] = (char)b;
+                i++;
+            }
+            else if (b < 0xE0)
+            {
+                target[written++] = (char)(((b & 0x1F) << 6) | (utf8[i + 1] & 0x3F));
+                i += 2;
+            }
+            else if (b < 0xF0)
+            {
+                target[written++] = (char)(((b & 0x0F) << 12) | ((utf8[i + 1] & 0x3F) << 6) | (utf8[i + 2] & 0x3F));
+                i += 3;
+            }
+            else
+            {
+                int cp = ((b & 0x07) << 18) | ((utf8[i + 1] & 0x3F) << 12) | ((utf8[i + 2] & 0x3F) << 6) | (utf8[i + 3] & 0x3F);
+                cp -= 0x10000;
+                target[written++] = (char)(0xD800 + (cp >> 10));
+                target[written++] = (char)(0xDC00 + (cp & 0x3FF));
+                i += 4;
+            }
+        }
+        return written;
     }
 
     private void Rehash(int size)

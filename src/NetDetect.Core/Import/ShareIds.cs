@@ -48,13 +48,29 @@ public static class ShareIds
         for (int j = 0; j < posts.Count; j++)
         {
             result[j] = j;
-            if (TrySplit(posts.Ids.GetSpan(j), out var content, out _))
+            // Ids are stored as UTF-8; '#' and digits are ASCII, so a split of the bytes is the split of the characters.
+            if (TrySplit(posts.Ids.GetUtf8(j), out var content))
             {
-                int first = posts.Ids.IndexOf(content);
+                int first = posts.Ids.IndexOfUtf8(content);
                 if (first >= 0) result[j] = first;
             }
         }
         return result;
+    }
+
+    /// <summary><see cref="TrySplit(ReadOnlySpan{char}, out ReadOnlySpan{char}, out int)"/> on UTF-8 bytes (the content id only).</summary>
+    private static bool TrySplit(ReadOnlySpan<byte> postId, out ReadOnlySpan<byte> contentId)
+    {
+        contentId = postId;
+        int hash = postId.LastIndexOf((byte)Separator);
+        if (hash <= 0 || hash == postId.Length - 1) return false;
+        var digits = postId[(hash + 1)..];
+        if (digits[0] == (byte)'0') return false;
+        foreach (byte c in digits)
+            if (!char.IsAsciiDigit((char)c)) return false;
+        if (!System.Buffers.Text.Utf8Parser.TryParse(digits, out int k, out int used) || used != digits.Length || k < 2) return false;
+        contentId = postId[..hash];
+        return true;
     }
 
     /// <summary>The original content id of post <paramref name="post"/>.</summary>

@@ -237,4 +237,57 @@ public class ParquetDatasetReaderTests
             Assert.Equal(repost[i], p.RepostOfPostId);
         }
     }
+
+    /// <summary>
+    /// Bytes that are not valid UTF-8 (written as ASCII markers, then patched in the uncompressed file) decode as
+    /// Parquet.Net decodes them, U+FFFD for each bad sequence, in plain and in dictionary pages: two different bad
+    /// byte strings that decode alike get one id, and the ids are interned from the decoded text.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Invalid_utf8_decodes_to_replacement_characters_as_parquet_net_does(bool dictionary)
+    {
+        // marker -> bytes of the same length: a stray continuation byte, a truncated 3-byte sequence, two invalid bytes
+        var patches = new (string Marker, byte[] Bytes)[] { ("!Q!", [0x80, 0x41, 0x42]), ("%W%", [0x41, 0xE2, 0x82]), ("&E&", [0xFF, 0xFE, 0x43]), ("*R*", [0xFE, 0xFF, 0x43]) };
+        string Decoded(string marker) => System.Text.Encoding.UTF8.GetString(patches.Single(p => p.Marker == marker).Bytes);
+        using var dir = new TempDir();
+        await new ParquetTestFile().Strings("account_id", "a1", "a%W%").WriteAsync(dir.Sub(CanonicalSchema.AccountsFile));
+        var posts = new ParquetTestFile()
+            .Strings("post_id", "p1", "p!Q!", "p3", "p4")
+            .Strings("account_id", "a1", "a%W%", "a%W%", "a1")
+            .RequiredTimestamps("created_at", At(0), At(1), At(2), At(3))
+            .Strings("repost_of_post_id", null, "p!Q!", "x&E&", "x*R*")
+            .StringLists("hashtags", ["t&E&", "ok"], ["t*R*"], [], ["ok", "t&E&"]);
+        posts.Options.CompressionMethod = CompressionMethod.None;
+        if (dictionary)
+            foreach (var c in new[] { "account_id", "repost_of_post_id", "hashtags/list/element" })
+                posts.Options.ColumnEncodingHints[c] = EncodingHint.Dictionary;
+        string path = dir.Sub(CanonicalSchema.PostsFile);
+        await posts.WriteAsync(path);
+        foreach (var file in new[] { path, dir.Sub(CanonicalSchema.AccountsFile) })
+        {
+            var bytes = await File.ReadAllBytesAsync(file);
+            foreach (var (marker, patch) in patches)
+            {
+                var m = System.Text.Encoding.ASCII.GetBytes(marker);
+                for (int at = bytes.AsSpan().IndexOf(m); at >= 0; at = bytes.AsSpan().IndexOf(m))
+                    patch.CopyTo(bytes, at);
+            }
+            await File.WriteAllBytesAsync(file, bytes);
+        }
+
+        var ds = await ParquetDatasetReader.ReadAsync(dir.Path, new DatasetReadOptions { MaxDegreeOfParallelism = 2 });
+        Assert.Equal(["p1", "p" + Decoded("!Q!"), "p3", "p4"], Enumerable.Range(0, 4).Select(j => ds.Posts.Ids[j]));
+        Assert.Equal(["a1", "a" + Decoded("%W%")], Enumerable.Range(0, ds.Accounts.Count).Select(i => ds.Accounts.Ids[i]));
+        Assert.Equal([0, 1, 1, 0], ds.Posts.Account);
+        Assert.Equal(Decoded("&E&"), Decoded("*R*"));
+        // "x&E&" and "x*R*" decode alike: one reference id for both, as for "t&E&" and "t*R*" among the hashtags
+        Assert.Equal([-1, 0, 1, 1], ds.Posts.RepostOfPost);
+        Assert.Equal("x" + Decoded("&E&"), ds.Posts.PostRefs[1]);
+        Assert.Equal(2, ds.Posts.Hashtags.Dictionary.Count);
+        Assert.Equal(["t" + Decoded("&E&"), "ok"], ds.Posts.Hashtags.RowStrings(0));
+        Assert.Equal(["t" + Decoded("&E&")], ds.Posts.Hashtags.RowStrings(1));
+        Assert.Equal([0, 1, 0, 1, 0], ds.Posts.Hashtags.Values);
+    }
 }
