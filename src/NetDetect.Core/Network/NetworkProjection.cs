@@ -72,13 +72,21 @@ public static class NetworkProjection
         // source's adjacency list per added edge, quadratic around hub accounts) would find nothing: skip it
         var graph = new UndirectedGraph<int, NetworkEdge>(allowParallelEdges: true);
         // vertices first, ascending: the graph then enumerates its edges by source account, i.e. in edge order
-        var present = new bool[network.AccountCount];
+        // each adjacency list is created at its final size (the graph's EdgeCapacity applies to vertices added after it is set)
+        var degree = new int[network.AccountCount];
         for (int e = 0; e < network.EdgeCount; e++)
         {
             if (keep is not null && !keep[e]) continue;
-            present[network.AccountA[e]] = present[network.AccountB[e]] = true;
+            degree[network.AccountA[e]]++;
+            degree[network.AccountB[e]]++;
         }
-        for (int v = 0; v < present.Length; v++) if (present[v]) graph.AddVertex(v);
+        for (int v = 0; v < degree.Length; v++)
+        {
+            if (degree[v] == 0) continue;
+            graph.EdgeCapacity = degree[v];
+            graph.AddVertex(v);
+        }
+        graph.EdgeCapacity = 0;
         for (int e = 0; e < network.EdgeCount; e++)
         {
             if (keep is not null && !keep[e]) continue;
