@@ -337,9 +337,7 @@ public sealed partial class SparseTfIdfCosine
         private readonly SharedTopK _lists;
         private readonly KernelPath _path;
         private readonly float[] _acc;
-        private int[] _cursor = new int[1024];
-        private int[] _start = new int[1024];
-        private int[] _next = new int[1024];
+        private readonly RowMergeScratch _merge = new();
         /// <summary>Candidates of the current row and span that passed screening, with their screened scores.</summary>
         private readonly int[] _hits;
         private readonly float[] _hitScore;
@@ -372,16 +370,11 @@ public sealed partial class SparseTfIdfCosine
             var m = _m;
             int nz0 = m._rowPtr[a0], nz1 = m._rowPtr[a1];
             if (nz0 == nz1) return;
-            if (_cursor.Length < nz1 - nz0)
-            {
-                _cursor = new int[(nz1 - nz0) * 2];
-                _start = new int[(nz1 - nz0) * 2];
-                _next = new int[(nz1 - nz0) * 2];
-            }
+            _merge.Ensure(nz1 - nz0);
             fixed (int* rowPtr = m._rowPtr, after = _ix.After)
             fixed (uint* list = _ix.List)
             fixed (float* scaled = _ix.Scaled, acc = _acc)
-            fixed (int* cursor0 = _cursor, start0 = _start, next0 = _next)
+            fixed (int* cursor0 = _merge.Cursor, start0 = _merge.Start, next0 = _merge.Next)
             {
                 // indexed by CSR entry: the list position of the entry's next account, that account (kept here so
                 // that entries with nothing in a span cost no visit to the list), and where the span's segment began

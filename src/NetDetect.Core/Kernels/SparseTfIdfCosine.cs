@@ -514,9 +514,7 @@ public sealed partial class SparseTfIdfCosine
         private readonly KernelPath _path;
         private readonly float _floor;
         private readonly double[] _acc = new double[Span + Pad];
-        private int[] _cursor = new int[1024];
-        private int[] _start = new int[1024];
-        private int[] _next = new int[1024];
+        private readonly RowMergeScratch _merge = new();
         public PairBuffer? Pairs;
 
         public Worker(SparseTfIdfCosine m, PairIndex ix, KernelPath path, float floor)
@@ -536,17 +534,12 @@ public sealed partial class SparseTfIdfCosine
             var m = _m;
             int nz0 = m._rowPtr[a0], nz1 = m._rowPtr[a1];
             if (nz0 == nz1) return;
-            if (_cursor.Length < nz1 - nz0)
-            {
-                _cursor = new int[(nz1 - nz0) * 2];
-                _start = new int[(nz1 - nz0) * 2];
-                _next = new int[(nz1 - nz0) * 2];
-            }
+            _merge.Ensure(nz1 - nz0);
             fixed (int* rowPtr = m._rowPtr, colPos = _ix.ColPos)
             fixed (float* w = m._w)
             fixed (Posting* post = _ix.Post)
             fixed (double* acc = _acc)
-            fixed (int* cursor0 = _cursor, start0 = _start, next0 = _next)
+            fixed (int* cursor0 = _merge.Cursor, start0 = _merge.Start, next0 = _merge.Next)
             {
                 // indexed by CSR entry: the list position of the entry's next account, that account (kept here so
                 // that entries with nothing in a span cost no visit to the list), and where the span's segment began
@@ -664,5 +657,21 @@ public sealed partial class SparseTfIdfCosine
                 }
             }
         }
+    }
+}
+
+/// <summary>A worker's row-merge state (cursor, start and next per row entry), grown to twice the need when short.</summary>
+internal sealed class RowMergeScratch
+{
+    public int[] Cursor = new int[1024];
+    public int[] Start = new int[1024];
+    public int[] Next = new int[1024];
+
+    public void Ensure(int entries)
+    {
+        if (Cursor.Length >= entries) return;
+        Cursor = new int[entries * 2];
+        Start = new int[entries * 2];
+        Next = new int[entries * 2];
     }
 }
