@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using NetDetect.Core.Data;
+using NetDetect.Core.Diagnostics;
 
 namespace NetDetect.Core.Network;
 
@@ -43,17 +44,24 @@ public static class CoShareBuilder
         CheckWindow(options.WindowMicros, shares.TimeResolutionMicros, options.ForceWindow);
         if (options.MinParticipation < 0) throw new ArgumentOutOfRangeException(nameof(options), "min participation must be >= 0");
         int threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
+        Lap.Mark("build start");
         var active = ActiveAccounts(shares, options);
+        Lap.Mark("active");
         progress?.Report(new StageProgress($"{shares.Modality.Name()}: sort", 0, 3));
         var sorted = ShareSorter.Sort(shares);
+        Lap.Mark("sort");
         cancellationToken.ThrowIfCancellationRequested();
         progress?.Report(new StageProgress($"{shares.Modality.Name()}: pairs", 1, 3));
         // n_o counts every account that shared the object, filtered or not; then the filtered accounts' shares go
         var idf = ObjectIdf(sorted, shares.ObjectCount, shares.AccountCount, threads, cancellationToken);
+        Lap.Mark("idf");
         if (active is not null) sorted = Filter(sorted, active);
+        Lap.Mark("filter");
         long pairEstimate = 0;
         var chunks = options.ChunkShares > 0 ? Chunk(sorted, options.ChunkShares) : ChunkByWork(sorted, options.WindowMicros, out pairEstimate);
+        Lap.Mark("chunk");
         var multi = options.CountPosts ? MultiSharePosts(shares) : null;
+        Lap.Mark("multi");
         var inPair = options.KeepMatches ? new bool[shares.PostAccount.Length] : null;
         // partitions hold pair records: size them by the (exact, data-only) in-window pair count
         int partitions = options.Partitions > 0 ? options.Partitions : (int)Math.Clamp(Math.Max(sorted.Count, pairEstimate) / PartitionShares, 1, 128);
@@ -70,24 +78,43 @@ public static class CoShareBuilder
         for (int g = 0; g < groups; g++)
         {
             int qLo = (int)((long)partitions * g / groups), qHi = (int)((long)partitions * (g + 1) / groups);
-            var results = new ChunkResult[chunks.Length - 1];
-            Parallel.For(0, results.Length, parallel,
+            // Two passes over the chunks: the first counts each chunk's records per partition, which places every
+            // record in one exactly sized array (partition by partition, chunk order inside a partition); the second
+            // writes them there. No buffer grows and no record is copied before the sort.
+            int chunkCount = chunks.Length - 1;
+            var counts = new int[chunkCount][];
+            Parallel.For(0, chunkCount, parallel,
                 () => pool.TryTake(out var w) ? w : new Worker(context),
                 (c, _, worker) =>
                 {
-                    results[c] = worker.Run(chunks[c], chunks[c + 1], qLo, qHi, selfLoops: g == 0);
+                    counts[c] = worker.Count(chunks[c], chunks[c + 1], qLo, qHi);
                     return worker;
                 },
                 pool.Add);
-            if (g == 0 && options.SelfLoops) aggregation.SelfPosts = results.Select(r => r.SelfPosts!).ToArray();
+            Lap.Mark("count");
+            var store = PairStore.Place(counts, partitions, qLo, qHi);
+            var selfPosts = new GrowArray<int>?[chunkCount];
+            Parallel.For(0, chunkCount, parallel,
+                () => pool.TryTake(out var w) ? w : new Worker(context),
+                (c, _, worker) =>
+                {
+                    selfPosts[c] = worker.Emit(chunks[c], chunks[c + 1], qLo, qHi, selfLoops: g == 0, store.Records, store.Cursor[c]);
+                    return worker;
+                },
+                pool.Add);
+            store.Cursor = null!;
+            Lap.Mark("sweep");
+            if (g == 0 && options.SelfLoops) aggregation.SelfPosts = selfPosts.Select(r => r!).ToArray();
             progress?.Report(new StageProgress($"{shares.Modality.Name()}: aggregate", 2, 3));
             if (groups == 1 && !options.PartitionColumns && Aggregation.CanReduceDirect(shares.AccountCount, shares.ObjectCount))
-                aggregation.ReduceDirect(results, partitions, shares.AccountCount, shares.ObjectCount, shares.PostAccount, options, multi, inPair, parallel);
+                aggregation.ReduceDirect(store, partitions, shares.AccountCount, shares.ObjectCount, shares.PostAccount, options, multi, inPair, parallel);
             else
-                aggregation.Reduce(results, qLo, qHi, shares.AccountCount, shares.PostAccount, options, multi, inPair, parallel);
+                aggregation.Reduce(store, qLo, qHi, shares.AccountCount, shares.PostAccount, options, multi, inPair, parallel);
         }
         pool.Clear();
+        Lap.Mark("reduce");
         var network = Finish(shares, options, aggregation, inPair, parallel);
+        Lap.Mark("finish");
         progress?.Report(new StageProgress($"{shares.Modality.Name()}: done", 3, 3));
         return network;
     }
@@ -304,12 +331,38 @@ public static class CoShareBuilder
         public int PostB;
     }
 
-    private sealed class ChunkResult(PairRecord[][] parts, GrowArray<int>? selfPosts)
+    /// <summary>The pair records of one partition group in one exactly sized array: partition q's records are
+    /// [Start[q], Start[q + 1]), each chunk's after the previous chunk's, in emission (object, time) order.</summary>
+    private sealed class PairStore
     {
-        /// <summary>The chunk's pair records, per partition, in emission (object, time) order.</summary>
-        public readonly PairRecord[]?[] Parts = parts;
-        /// <summary>Posts matched by another post of their own account (self-loops), possibly repeated.</summary>
-        public readonly GrowArray<int>? SelfPosts = selfPosts;
+        public PairRecord[] Records = [];
+        public int[] Start = [];
+        /// <summary>Per chunk, where its next record of each partition goes (the emit pass advances it).</summary>
+        public int[][] Cursor = [];
+
+        public ReadOnlySpan<PairRecord> Partition(int q) => Records.AsSpan(Start[q], Start[q + 1] - Start[q]);
+
+        public static PairStore Place(int[][] counts, int partitions, int qLo, int qHi)
+        {
+            var store = new PairStore { Start = new int[partitions + 1], Cursor = new int[counts.Length][] };
+            for (int c = 0; c < counts.Length; c++) store.Cursor[c] = new int[partitions];
+            long at = 0;
+            for (int q = 0; q < partitions; q++)
+            {
+                store.Start[q] = (int)at;
+                if (q >= qLo && q < qHi)
+                    for (int c = 0; c < counts.Length; c++)
+                    {
+                        store.Cursor[c][q] = (int)at;
+                        at += counts[c][q];
+                    }
+                if (at > Array.MaxLength) throw new InvalidOperationException($"{at:N0} pair records do not fit one array: use more partition groups");
+            }
+            store.Start[partitions] = (int)at;
+            // every record is written by the emit pass before it is read
+            store.Records = GC.AllocateUninitializedArray<PairRecord>((int)at);
+            return store;
+        }
     }
 
     // Flags in the two top key bits (account pairs use at most 62): the low account's post is matched for the first
@@ -322,31 +375,59 @@ public static class CoShareBuilder
         private readonly int[] _lastObject = new int[ctx.AccountCount];
         private readonly int[] _lastPos = new int[ctx.AccountCount];
         private int[] _prev = new int[64];
-        // per partition, reused from chunk to chunk; each chunk's result is an exact copy
-        private readonly PairRecord[][] _buf = CreateBuffers(ctx.Partitions);
-        private readonly int[] _count = new int[ctx.Partitions];
+        private PairRecord[] _out = [];
+        private int[] _cursor = [];
         private GrowArray<int>? _self;
-
-        private static PairRecord[][] CreateBuffers(int n)
-        {
-            var b = new PairRecord[n][];
-            for (int i = 0; i < n; i++) b[i] = new PairRecord[64];
-            return b;
-        }
-
         private int _qLo, _qHi;
         private bool _recordSelf;
 
-        /// <summary>Sweeps shares [start, end) keeping the records of partitions [qLo, qHi); self-loop posts only when asked (once per build).</summary>
-        public ChunkResult Run(int start, int end, int qLo, int qHi, bool selfLoops)
+        /// <summary>The records shares [start, end) make in each partition of [qLo, qHi) (the others count 0).</summary>
+        public int[] Count(int start, int end, int qLo, int qHi)
+        {
+            var counts = new int[ctx.Partitions];
+            var obj = ctx.Sorted.Object;
+            var time = ctx.Sorted.Time;
+            var acc = ctx.Sorted.Account;
+            var partitionOf = ctx.PartitionOf;
+            long w = ctx.Options.WindowMicros;
+            int span = qHi - qLo;
+            int x0 = start;
+            while (x0 < end)
+            {
+                int o = obj[x0];
+                int j = x0 + 1;
+                while (j < end && obj[j] == o) j++;
+                for (int x = x0; x < j - 1; x++)
+                {
+                    long tx = time[x];
+                    long limit = tx > long.MaxValue - w ? long.MaxValue : tx + w;
+                    int ax = acc[x];
+                    for (int y = x + 1; y < j; y++)
+                    {
+                        if (time[y] > limit) break;
+                        int ay = acc[y];
+                        if (ay == ax) continue;
+                        int q = partitionOf[ax < ay ? ax : ay];
+                        if ((uint)(q - qLo) < (uint)span) counts[q]++;
+                    }
+                }
+                x0 = j;
+            }
+            return counts;
+        }
+
+        /// <summary>Sweeps shares [start, end) writing the records of partitions [qLo, qHi) at the cursor (advanced);
+        /// returns the self-loop posts when asked (once per build).</summary>
+        public GrowArray<int>? Emit(int start, int end, int qLo, int qHi, bool selfLoops, PairRecord[] output, int[] cursor)
         {
             var s = ctx.Sorted;
             _qLo = qLo;
             _qHi = qHi;
+            _out = output;
+            _cursor = cursor;
             _recordSelf = selfLoops && ctx.Options.SelfLoops;
             _self = _recordSelf ? new GrowArray<int>(64) : null;
             _lastObject.AsSpan().Fill(-1);
-            _count.AsSpan().Clear();
             if (_prev.Length < end - start) _prev = new int[Math.Max(end - start, _prev.Length * 2)];
             var obj = s.Object;
             var acc = s.Account;
@@ -367,10 +448,11 @@ public static class CoShareBuilder
                 if (j - x0 >= 2) Sweep(x0, j, start, o);
                 x0 = j;
             }
-            var parts = new PairRecord[ctx.Partitions][];
-            for (int q = 0; q < parts.Length; q++)
-                parts[q] = _count[q] == 0 ? [] : _buf[q].AsSpan(0, _count[q]).ToArray();
-            return new ChunkResult(parts, _self);
+            _out = [];
+            _cursor = [];
+            var self = _self;
+            _self = null;
+            return self;
         }
 
         // The sliding inclusive window over one object's run sorted by time: for each share, the later shares with
@@ -440,10 +522,7 @@ public static class CoShareBuilder
                         r.PostA = post[y];
                         r.PostB = px;
                     }
-                    int n = _count[q];
-                    if (n == _buf[q].Length) Array.Resize(ref _buf[q], n * 2);
-                    _buf[q][n] = r;
-                    _count[q] = n + 1;
+                    _out[_cursor[q]++] = r;
                 }
             }
         }
@@ -473,25 +552,24 @@ public static class CoShareBuilder
         public ulong[] PackedScratch = [];
     }
 
-    // Gathers partition q's records from every chunk in chunk order and sorts them stably by account pair (LSD
-    // radix, 11-bit digits, one histogram read, trivial digits skipped) between the worker's two buffers; the first
-    // scatter reads the chunks' arrays directly. Within a pair the records stay in emission order, hence in object
+    // Sorts partition q's records (every chunk's, in chunk order) stably by account pair (LSD radix, 11-bit digits,
+    // one histogram read, trivial digits skipped) between the worker's two buffers; the first scatter reads the
+    // store directly. Within a pair the records stay in emission order, hence in object
     // order. Returns the buffer holding the n sorted records, with the partition's edge count and evidence-list length.
-    private static PairRecord[] SortPartition(ChunkResult[] results, int q, int bits, int topK, SortBuffers buffers, out int n, out int edges, out long top)
+    private static PairRecord[] SortPartition(PairStore store, int q, int bits, int topK, SortBuffers buffers, out int n, out int edges, out long top)
     {
         const int Width = 11;
         const int Buckets = 1 << Width;
-        n = 0;
-        foreach (var r in results) n += r.Parts[q]!.Length;
+        var part = store.Partition(q);
+        n = part.Length;
         ulong keyMask = (1UL << bits) - 1;
         int passes = Math.Max(1, (bits + Width - 1) / Width);
         var counts = new int[passes * Buckets];
-        foreach (var r in results)
-            foreach (ref readonly var rec in r.Parts[q]!.AsSpan())
-            {
-                ulong k = rec.Key & keyMask;
-                for (int p = 0; p < passes; p++, k >>= Width) counts[p * Buckets + (int)(k & (Buckets - 1))]++;
-            }
+        foreach (ref readonly var rec in part)
+        {
+            ulong k = rec.Key & keyMask;
+            for (int p = 0; p < passes; p++, k >>= Width) counts[p * Buckets + (int)(k & (Buckets - 1))]++;
+        }
         // both buffers are the worker's, grown by half again when short: partitions after the first allocate nothing
         if (buffers.A.Length < n) buffers.A = GC.AllocateUninitializedArray<PairRecord>(Math.Max(n, buffers.A.Length + buffers.A.Length / 2));
         if (buffers.B.Length < n) buffers.B = GC.AllocateUninitializedArray<PairRecord>(Math.Max(n, buffers.B.Length + buffers.B.Length / 2));
@@ -514,12 +592,8 @@ public static class CoShareBuilder
             }
             if (!gathered)
             {
-                foreach (var r in results)
-                {
-                    foreach (ref readonly var rec in r.Parts[q]!.AsSpan())
-                        src[offsets[(int)(((rec.Key & keyMask) >> shift) & (Buckets - 1))]++] = rec;
-                    r.Parts[q] = null;
-                }
+                foreach (ref readonly var rec in part)
+                    src[offsets[(int)(((rec.Key & keyMask) >> shift) & (Buckets - 1))]++] = rec;
                 gathered = true;
                 continue;
             }
@@ -527,16 +601,7 @@ public static class CoShareBuilder
                 dst[offsets[(int)(((rec.Key & keyMask) >> shift) & (Buckets - 1))]++] = rec;
             (src, dst) = (dst, src);
         }
-        if (!gathered)
-        {
-            int at = 0;
-            foreach (var r in results)
-            {
-                r.Parts[q]!.CopyTo(src, at);
-                at += r.Parts[q]!.Length;
-                r.Parts[q] = null;
-            }
-        }
+        if (!gathered) part.CopyTo(src);
         // edges and evidence entries (an edge keeps min(K, its distinct objects) of them)
         edges = 0;
         top = 0;
@@ -722,10 +787,10 @@ public static class CoShareBuilder
         public GrowArray<int>[] SelfPosts = [];
         private readonly System.Collections.Concurrent.ConcurrentBag<SortBuffers> _buffers = new();
 
-        // Per partition of [qLo, qHi): sort its records (they leave the chunks as they are gathered) between a worker's
-        // two buffers and reduce them at once into the partition's own exactly sized columns; no partition's records
-        // outlive its turn, so the pair records are never held twice.
-        public void Reduce(ChunkResult[] results, int qLo, int qHi, int accountCount, int[] postAccount, CoShareOptions options, bool[]? multi, bool[]? inPair, ParallelOptions parallel)
+        // Per partition of [qLo, qHi): sort its records (from the group's store) between a worker's two buffers and
+        // reduce them at once into the partition's own exactly sized columns. The store holds one group's records, so
+        // the pair records in memory stay within the record budget plus the workers' sort buffers.
+        public void Reduce(PairStore store, int qLo, int qHi, int accountCount, int[] postAccount, CoShareOptions options, bool[]? multi, bool[]? inPair, ParallelOptions parallel)
         {
             int accountBits = Math.Max(1, RadixSort.BitsFor((ulong)Math.Max(1, accountCount - 1)));
             int topK = Math.Max(0, options.TopObjects);
@@ -733,7 +798,7 @@ public static class CoShareBuilder
                 () => _buffers.TryTake(out var b) ? b : new SortBuffers { Top = new SharedObjectEvidence[Math.Max(1, topK)] },
                 (q, _, buffers) =>
                 {
-                    var records = SortPartition(results, q, 2 * accountBits, topK, buffers, out int n, out int edges, out long top);
+                    var records = SortPartition(store, q, 2 * accountBits, topK, buffers, out int n, out int edges, out long top);
                     Parts[q] = new Columns(edges, top);
                     var entries = ReducePartition(records, n, Parts[q], 0, 0, accountBits, multi, inPair, topK, buffers.Top);
                     if (entries is not null) ApplyEntries(entries, Parts[q], postAccount, 0, Parts[q].A.Length);
@@ -754,7 +819,7 @@ public static class CoShareBuilder
         // and evidence entries (sorting packed (pair, object) keys in the worker's buffers), which places every
         // partition in the columns; the second sorts each partition's records and reduces them in place. No
         // partition columns and no joining copy: for one group this touches the least fresh memory.
-        public void ReduceDirect(ChunkResult[] results, int partitions, int accountCount, int objectCount, int[] postAccount, CoShareOptions options,
+        public void ReduceDirect(PairStore store, int partitions, int accountCount, int objectCount, int[] postAccount, CoShareOptions options,
             bool[]? multi, bool[]? inPair, ParallelOptions parallel)
         {
             int accountBits = AccountBits(accountCount);
@@ -766,7 +831,7 @@ public static class CoShareBuilder
                 () => _buffers.TryTake(out var b) ? b : new SortBuffers { Top = new SharedObjectEvidence[Math.Max(1, topK)] },
                 (q, _, buffers) =>
                 {
-                    (edges[q], tops[q]) = CountPartition(results, q, 2 * accountBits, objectBits, topK, buffers);
+                    (edges[q], tops[q]) = CountPartition(store, q, 2 * accountBits, objectBits, topK, buffers);
                     return buffers;
                 },
                 _buffers.Add);
@@ -782,7 +847,7 @@ public static class CoShareBuilder
                 () => _buffers.TryTake(out var b) ? b : new SortBuffers { Top = new SharedObjectEvidence[Math.Max(1, topK)] },
                 (q, _, buffers) =>
                 {
-                    var records = SortPartition(results, q, 2 * accountBits, topK, buffers, out int n, out int e, out long t);
+                    var records = SortPartition(store, q, 2 * accountBits, topK, buffers, out int n, out int e, out long t);
                     if (e != edges[q] || t != tops[q]) throw new InvalidOperationException($"partition {q}: counted {edges[q]} edges, sorted {e}");
                     var entries = ReducePartition(records, n, c, edgeStart[q], topStart[q], accountBits, multi, inPair, topK, buffers.Top);
                     if (entries is not null) ApplyEntries(entries, c, postAccount, edgeStart[q], edgeStart[q + 1]);
@@ -794,19 +859,18 @@ public static class CoShareBuilder
 
         // Edges (distinct pair keys) and evidence entries (Σ min(K, distinct objects)) of partition q, from its records
         // packed as pair key << object bits | object and radix sorted in the worker's buffers; the chunks keep their records.
-        private static (int Edges, long Top) CountPartition(ChunkResult[] results, int q, int pairBits, int objectBits, int topK, SortBuffers buffers)
+        private static (int Edges, long Top) CountPartition(PairStore store, int q, int pairBits, int objectBits, int topK, SortBuffers buffers)
         {
-            int n = 0;
-            foreach (var r in results) n += r.Parts[q]!.Length;
+            var part = store.Partition(q);
+            int n = part.Length;
             if (n == 0) return (0, 0);
             if (buffers.Packed.Length < n) buffers.Packed = GC.AllocateUninitializedArray<ulong>(Math.Max(n, buffers.Packed.Length + buffers.Packed.Length / 2));
             if (buffers.PackedScratch.Length < n) buffers.PackedScratch = GC.AllocateUninitializedArray<ulong>(Math.Max(n, buffers.PackedScratch.Length + buffers.PackedScratch.Length / 2));
             var packed = buffers.Packed;
             ulong keyMask = (1UL << pairBits) - 1;
             int i = 0;
-            foreach (var r in results)
-                foreach (ref readonly var rec in r.Parts[q]!.AsSpan())
-                    packed[i++] = ((rec.Key & keyMask) << objectBits) | (uint)rec.Object;
+            foreach (ref readonly var rec in part)
+                packed[i++] = ((rec.Key & keyMask) << objectBits) | (uint)rec.Object;
             var sorted = SortKeys(packed, buffers.PackedScratch, n, pairBits + objectBits);
             int edges = 0, objects = 0;
             long top = 0;

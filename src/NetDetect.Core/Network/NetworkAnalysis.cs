@@ -1,6 +1,7 @@
 using System.Globalization;
 using NetDetect.Core.Communities;
 using NetDetect.Core.Data;
+using NetDetect.Core.Diagnostics;
 using QuikGraph;
 
 namespace NetDetect.Core.Network;
@@ -97,15 +98,26 @@ public static class NetworkAnalysis
             {
                 Modality.Sync => SyncBuilder.Build(dataset, request.Sync, ct),
                 Modality.SimilarText => CoShareBuilder.Build(SimilarTextBuilder.Extract(dataset, cancellationToken: ct), options, progress, ct),
-                _ => CoShareBuilder.Build(ShareExtractor.Extract(dataset, m), options, progress, ct),
+                _ => CoShareBuilder.Build(ExtractLap(dataset, m), options, progress, ct),
             });
         }
+        Lap.Mark("layers");
         var fused = FusedNetwork.Combine(layers);
+        Lap.Mark("combine");
         var threshold = request.EdgeThreshold ?? EdgeThreshold.Parse("0.5q");
         var flagged = threshold.Apply(fused.Weights(request.Weight), out double cutoff);
+        Lap.Mark("threshold");
         long pairs = 0;
         foreach (var l in layers) pairs += l.TotalPairs;
         return Finish(dataset, request, fused, flagged, cutoff, pairs, request.Weight, threshold, null);
+    }
+
+    private static ShareTable ExtractLap(Dataset dataset, Modality modality)
+    {
+        Lap.Mark("before extract");
+        var table = ShareExtractor.Extract(dataset, modality);
+        Lap.Mark("extract");
+        return table;
     }
 
     private static NetworkReport RunCooRTweet(Dataset dataset, NetworkRequest request, CancellationToken ct)
@@ -173,6 +185,7 @@ public static class NetworkAnalysis
         EdgeWeight weight, EdgeThreshold threshold, IReadOnlyList<QutEdge>? directed)
     {
         var graph = NetworkProjection.Project(fused, flagged, weight);
+        Lap.Mark("project");
         // the flagged edges in edge order, and a compact numbering of their accounts (ascending) for the CSR
         // community code: read from the network's columns, not from the projected graph's edge objects
         int keptCount = 0;
@@ -202,7 +215,9 @@ public static class NetworkAnalysis
             w[k] = x > 0 ? x : 1;
         }
         var csr = WeightedGraph.FromEdges(vertices.Length, a, b, w);
+        Lap.Mark("csr");
         var components = new ConnectedComponents(csr).Compute();
+        Lap.Mark("components");
         int[] membership;
         int clusterCount;
         if (request.Communities == CommunityMethod.Leiden)
@@ -220,7 +235,9 @@ public static class NetworkAnalysis
         var clusterOf = new int[fused.AccountCount];
         Array.Fill(clusterOf, -1);
         for (int i = 0; i < vertices.Length; i++) clusters[vertices[i]] = clusterOf[vertices[i]] = membership[i];
+        Lap.Mark("clusters");
         var summaries = ClusterSummarizer.Summarize(fused, kept, clusterOf);
+        Lap.Mark("summaries");
         return new NetworkReport
         {
             Request = request,

@@ -1,0 +1,15 @@
+namespace NetDetect.Core.Diagnostics;
+
+/// <summary>A diagnostic stage clock for performance work: with NETDETECT_LAPS=1 each mark prints the time since the previous one to stderr.</summary>
+internal static class Lap
+{
+    private static readonly bool On = Environment.GetEnvironmentVariable("NETDETECT_LAPS") == "1";
+    private static long _last = System.Diagnostics.Stopwatch.GetTimestamp();
+    public static void Mark(string what)
+    {
+        if (!On) return;
+        long now = System.Diagnostics.Stopwatch.GetTimestamp();
+        Console.Error.WriteLine($"  lap {what}: {(now - _last) * 1000.0 / System.Diagnostics.Stopwatch.Frequency:F0} ms");
+        _last = now;
+    }
+}
