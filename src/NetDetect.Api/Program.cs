@@ -14,7 +14,11 @@ namespace NetDetect.Api;
 /// <summary>The NetDetect verdict service, as a table of contents: services, pipeline, then one line per feature.</summary>
 public partial class Program
 {
-    public static async Task Main(string[] args) => await Build(args).RunAsync();
+    public static async Task Main(string[] args)
+    {
+        NetDetect.Core.Data.HugePages.AdviseManagedHeap();
+        await Build(args).RunAsync();
+    }
 
     /// <summary>Builds the app; <paramref name="configure"/> lets <c>netdetect serve</c> and tests add settings first.</summary>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)

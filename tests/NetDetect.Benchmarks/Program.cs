@@ -1,6 +1,8 @@
 using BenchmarkDotNet.Running;
 using NetDetect.Benchmarks;
 
+// as the netdetect command line does (NETDETECT_HUGEPAGES=0 turns it off, to compare)
+NetDetect.Core.Data.HugePages.AdviseManagedHeap();
 // First argument picks a hand-timed end-to-end mode; anything else goes to BenchmarkDotNet.
 return args.FirstOrDefault() switch
 {
