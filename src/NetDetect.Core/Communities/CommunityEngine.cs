@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
 
 namespace NetDetect.Core.Communities;
 
@@ -104,6 +105,14 @@ internal sealed class CommunityEngine
         return Renumber(membership, n0);
     }
 
+    internal const int NearAhead = 4, FarAhead = 8;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static unsafe void Prefetch(void* address)
+    {
+        if (Sse.IsSupported) Sse.Prefetch0(address);
+    }
+
     /// <summary>Renumbers community ids to 0..k-1 in order of first appearance; returns k.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int Renumber(int[] memb, int n)
@@ -145,6 +154,18 @@ internal sealed class CommunityEngine
 
             while (count > 0)
             {
+                // The queue is visited in random order, so each node's adjacency is a cache miss: fetch the offsets of
+                // the node FarAhead places on, and the adjacency of the node NearAhead places on, while this one runs.
+                if (count > FarAhead)
+                {
+                    int far = head + FarAhead; if (far >= n) far -= n;
+                    Prefetch(off + queue[far]);
+                    int near = head + NearAhead; if (near >= n) near -= n;
+                    int start = off[queue[near]];
+                    Prefetch(nbr + start);
+                    Prefetch(w + start);
+                    Prefetch(w + start + 8);
+                }
                 int v = queue[head];
                 if (++head == n) head = 0;
                 count--;
@@ -248,6 +269,15 @@ internal sealed class CommunityEngine
 
             for (int j = 0; j < n; j++)
             {
+                // Random order again: prefetch as in FastMoveNodes.
+                if (j + FarAhead < n)
+                {
+                    Prefetch(off + order[j + FarAhead]);
+                    int start = off[order[j + NearAhead]];
+                    Prefetch(nbr + start);
+                    Prefetch(w + start);
+                    Prefetch(w + start + 8);
+                }
                 int v = order[j];
                 if (nonSingleton[v] || refined[v] != v) continue;
                 int S = memb[v];

@@ -104,6 +104,15 @@ internal sealed class LevelGraph
                 int blockEnd = start[c + 1];
                 for (int j = start[c]; j < blockEnd; j++)
                 {
+                    // Nodes of a community are scattered over the graph: prefetch their adjacency ahead of use.
+                    if (j + CommunityEngine.FarAhead < n)
+                    {
+                        CommunityEngine.Prefetch(off + order[j + CommunityEngine.FarAhead]);
+                        int ahead = off[order[j + CommunityEngine.NearAhead]];
+                        CommunityEngine.Prefetch(nbr + ahead);
+                        CommunityEngine.Prefetch(w + ahead);
+                        CommunityEngine.Prefetch(w + ahead + 8);
+                    }
                     int v = order[j];
                     weight += nw[v];
                     int end = off[v + 1];
