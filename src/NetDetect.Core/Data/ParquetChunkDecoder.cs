@@ -485,6 +485,8 @@ internal sealed class ParquetChunkDecoder
     private int Intern(ReadOnlySpan<byte> utf8, ValueInterner intern)
     {
         if (_utf8 is not null && System.Text.Unicode.Utf8.IsValid(utf8)) return _utf8(utf8, StringInterner.Hash(utf8));
+        // A pool is what intern does for every non-empty value (see DecodeStrings).
+        if (_pool is not null && !utf8.IsEmpty && System.Text.Unicode.Utf8.IsValid(utf8)) return _pool.GetOrAddUtf8(utf8, StringInterner.Hash(utf8), out _);
         return intern(Utf16(utf8));
     }
 

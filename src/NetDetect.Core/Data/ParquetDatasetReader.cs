@@ -385,8 +385,7 @@ public static class ParquetDatasetReader
         new(column, f.Cost(column), async (job, g) =>
         {
             int n = f.RowCount[g];
-            if (f.Columns.ContainsKey(column) && await ReadStringsAsync(job, column, g, v => v.IsEmpty ? -2 : pool.GetOrAdd(v), null, pool,
-                    utf8: (u, h) => u.IsEmpty ? -2 : pool.GetOrAddUtf8(u, h, out _)))
+            if (f.Columns.ContainsKey(column) && await ReadStringsAsync(job, column, g, v => v.IsEmpty ? -2 : pool.GetOrAdd(v), null, pool))
             {
                 var ids = job.Slots.Ids;
                 for (int r = 0; r < n; r++)
@@ -505,8 +504,7 @@ public static class ParquetDatasetReader
     private static async Task InternedColumnAsync(Job job, string name, int g, StringInterner pool, GrowArray<int> target)
     {
         int n = job.File.RowCount[g];
-        if (!job.File.Columns.ContainsKey(name) || !await ReadStringsAsync(job, name, g, v => v.IsEmpty ? -1 : pool.GetOrAdd(v), null,
-                pool, (u, h) => u.IsEmpty ? -1 : pool.GetOrAddUtf8(u, h, out _)))
+        if (!job.File.Columns.ContainsKey(name) || !await ReadStringsAsync(job, name, g, v => v.IsEmpty ? -1 : pool.GetOrAdd(v), null, pool))
         {
             target.AddRepeated(-1, n);
             return;
@@ -518,8 +516,7 @@ public static class ParquetDatasetReader
     {
         int n = job.File.RowCount[g];
         var dict = b.ListDictionary(list);
-        if (!job.File.Columns.ContainsKey(name) || !await ReadStringsAsync(job, name, g, v => dict.GetOrAdd(v), null, dict,
-                utf8: (u, h) => dict.GetOrAddUtf8(u, h, out _)))
+        if (!job.File.Columns.ContainsKey(name) || !await ReadStringsAsync(job, name, g, v => dict.GetOrAdd(v), null, dict))
         {
             b.ListOffsets(list).AddRepeated(b.ListValues(list).Count, n);
             return;
