@@ -52,12 +52,13 @@ public sealed partial class DatasetBuilder
     /// <summary>The id of an author account, appending an account with unknown profile when it is new.</summary>
     internal int InternAuthorId(ReadOnlySpan<char> accountId) => InternAuthor(accountId);
 
-    /// <summary><see cref="InternAuthorId"/> from valid UTF-8 and its <see cref="StringInterner.Hash"/>.</summary>
-    internal int InternAuthorIdUtf8(ReadOnlySpan<byte> accountId, uint hash)
+    /// <summary>
+    /// Gives every author id added to <see cref="AccountIdPool"/> directly (the reader interns a whole column chunk
+    /// there without a callback per value) its account with unknown profile, as <see cref="InternAuthorId"/> does one by one.
+    /// </summary>
+    internal void AddAccountsForNewAuthors()
     {
-        int id = _accountIds.GetOrAddUtf8(accountId, hash, out bool added);
-        if (added) AppendEmptyAccount();
-        return id;
+        while (_inAccountsFile.Count < _accountIds.Count) AppendEmptyAccount();
     }
 
     internal StringInterner ListDictionary(PostList list) => _lists[(int)list].Dictionary;

@@ -447,8 +447,10 @@ public static class ParquetDatasetReader
             new("account_id+created_at", f.Cost("account_id") + f.Cost("created_at"), async (job, g) =>
             {
                 int n = f.RowCount[g];
-                if (f.Columns.ContainsKey("account_id") && await ReadStringsAsync(job, "account_id", g, v => v.IsEmpty ? -2 : b.InternAuthorId(v), null, b.AccountIdPool,
-                        utf8: (u, h) => u.IsEmpty ? -2 : b.InternAuthorIdUtf8(u, h)))
+                // Authors go to the account id pool directly; the accounts of new ones are added after the chunk.
+                bool read = f.Columns.ContainsKey("account_id") && await ReadStringsAsync(job, "account_id", g, v => v.IsEmpty ? -2 : b.AccountIdPool.GetOrAdd(v), null, b.AccountIdPool);
+                b.AddAccountsForNewAuthors();
+                if (read)
                 {
                     var ids = job.Slots.Ids;
                     for (int r = 0; r < n; r++)
