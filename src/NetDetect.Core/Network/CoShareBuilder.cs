@@ -550,6 +550,7 @@ public static class CoShareBuilder
         public SharedObjectEvidence[] Top = [];
         public ulong[] Packed = [];
         public ulong[] PackedScratch = [];
+        public ulong[] EntryScratch = [];
     }
 
     // Sorts partition q's records (every chunk's, in chunk order) stably by account pair (LSD radix, 11-bit digits,
@@ -732,12 +733,12 @@ public static class CoShareBuilder
                 }
                 if ((r.Key & FlagA) != 0)
                 {
-                    if (multi is not null && multi[r.PostA]) entries!.Add(((ulong)(uint)(r.PostA + 1) << 32) | (uint)hi);
+                    if (multi is not null && multi[r.PostA]) entries!.Add(((ulong)(uint)(r.PostA + 1) << accountBits) | (uint)hi);
                     else postsA++;
                 }
                 if ((r.Key & FlagB) != 0)
                 {
-                    if (multi is not null && multi[r.PostB]) entries!.Add(((ulong)(uint)(r.PostB + 1) << 32) | (uint)lo);
+                    if (multi is not null && multi[r.PostB]) entries!.Add(((ulong)(uint)(r.PostB + 1) << accountBits) | (uint)lo);
                     else postsB++;
                 }
                 if (inPair is not null)
@@ -801,7 +802,7 @@ public static class CoShareBuilder
                     var records = SortPartition(store, q, 2 * accountBits, topK, buffers, out int n, out int edges, out long top);
                     Parts[q] = new Columns(edges, top);
                     var entries = ReducePartition(records, n, Parts[q], 0, 0, accountBits, multi, inPair, topK, buffers.Top);
-                    if (entries is not null) ApplyEntries(entries, Parts[q], postAccount, 0, Parts[q].A.Length);
+                    if (entries is not null) ApplyEntries(entries, Parts[q], postAccount, accountBits, 0, Parts[q].A.Length, buffers);
                     return buffers;
                 },
                 _buffers.Add);
@@ -850,7 +851,7 @@ public static class CoShareBuilder
                     var records = SortPartition(store, q, 2 * accountBits, topK, buffers, out int n, out int e, out long t);
                     if (e != edges[q] || t != tops[q]) throw new InvalidOperationException($"partition {q}: counted {edges[q]} edges, sorted {e}");
                     var entries = ReducePartition(records, n, c, edgeStart[q], topStart[q], accountBits, multi, inPair, topK, buffers.Top);
-                    if (entries is not null) ApplyEntries(entries, c, postAccount, edgeStart[q], edgeStart[q + 1]);
+                    if (entries is not null) ApplyEntries(entries, c, postAccount, accountBits, edgeStart[q], edgeStart[q + 1], buffers);
                     return buffers;
                 },
                 _buffers.Add);
@@ -928,17 +929,19 @@ public static class CoShareBuilder
         // posts_a/posts_b of posts with shares on several objects: each distinct (post, other account) entry counts
         // once. Every entry of a post and another account belongs to that account pair, so to this partition: the
         // entries are sorted, deduplicated and counted here, against the partition's own edges (sorted by pair).
-        private static void ApplyEntries(GrowArray<ulong> entries, Columns c, int[] postAccount, int e0, int e1)
+        // An entry is (post + 1) << accountBits | other account; a radix sort on its used bits puts duplicates together.
+        private static void ApplyEntries(GrowArray<ulong> entries, Columns c, int[] postAccount, int accountBits, int e0, int e1, SortBuffers buffers)
         {
             var span = entries.AsSpan();
-            span.Sort();
-            ulong previous = 0; // (post + 1) << 32 | account is never 0
+            RadixSort.SortKeys(span, accountBits + RadixSort.BitsFor((ulong)postAccount.Length), ref buffers.EntryScratch);
+            ulong previous = 0; // (post + 1) << accountBits | account is never 0
+            ulong accountMask = (1UL << accountBits) - 1;
             foreach (ulong m in span)
             {
                 if (m == previous) continue;
                 previous = m;
-                int p = (int)(m >> 32) - 1;
-                int other = (int)(m & 0xFFFFFFFFUL);
+                int p = (int)(m >> accountBits) - 1;
+                int other = (int)(m & accountMask);
                 int owner = postAccount[p];
                 if (owner < other) c.PostsA[Find(c, e0, e1, owner, other)]++;
                 else c.PostsB[Find(c, e0, e1, other, owner)]++;

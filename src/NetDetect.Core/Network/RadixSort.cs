@@ -192,6 +192,62 @@ public static class RadixSort
         }
     }
 
+    /// <summary>
+    /// Sorts <paramref name="keys"/> ascending; only their low <paramref name="bits"/> bits may be set.
+    /// <paramref name="scratch"/> is grown to the keys' length when shorter and kept for the next call.
+    /// </summary>
+    /// <remarks>11-bit digits, one histogram read for every digit, a digit on which all keys agree skipped.</remarks>
+    public static unsafe void SortKeys(Span<ulong> keys, int bits, ref ulong[] scratch)
+    {
+        int count = keys.Length;
+        if (count < 2 || bits <= 0) return;
+        if (count <= 48)
+        {
+            for (int i = 1; i < count; i++)
+            {
+                ulong k = keys[i];
+                int j = i - 1;
+                while (j >= 0 && keys[j] > k) { keys[j + 1] = keys[j]; j--; }
+                keys[j + 1] = k;
+            }
+            return;
+        }
+        const int Width = 11;
+        const int Buckets = 1 << Width;
+        int passes = (Math.Min(bits, 64) + Width - 1) / Width;
+        if (scratch.Length < count) scratch = new ulong[Math.Max(count, scratch.Length * 2)];
+        var counts = new int[passes * Buckets];
+        var offsets = new int[Buckets];
+        fixed (ulong* k0 = keys, s0 = scratch)
+        fixed (int* c0 = counts, off = offsets)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                ulong key = k0[i];
+                int* cp = c0;
+                for (int p = 0; p < passes; p++, cp += Buckets, key >>= Width)
+                    cp[(int)(key & (Buckets - 1))]++;
+            }
+            ulong* src = k0, dst = s0;
+            ulong first = k0[0];
+            for (int p = 0; p < passes; p++)
+            {
+                int shift = p * Width;
+                int* c = c0 + p * Buckets;
+                if (c[(int)((first >> shift) & (Buckets - 1))] == count) continue;
+                int sum = 0;
+                for (int b = 0; b < Buckets; b++) { off[b] = sum; sum += c[b]; }
+                for (int i = 0; i < count; i++)
+                {
+                    ulong k = src[i];
+                    dst[off[(int)((k >> shift) & (Buckets - 1))]++] = k;
+                }
+                ulong* swap = src; src = dst; dst = swap;
+            }
+            if (src != k0) new Span<ulong>(src, count).CopyTo(keys);
+        }
+    }
+
     /// <summary>Number of bits needed to hold values 0..max.</summary>
     public static int BitsFor(ulong max) => max == 0 ? 0 : 64 - BitOperations.LeadingZeroCount(max);
 }

@@ -62,4 +62,28 @@ public class RadixSortTests
         Assert.Equal(expected.Select(x => x.k), keys);
         Assert.Equal(expected.Select(x => x.v), values);
     }
+
+    [Theory]
+    [InlineData(0, 30, 40)]       // insertion-sort path
+    [InlineData(1, 50_000, 40)]   // 4 digits, many duplicates
+    [InlineData(2, 20_000, 64)]   // every bit in use
+    [InlineData(3, 20_000, 23)]   // a digit on which every key agrees is skipped
+    public void Key_sort_matches_a_comparison_sort_and_reuses_its_scratch(int seed, int n, int bits)
+    {
+        var rng = new Random(seed);
+        ulong mask = bits == 64 ? ulong.MaxValue : (1UL << bits) - 1;
+        var keys = new ulong[n];
+        for (int i = 0; i < n; i++)
+            keys[i] = (i % 3 == 0 ? (ulong)rng.Next(500) * 0x9E3779B97F4A7C15UL : (ulong)rng.NextInt64()) & mask & (bits == 23 ? ~0x7FFUL : ulong.MaxValue);
+        var expected = keys.OrderBy(k => k).ToArray();
+        ulong[] scratch = [];
+        RadixSort.SortKeys(keys, bits, ref scratch);
+        Assert.Equal(expected, keys);
+        Assert.True(n <= 48 || scratch.Length >= n);
+        var again = expected.Reverse().ToArray();
+        var before = scratch;
+        RadixSort.SortKeys(again, bits, ref scratch);
+        Assert.Equal(expected, again);
+        Assert.Same(before, scratch);
+    }
 }
