@@ -30,13 +30,14 @@ public static class NetworkCommand
         var resolution = new Option<double>("--resolution") { Description = "Leiden resolution", DefaultValueFactory = _ => 1.0 };
         var selfLoops = new Option<bool>("--self-loops") { Description = "--compat qut: include self-loops (an account matching itself)" };
         var force = new Option<bool>("--force-window") { Description = "Accept a window finer than the data's timestamp resolution" };
+        var crowd = new Option<int>("--max-window-crowd") { Description = "Leave out objects shared more than N times within one window (viral posts, trending tags: their pairs grow quadratically); 0 = keep every pair. Not with --compat", DefaultValueFactory = _ => 0 };
         var threads = new Option<int>("--threads") { Description = "Worker threads (0 = all cores); results do not depend on it", DefaultValueFactory = _ => 0 };
         var output = new Option<string>("--out") { Description = "Output directory", Required = true };
         var command = new Command("network", "Build the co-activity network, flag its strongest edges, group the flagged accounts, and write to OUT: summary.json, clusters.json, " +
             "and the flagged network (isolated accounts dropped; directed in --compat qut) as network.gexf (GEXF 1.3), network.graphml and Gephi CSV " +
             "(nodes.csv, edges.csv, parameters.json), each with per-account and per-modality edge attributes and every parameter used.")
         {
-            input, modality, window, minParticipation, threshold, compare, weight, compat, communities, seed, resolution, selfLoops, force, threads, output,
+            input, modality, window, minParticipation, threshold, compare, weight, compat, communities, seed, resolution, selfLoops, force, crowd, threads, output,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -58,9 +59,11 @@ public static class NetworkCommand
                 Resolution = parse.GetValue(resolution),
                 SelfLoops = parse.GetValue(selfLoops),
                 ForceWindow = parse.GetValue(force),
+                MaxWindowCrowd = parse.GetValue(crowd),
                 Threads = parse.GetValue(threads),
             };
             if (request.MinParticipation < 0) throw new UsageException("--min-participation must be >= 0");
+            if (request.MaxWindowCrowd < 0) throw new UsageException("--max-window-crowd must be >= 0 (0 = no cap)");
             var log = parse.InvocationConfiguration.Output;
             var path = parse.GetValue(input)!;
             var outDir = parse.GetValue(output)!;

@@ -37,6 +37,13 @@ public sealed record NetworkRequest
     public double Resolution { get; init; } = 1.0;
     public bool SelfLoops { get; init; }
     public bool ForceWindow { get; init; }
+    /// <summary>
+    /// Crowd cap, 0 = none (the default: every in-window pair, as the spec defines them). When set, an object shared
+    /// more than this many times within one window is left out of its modality (<see cref="CrowdFilter"/>), as
+    /// detection does: a viral object's crowd makes pairs quadratically (7,000 sharers in five minutes are 25M pairs)
+    /// and can make a network too large for memory. Not available in the peer-compatible modes.
+    /// </summary>
+    public int MaxWindowCrowd { get; init; }
     public int Threads { get; init; }
     public SyncOptions Sync { get; init; } = new();
 }
@@ -73,6 +80,8 @@ public static class NetworkAnalysis
     public static NetworkReport Run(Dataset dataset, NetworkRequest request, IProgress<StageProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         if (request.Modalities.Count == 0) throw new ArgumentException("no modality requested");
+        if (request.Compat != CompatMode.None && request.MaxWindowCrowd != 0)
+            throw new ArgumentException("a crowd cap is not part of the peer tools' semantics: --max-window-crowd cannot be used with --compat");
         return request.Compat switch
         {
             CompatMode.CooRTweet => RunCooRTweet(dataset, request, cancellationToken),
@@ -83,6 +92,15 @@ public static class NetworkAnalysis
 
     private static NetworkReport RunNative(Dataset dataset, NetworkRequest request, IProgress<StageProgress>? progress, CancellationToken ct)
     {
+        if (request.MaxWindowCrowd < 0) throw new ArgumentException("the crowd cap must be >= 0 (0 = no cap)");
+        var crowds = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        ShareTable Uncrowded(ShareTable shares)
+        {
+            if (request.MaxWindowCrowd <= 0) return shares;
+            var kept = CrowdFilter.Apply(shares, request.WindowMicros, request.MaxWindowCrowd, out int dropped);
+            if (dropped > 0) crowds[shares.Modality.Name()] = dropped;
+            return kept;
+        }
         var options = new CoShareOptions
         {
             WindowMicros = request.WindowMicros,
@@ -97,8 +115,8 @@ public static class NetworkAnalysis
             layers.Add(m switch
             {
                 Modality.Sync => SyncBuilder.Build(dataset, request.Sync, ct),
-                Modality.SimilarText => CoShareBuilder.Build(SimilarTextBuilder.Extract(dataset, cancellationToken: ct), options, progress, ct),
-                _ => CoShareBuilder.Build(ExtractLap(dataset, m), options, progress, ct),
+                Modality.SimilarText => CoShareBuilder.Build(Uncrowded(SimilarTextBuilder.Extract(dataset, cancellationToken: ct)), options, progress, ct),
+                _ => CoShareBuilder.Build(Uncrowded(ExtractLap(dataset, m)), options, progress, ct),
             });
         }
         Lap.Mark("layers");
@@ -109,7 +127,7 @@ public static class NetworkAnalysis
         Lap.Mark("threshold");
         long pairs = 0;
         foreach (var l in layers) pairs += l.TotalPairs;
-        return Finish(dataset, request, fused, flagged, cutoff, pairs, request.Weight, threshold, null);
+        return Finish(dataset, request, fused, flagged, cutoff, pairs, request.Weight, threshold, null, crowds);
     }
 
     private static ShareTable ExtractLap(Dataset dataset, Modality modality)
@@ -182,7 +200,7 @@ public static class NetworkAnalysis
     }
 
     private static NetworkReport Finish(Dataset dataset, NetworkRequest request, FusedNetwork fused, bool[] flagged, double cutoff, long pairs,
-        EdgeWeight weight, EdgeThreshold threshold, IReadOnlyList<QutEdge>? directed)
+        EdgeWeight weight, EdgeThreshold threshold, IReadOnlyList<QutEdge>? directed, IReadOnlyDictionary<string, int>? crowds = null)
     {
         var graph = NetworkProjection.Project(fused, flagged, weight);
         Lap.Mark("project");
@@ -255,11 +273,12 @@ public static class NetworkAnalysis
             FlaggedComponents = components.Count,
             ClusterCount = clusterCount,
             DirectedEdges = directed,
-            Parameters = Describe(dataset, request, threshold, cutoff, weight),
+            Parameters = Describe(dataset, request, threshold, cutoff, weight, crowds),
         };
     }
 
-    private static Dictionary<string, string> Describe(Dataset dataset, NetworkRequest r, EdgeThreshold threshold, double cutoff, EdgeWeight weight)
+    private static Dictionary<string, string> Describe(Dataset dataset, NetworkRequest r, EdgeThreshold threshold, double cutoff, EdgeWeight weight,
+        IReadOnlyDictionary<string, int>? crowds)
     {
         string F(double v) => v.ToString("R", CultureInfo.InvariantCulture);
         var p = new Dictionary<string, string>
@@ -283,6 +302,13 @@ public static class NetworkAnalysis
             p["participation_counts"] = r.Compat == CompatMode.CooRTweet ? "share rows" : "distinct posts";
         }
         if (r.Compat == CompatMode.Qut) p["self_loops"] = r.SelfLoops ? "true" : "false";
+        if (r.Compat == CompatMode.None)
+        {
+            p["max_window_crowd"] = r.MaxWindowCrowd > 0 ? r.MaxWindowCrowd.ToString(CultureInfo.InvariantCulture) : "none";
+            if (r.MaxWindowCrowd > 0)
+                p["crowd_objects_dropped"] = crowds is null || crowds.Count == 0 ? "none"
+                    : string.Join(",", crowds.Select(kv => kv.Key + ":" + kv.Value.ToString(CultureInfo.InvariantCulture)));
+        }
         if (r.Communities == CommunityMethod.Leiden)
         {
             p["seed"] = r.Seed.ToString(CultureInfo.InvariantCulture);

@@ -43,6 +43,41 @@ public class NetworkCommandTests
     }
 
     [Fact]
+    public async Task A_crowd_cap_leaves_out_crowded_objects_and_records_what_it_dropped()
+    {
+        using var all = new TempDir();
+        using var capped = new TempDir();
+        string file = SharedData.File("coortweet", "russian_coord_tweets.csv");
+        var (code, _, err) = await Run("network", file, "--modality", "repost", "--window", "60s", "--out", all.Path);
+        Assert.True(code == 0, err);
+        (code, _, err) = await Run("network", file, "--modality", "repost", "--window", "60s", "--max-window-crowd", "3", "--out", capped.Path);
+        Assert.True(code == 0, err);
+        using var a = JsonDocument.Parse(File.ReadAllText(all.Sub("summary.json")));
+        using var c = JsonDocument.Parse(File.ReadAllText(capped.Sub("summary.json")));
+        Assert.Equal("none", a.RootElement.GetProperty("parameters").GetProperty("max_window_crowd").GetString());
+        var parameters = c.RootElement.GetProperty("parameters");
+        Assert.Equal("3", parameters.GetProperty("max_window_crowd").GetString());
+        string dropped = parameters.GetProperty("crowd_objects_dropped").GetString()!;
+        Assert.StartsWith("repost:", dropped);
+        Assert.True(int.Parse(dropped["repost:".Length..], CultureInfo.InvariantCulture) > 0);
+        // retweets of a crowded post make no pairs any more; every other pair stays
+        Assert.True(c.RootElement.GetProperty("pairs").GetInt64() < a.RootElement.GetProperty("pairs").GetInt64());
+        Assert.True(c.RootElement.GetProperty("pairs").GetInt64() > 0);
+    }
+
+    [Theory]
+    [InlineData("--max-window-crowd", "-1")]
+    [InlineData("--compat", "coortweet", "--max-window-crowd", "3")]
+    public async Task A_negative_crowd_cap_or_one_in_a_peer_mode_is_a_usage_error(params string[] extra)
+    {
+        using var dir = new TempDir();
+        var (code, _, err) = await Run(["network", SharedData.File("coortweet", "russian_coord_tweets.csv"), "--modality", "repost", "--out", dir.Path, .. extra]);
+        Assert.Equal(2, code);
+        Assert.Contains("crowd", err);
+        Assert.False(File.Exists(dir.Sub("summary.json")));
+    }
+
+    [Fact]
     public async Task Coortweet_mode_exports_exactly_the_flagged_network_as_gexf_graphml_and_gephi_csv()
     {
         using var dir = new TempDir();

@@ -1,10 +1,9 @@
-using NetDetect.Core.Network;
-
-namespace NetDetect.Core.Features;
+namespace NetDetect.Core.Network;
 
 /// <summary>
-/// Drops the shares of crowd objects: objects shared more than a cap within one sliding window (see
-/// <see cref="DetectionNetworkOptions.MaxWindowCrowd"/>). Other objects' shares, ids and idf are untouched.
+/// Drops the shares of crowd objects: objects shared more than a cap within one sliding window (detection's
+/// <see cref="Features.DetectionNetworkOptions.MaxWindowCrowd"/>, <c>netdetect network --max-window-crowd</c>).
+/// Other objects' shares, ids and idf are untouched.
 /// </summary>
 public static class CrowdFilter
 {

@@ -1,7 +1,6 @@
-using NetDetect.Core.Features;
 using NetDetect.Core.Network;
 
-namespace NetDetect.Core.Tests.Features;
+namespace NetDetect.Core.Tests.Network;
 
 public class CrowdFilterTests
 {
