@@ -14,67 +14,68 @@ public static class GexfWriter
     public const string Namespace = "http://gexf.net/1.3";
 
     /// <summary>Writes <paramref name="graph"/> to a new file at <paramref name="path"/>.</summary>
-    public static async Task WriteFileAsync(GraphExport graph, string path, CancellationToken cancellationToken = default)
-    {
-        await using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
-        await WriteAsync(graph, stream, cancellationToken).ConfigureAwait(false);
-    }
+    public static Task WriteFileAsync(GraphExport graph, string path, CancellationToken cancellationToken = default) =>
+        XmlText.WriteFileAsync(path, stream => Write(graph, stream, cancellationToken), cancellationToken);
+
+    /// <summary>Streams <paramref name="graph"/> as GEXF to <paramref name="stream"/>, which must accept synchronous writes (see <see cref="XmlText.WriteStreamAsync"/>).</summary>
+    public static Task WriteAsync(GraphExport graph, Stream stream, CancellationToken cancellationToken = default) =>
+        XmlText.WriteStreamAsync(stream, s => Write(graph, s, cancellationToken), cancellationToken);
 
     /// <summary>Streams <paramref name="graph"/> as GEXF to <paramref name="stream"/>.</summary>
-    public static async Task WriteAsync(GraphExport graph, Stream stream, CancellationToken cancellationToken = default)
+    public static void Write(GraphExport graph, Stream stream, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(graph);
         graph.Validate();
-        await using var xml = XmlWriter.Create(stream, XmlText.Settings);
-        await xml.WriteStartDocumentAsync().ConfigureAwait(false);
-        await xml.WriteStartElementAsync(null, "gexf", Namespace).ConfigureAwait(false);
-        await xml.WriteAttributeStringAsync("xmlns", "xsi", null, "http://www.w3.org/2001/XMLSchema-instance").ConfigureAwait(false);
-        await xml.WriteAttributeStringAsync("xsi", "schemaLocation", null, "http://gexf.net/1.3 http://gexf.net/1.3/gexf.xsd").ConfigureAwait(false);
-        await xml.WriteAttributeStringAsync(null, "version", null, "1.3").ConfigureAwait(false);
+        using var xml = XmlWriter.Create(stream, XmlText.Settings);
+        xml.WriteStartDocument();
+        xml.WriteStartElement(null, "gexf", Namespace);
+        xml.WriteAttributeString("xmlns", "xsi", null, "http://www.w3.org/2001/XMLSchema-instance");
+        xml.WriteAttributeString("xsi", "schemaLocation", null, "http://gexf.net/1.3 http://gexf.net/1.3/gexf.xsd");
+        xml.WriteAttributeString(null, "version", null, "1.3");
 
-        await xml.WriteStartElementAsync(null, "meta", null).ConfigureAwait(false);
-        await xml.WriteAttributeStringAsync(null, "lastmodifieddate", null, DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)).ConfigureAwait(false);
-        await xml.WriteElementStringAsync(null, "creator", null, "NetDetect").ConfigureAwait(false);
-        await xml.WriteElementStringAsync(null, "keywords", null, XmlText.Clean(string.Join(", ", graph.Parameters.Keys.Order(StringComparer.Ordinal)))).ConfigureAwait(false);
-        await xml.WriteElementStringAsync(null, "description", null, XmlText.Clean(DescribeParameters(graph.Parameters))).ConfigureAwait(false);
-        await xml.WriteEndElementAsync().ConfigureAwait(false);
+        xml.WriteStartElement(null, "meta", null);
+        xml.WriteAttributeString(null, "lastmodifieddate", null, DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        xml.WriteElementString(null, "creator", null, "NetDetect");
+        xml.WriteElementString(null, "keywords", null, XmlText.Clean(string.Join(", ", graph.Parameters.Keys.Order(StringComparer.Ordinal))));
+        xml.WriteElementString(null, "description", null, XmlText.Clean(DescribeParameters(graph.Parameters)));
+        xml.WriteEndElement();
 
-        await xml.WriteStartElementAsync(null, "graph", null).ConfigureAwait(false);
-        await xml.WriteAttributeStringAsync(null, "defaultedgetype", null, graph.Directed ? "directed" : "undirected").ConfigureAwait(false);
-        await xml.WriteAttributeStringAsync(null, "mode", null, "static").ConfigureAwait(false);
-        await WriteDeclarationsAsync(xml, "node", graph.NodeAttributes).ConfigureAwait(false);
-        await WriteDeclarationsAsync(xml, "edge", graph.EdgeAttributes).ConfigureAwait(false);
+        xml.WriteStartElement(null, "graph", null);
+        xml.WriteAttributeString(null, "defaultedgetype", null, graph.Directed ? "directed" : "undirected");
+        xml.WriteAttributeString(null, "mode", null, "static");
+        WriteDeclarations(xml, "node", graph.NodeAttributes);
+        WriteDeclarations(xml, "edge", graph.EdgeAttributes);
 
-        await xml.WriteStartElementAsync(null, "nodes", null).ConfigureAwait(false);
+        xml.WriteStartElement(null, "nodes", null);
         for (int i = 0; i < graph.NodeCount; i++)
         {
             if ((i & 4095) == 0) cancellationToken.ThrowIfCancellationRequested();
-            await xml.WriteStartElementAsync(null, "node", null).ConfigureAwait(false);
-            await xml.WriteAttributeStringAsync(null, "id", null, XmlText.Clean(graph.NodeIds[i])).ConfigureAwait(false);
-            await xml.WriteAttributeStringAsync(null, "label", null, XmlText.Clean(graph.LabelOf(i))).ConfigureAwait(false);
-            await WriteValuesAsync(xml, graph.NodeAttributes, i).ConfigureAwait(false);
-            await xml.WriteEndElementAsync().ConfigureAwait(false);
+            xml.WriteStartElement(null, "node", null);
+            xml.WriteAttributeString(null, "id", null, XmlText.Clean(graph.NodeIds[i]));
+            xml.WriteAttributeString(null, "label", null, XmlText.Clean(graph.LabelOf(i)));
+            WriteValues(xml, graph.NodeAttributes, i);
+            xml.WriteEndElement();
         }
-        await xml.WriteEndElementAsync().ConfigureAwait(false);
+        xml.WriteEndElement();
 
-        await xml.WriteStartElementAsync(null, "edges", null).ConfigureAwait(false);
+        xml.WriteStartElement(null, "edges", null);
         for (int e = 0; e < graph.EdgeCount; e++)
         {
             if ((e & 4095) == 0) cancellationToken.ThrowIfCancellationRequested();
-            await xml.WriteStartElementAsync(null, "edge", null).ConfigureAwait(false);
-            await xml.WriteAttributeStringAsync(null, "id", null, e.ToString(CultureInfo.InvariantCulture)).ConfigureAwait(false);
-            await xml.WriteAttributeStringAsync(null, "source", null, XmlText.Clean(graph.NodeIds[graph.EdgeSources[e]])).ConfigureAwait(false);
-            await xml.WriteAttributeStringAsync(null, "target", null, XmlText.Clean(graph.NodeIds[graph.EdgeTargets[e]])).ConfigureAwait(false);
-            await xml.WriteAttributeStringAsync(null, "weight", null, XmlConvert.ToString(graph.EdgeWeights[e])).ConfigureAwait(false);
-            await WriteValuesAsync(xml, graph.EdgeAttributes, e).ConfigureAwait(false);
-            await xml.WriteEndElementAsync().ConfigureAwait(false);
+            xml.WriteStartElement(null, "edge", null);
+            xml.WriteAttributeString(null, "id", null, e.ToString(CultureInfo.InvariantCulture));
+            xml.WriteAttributeString(null, "source", null, XmlText.Clean(graph.NodeIds[graph.EdgeSources[e]]));
+            xml.WriteAttributeString(null, "target", null, XmlText.Clean(graph.NodeIds[graph.EdgeTargets[e]]));
+            xml.WriteAttributeString(null, "weight", null, XmlConvert.ToString(graph.EdgeWeights[e]));
+            WriteValues(xml, graph.EdgeAttributes, e);
+            xml.WriteEndElement();
         }
-        await xml.WriteEndElementAsync().ConfigureAwait(false);
+        xml.WriteEndElement();
 
-        await xml.WriteEndElementAsync().ConfigureAwait(false);   // graph
-        await xml.WriteEndElementAsync().ConfigureAwait(false);   // gexf
-        await xml.WriteEndDocumentAsync().ConfigureAwait(false);
-        await xml.FlushAsync().ConfigureAwait(false);
+        xml.WriteEndElement();   // graph
+        xml.WriteEndElement();   // gexf
+        xml.WriteEndDocument();
+        xml.Flush();
     }
 
     /// <summary>The parameters as "name = value" lines in ordinal name order.</summary>
@@ -93,36 +94,36 @@ public static class GexfWriter
         _ => "string",
     };
 
-    private static async Task WriteDeclarationsAsync(XmlWriter xml, string kind, IReadOnlyList<AttributeColumn> columns)
+    private static void WriteDeclarations(XmlWriter xml, string kind, IReadOnlyList<AttributeColumn> columns)
     {
         if (columns.Count == 0) return;
-        await xml.WriteStartElementAsync(null, "attributes", null).ConfigureAwait(false);
-        await xml.WriteAttributeStringAsync(null, "class", null, kind).ConfigureAwait(false);
-        await xml.WriteAttributeStringAsync(null, "mode", null, "static").ConfigureAwait(false);
+        xml.WriteStartElement(null, "attributes", null);
+        xml.WriteAttributeString(null, "class", null, kind);
+        xml.WriteAttributeString(null, "mode", null, "static");
         for (int k = 0; k < columns.Count; k++)
         {
-            await xml.WriteStartElementAsync(null, "attribute", null).ConfigureAwait(false);
-            await xml.WriteAttributeStringAsync(null, "id", null, k.ToString(CultureInfo.InvariantCulture)).ConfigureAwait(false);
-            await xml.WriteAttributeStringAsync(null, "title", null, XmlText.Clean(columns[k].Name)).ConfigureAwait(false);
-            await xml.WriteAttributeStringAsync(null, "type", null, GexfType(columns[k])).ConfigureAwait(false);
-            await xml.WriteEndElementAsync().ConfigureAwait(false);
+            xml.WriteStartElement(null, "attribute", null);
+            xml.WriteAttributeString(null, "id", null, k.ToString(CultureInfo.InvariantCulture));
+            xml.WriteAttributeString(null, "title", null, XmlText.Clean(columns[k].Name));
+            xml.WriteAttributeString(null, "type", null, GexfType(columns[k]));
+            xml.WriteEndElement();
         }
-        await xml.WriteEndElementAsync().ConfigureAwait(false);
+        xml.WriteEndElement();
     }
 
-    private static async Task WriteValuesAsync(XmlWriter xml, IReadOnlyList<AttributeColumn> columns, int row)
+    private static void WriteValues(XmlWriter xml, IReadOnlyList<AttributeColumn> columns, int row)
     {
         bool open = false;
         for (int k = 0; k < columns.Count; k++)
         {
             var value = columns[k].Format(row);
             if (value is null) continue;
-            if (!open) { await xml.WriteStartElementAsync(null, "attvalues", null).ConfigureAwait(false); open = true; }
-            await xml.WriteStartElementAsync(null, "attvalue", null).ConfigureAwait(false);
-            await xml.WriteAttributeStringAsync(null, "for", null, k.ToString(CultureInfo.InvariantCulture)).ConfigureAwait(false);
-            await xml.WriteAttributeStringAsync(null, "value", null, XmlText.Clean(value)).ConfigureAwait(false);
-            await xml.WriteEndElementAsync().ConfigureAwait(false);
+            if (!open) { xml.WriteStartElement(null, "attvalues", null); open = true; }
+            xml.WriteStartElement(null, "attvalue", null);
+            xml.WriteAttributeString(null, "for", null, k.ToString(CultureInfo.InvariantCulture));
+            xml.WriteAttributeString(null, "value", null, XmlText.Clean(value));
+            xml.WriteEndElement();
         }
-        if (open) await xml.WriteEndElementAsync().ConfigureAwait(false);
+        if (open) xml.WriteEndElement();
     }
 }

@@ -197,9 +197,28 @@ internal static class XmlText
         return -1;
     }
 
+    /// <summary>
+    /// Runs a synchronous export into a new file on a pool thread. The exports write through the synchronous
+    /// <see cref="XmlWriter"/>: its async methods cost an awaited call per element and attribute, which made a
+    /// 3.2M-edge GEXF take 30 s.
+    /// </summary>
+    public static Task WriteFileAsync(string path, Action<Stream> write, CancellationToken cancellationToken) =>
+        Task.Run(() =>
+        {
+            using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
+            write(stream);
+        }, cancellationToken);
+
+    /// <summary>Runs a synchronous export into <paramref name="stream"/> on a pool thread (a file or memory stream;
+    /// not a stream that refuses synchronous writes, such as an ASP.NET Core response body by default).</summary>
+    public static Task WriteStreamAsync(Stream stream, Action<Stream> write, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        return Task.Run(() => write(stream), cancellationToken);
+    }
+
     public static XmlWriterSettings Settings => new()
     {
-        Async = true,
         Indent = true,
         Encoding = new System.Text.UTF8Encoding(false),
         NewLineHandling = NewLineHandling.Entitize,

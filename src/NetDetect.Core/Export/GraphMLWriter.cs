@@ -14,75 +14,76 @@ public static class GraphMLWriter
     public const string Namespace = "http://graphml.graphdrawing.org/xmlns";
 
     /// <summary>Writes <paramref name="graph"/> to a new file at <paramref name="path"/>.</summary>
-    public static async Task WriteFileAsync(GraphExport graph, string path, CancellationToken cancellationToken = default)
-    {
-        await using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
-        await WriteAsync(graph, stream, cancellationToken).ConfigureAwait(false);
-    }
+    public static Task WriteFileAsync(GraphExport graph, string path, CancellationToken cancellationToken = default) =>
+        XmlText.WriteFileAsync(path, stream => Write(graph, stream, cancellationToken), cancellationToken);
+
+    /// <summary>Streams <paramref name="graph"/> as GraphML to <paramref name="stream"/>, which must accept synchronous writes (see <see cref="XmlText.WriteStreamAsync"/>).</summary>
+    public static Task WriteAsync(GraphExport graph, Stream stream, CancellationToken cancellationToken = default) =>
+        XmlText.WriteStreamAsync(stream, s => Write(graph, s, cancellationToken), cancellationToken);
 
     /// <summary>Streams <paramref name="graph"/> as GraphML to <paramref name="stream"/>.</summary>
-    public static async Task WriteAsync(GraphExport graph, Stream stream, CancellationToken cancellationToken = default)
+    public static void Write(GraphExport graph, Stream stream, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(graph);
         graph.Validate();
         var parameterNames = graph.Parameters.Keys.Order(StringComparer.Ordinal).ToArray();
 
-        await using var xml = XmlWriter.Create(stream, XmlText.Settings);
-        await xml.WriteStartDocumentAsync().ConfigureAwait(false);
-        await xml.WriteStartElementAsync(null, "graphml", Namespace).ConfigureAwait(false);
-        await xml.WriteAttributeStringAsync("xmlns", "xsi", null, "http://www.w3.org/2001/XMLSchema-instance").ConfigureAwait(false);
-        await xml.WriteAttributeStringAsync("xsi", "schemaLocation", null,
-            "http://graphml.graphdrawing.org/xmlns http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd").ConfigureAwait(false);
+        using var xml = XmlWriter.Create(stream, XmlText.Settings);
+        xml.WriteStartDocument();
+        xml.WriteStartElement(null, "graphml", Namespace);
+        xml.WriteAttributeString("xmlns", "xsi", null, "http://www.w3.org/2001/XMLSchema-instance");
+        xml.WriteAttributeString("xsi", "schemaLocation", null,
+            "http://graphml.graphdrawing.org/xmlns http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd");
 
         for (int k = 0; k < parameterNames.Length; k++)
-            await WriteKeyAsync(xml, $"g{k}", "graph", parameterNames[k], "string").ConfigureAwait(false);
-        await WriteKeyAsync(xml, "label", "node", "label", "string").ConfigureAwait(false);
+            WriteKey(xml, $"g{k}", "graph", parameterNames[k], "string");
+        WriteKey(xml, "label", "node", "label", "string");
         for (int k = 0; k < graph.NodeAttributes.Count; k++)
-            await WriteKeyAsync(xml, $"n{k}", "node", graph.NodeAttributes[k].Name, GraphMLType(graph.NodeAttributes[k])).ConfigureAwait(false);
-        await WriteKeyAsync(xml, "weight", "edge", "weight", "double").ConfigureAwait(false);
+            WriteKey(xml, $"n{k}", "node", graph.NodeAttributes[k].Name, GraphMLType(graph.NodeAttributes[k]));
+        WriteKey(xml, "weight", "edge", "weight", "double");
         for (int k = 0; k < graph.EdgeAttributes.Count; k++)
-            await WriteKeyAsync(xml, $"e{k}", "edge", graph.EdgeAttributes[k].Name, GraphMLType(graph.EdgeAttributes[k])).ConfigureAwait(false);
+            WriteKey(xml, $"e{k}", "edge", graph.EdgeAttributes[k].Name, GraphMLType(graph.EdgeAttributes[k]));
 
-        await xml.WriteStartElementAsync(null, "graph", null).ConfigureAwait(false);
-        await xml.WriteAttributeStringAsync(null, "id", null, "G").ConfigureAwait(false);
-        await xml.WriteAttributeStringAsync(null, "edgedefault", null, graph.Directed ? "directed" : "undirected").ConfigureAwait(false);
+        xml.WriteStartElement(null, "graph", null);
+        xml.WriteAttributeString(null, "id", null, "G");
+        xml.WriteAttributeString(null, "edgedefault", null, graph.Directed ? "directed" : "undirected");
         for (int k = 0; k < parameterNames.Length; k++)
-            await WriteDataAsync(xml, $"g{k}", graph.Parameters[parameterNames[k]]).ConfigureAwait(false);
+            WriteData(xml, $"g{k}", graph.Parameters[parameterNames[k]]);
 
         for (int i = 0; i < graph.NodeCount; i++)
         {
             if ((i & 4095) == 0) cancellationToken.ThrowIfCancellationRequested();
-            await xml.WriteStartElementAsync(null, "node", null).ConfigureAwait(false);
-            await xml.WriteAttributeStringAsync(null, "id", null, XmlText.Clean(graph.NodeIds[i])).ConfigureAwait(false);
-            await WriteDataAsync(xml, "label", graph.LabelOf(i)).ConfigureAwait(false);
+            xml.WriteStartElement(null, "node", null);
+            xml.WriteAttributeString(null, "id", null, XmlText.Clean(graph.NodeIds[i]));
+            WriteData(xml, "label", graph.LabelOf(i));
             for (int k = 0; k < graph.NodeAttributes.Count; k++)
             {
                 var value = graph.NodeAttributes[k].Format(i);
-                if (value is not null) await WriteDataAsync(xml, $"n{k}", value).ConfigureAwait(false);
+                if (value is not null) WriteData(xml, $"n{k}", value);
             }
-            await xml.WriteEndElementAsync().ConfigureAwait(false);
+            xml.WriteEndElement();
         }
 
         for (int e = 0; e < graph.EdgeCount; e++)
         {
             if ((e & 4095) == 0) cancellationToken.ThrowIfCancellationRequested();
-            await xml.WriteStartElementAsync(null, "edge", null).ConfigureAwait(false);
-            await xml.WriteAttributeStringAsync(null, "id", null, "e" + e.ToString(CultureInfo.InvariantCulture)).ConfigureAwait(false);
-            await xml.WriteAttributeStringAsync(null, "source", null, XmlText.Clean(graph.NodeIds[graph.EdgeSources[e]])).ConfigureAwait(false);
-            await xml.WriteAttributeStringAsync(null, "target", null, XmlText.Clean(graph.NodeIds[graph.EdgeTargets[e]])).ConfigureAwait(false);
-            await WriteDataAsync(xml, "weight", XmlConvert.ToString(graph.EdgeWeights[e])).ConfigureAwait(false);
+            xml.WriteStartElement(null, "edge", null);
+            xml.WriteAttributeString(null, "id", null, "e" + e.ToString(CultureInfo.InvariantCulture));
+            xml.WriteAttributeString(null, "source", null, XmlText.Clean(graph.NodeIds[graph.EdgeSources[e]]));
+            xml.WriteAttributeString(null, "target", null, XmlText.Clean(graph.NodeIds[graph.EdgeTargets[e]]));
+            WriteData(xml, "weight", XmlConvert.ToString(graph.EdgeWeights[e]));
             for (int k = 0; k < graph.EdgeAttributes.Count; k++)
             {
                 var value = graph.EdgeAttributes[k].Format(e);
-                if (value is not null) await WriteDataAsync(xml, $"e{k}", value).ConfigureAwait(false);
+                if (value is not null) WriteData(xml, $"e{k}", value);
             }
-            await xml.WriteEndElementAsync().ConfigureAwait(false);
+            xml.WriteEndElement();
         }
 
-        await xml.WriteEndElementAsync().ConfigureAwait(false);   // graph
-        await xml.WriteEndElementAsync().ConfigureAwait(false);   // graphml
-        await xml.WriteEndDocumentAsync().ConfigureAwait(false);
-        await xml.FlushAsync().ConfigureAwait(false);
+        xml.WriteEndElement();   // graph
+        xml.WriteEndElement();   // graphml
+        xml.WriteEndDocument();
+        xml.Flush();
     }
 
     private static string GraphMLType(AttributeColumn c) => c.Type switch
@@ -93,21 +94,21 @@ public static class GraphMLWriter
         _ => "string",
     };
 
-    private static async Task WriteKeyAsync(XmlWriter xml, string id, string domain, string name, string type)
+    private static void WriteKey(XmlWriter xml, string id, string domain, string name, string type)
     {
-        await xml.WriteStartElementAsync(null, "key", null).ConfigureAwait(false);
-        await xml.WriteAttributeStringAsync(null, "id", null, id).ConfigureAwait(false);
-        await xml.WriteAttributeStringAsync(null, "for", null, domain).ConfigureAwait(false);
-        await xml.WriteAttributeStringAsync(null, "attr.name", null, XmlText.Clean(name)).ConfigureAwait(false);
-        await xml.WriteAttributeStringAsync(null, "attr.type", null, type).ConfigureAwait(false);
-        await xml.WriteEndElementAsync().ConfigureAwait(false);
+        xml.WriteStartElement(null, "key", null);
+        xml.WriteAttributeString(null, "id", null, id);
+        xml.WriteAttributeString(null, "for", null, domain);
+        xml.WriteAttributeString(null, "attr.name", null, XmlText.Clean(name));
+        xml.WriteAttributeString(null, "attr.type", null, type);
+        xml.WriteEndElement();
     }
 
-    private static async Task WriteDataAsync(XmlWriter xml, string key, string value)
+    private static void WriteData(XmlWriter xml, string key, string value)
     {
-        await xml.WriteStartElementAsync(null, "data", null).ConfigureAwait(false);
-        await xml.WriteAttributeStringAsync(null, "key", null, key).ConfigureAwait(false);
-        await xml.WriteStringAsync(XmlText.Clean(value)).ConfigureAwait(false);
-        await xml.WriteEndElementAsync().ConfigureAwait(false);
+        xml.WriteStartElement(null, "data", null);
+        xml.WriteAttributeString(null, "key", null, key);
+        xml.WriteString(XmlText.Clean(value));
+        xml.WriteEndElement();
     }
 }
