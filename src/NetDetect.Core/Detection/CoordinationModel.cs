@@ -272,22 +272,13 @@ public sealed class CoordinationModel
         const int chunk = 64;
         int chunks = (rows.Count + chunk - 1) / chunk;
         Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) },
-            () => new float[chunk * f * f],
-            (ch, _, buffer) =>
+            () => new TreeEnsembleScorer.OcclusionScratch(scorer),
+            (ch, _, scratch) =>
             {
                 int start = ch * chunk, count = Math.Min(chunk, rows.Count - start);
-                for (int k = 0; k < count; k++)
-                {
-                    var row = features.Row(rows[start + k]);
-                    for (int c = 0; c < f; c++)
-                    {
-                        var dest = buffer.AsSpan((k * f + c) * f, f);
-                        row.CopyTo(dest);
-                        dest[c] = refs[c];
-                    }
-                }
-                scorer.Score(buffer, f, 0, result.AsSpan(start * f, count * f));
-                return buffer;
+                for (int k = start; k < start + count; k++)
+                    scorer.Occlusion(features.Row(rows[k]), refs, result.AsSpan(k * f, f), scratch);
+                return scratch;
             },
             _ => { });
         return result;

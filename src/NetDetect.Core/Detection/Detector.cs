@@ -163,8 +163,10 @@ public static class Detector
             if (m == 0) { reference[c] = float.NaN; continue; }
             reference[c] = Select(column.AsSpan(0, m), m / 2);
         }
+        Diagnostics.Lap.Mark("reasons: reference");
         // one perturbed row per (flagged account, feature): the drop in raw score is the feature's contribution
         var scores = model.OcclusionScores(features, flagged, reference, options.Threads);
+        Diagnostics.Lap.Mark("reasons: occlusion");
         // strongest evidence edges per flagged account (evidence, then edge order), kept top-K in one pass over the edges
         int kEdges = Math.Max(0, options.EvidenceEdges);
         var slotOf = new int[n];
@@ -191,6 +193,7 @@ public static class Detector
                 if (sa >= 0) Offer(sa, e);
                 if (sb >= 0) Offer(sb, e);
             }
+        Diagnostics.Lap.Mark("reasons: strongest edges");
         var contribution = new (double Delta, int Feature)[f];
         var text = new System.Text.StringBuilder();
         for (int k = 0; k < flagged.Count; k++)
@@ -221,6 +224,7 @@ public static class Detector
             }
             reasons[acc] = text.ToString().TrimEnd(' ', ';');
         }
+        Diagnostics.Lap.Mark("reasons: text");
         return reasons;
     }
 

@@ -56,6 +56,37 @@ public class TreeEnsembleScorerTests(TrainedModelFixture fixture) : IClassFixtur
         Assert.Equal(model.MlNetRawScores(new FeatureMatrix { Names = features.Names, Rows = rows.Length * f, Values = values }), occluded);
     }
 
+    [Fact]
+    public async Task Occlusion_rewalks_only_the_trees_of_the_replaced_feature_and_still_equals_scoring_every_replaced_row()
+    {
+        var model = CoordinationModel.Load(Shipped);
+        var dataset = await ParquetDatasetReader.ReadAsync(Path.Combine(SharedData.RepoRoot, "data", "sample"));
+        var features = AccountFeatures.Compute(dataset, CoordinationNetwork.Build(dataset, model.Metadata.NetworkOptions(2)));
+        // rows on thresholds, beside them and missing; the reference is another such row, so some replaced values are
+        // equal to the row's own (NaN for NaN included) and others cross a split
+        var probe = Probe(features, model, new Random(5), 120);
+        int f = probe.Columns;
+        var reference = probe.Row(probe.Rows - 1).ToArray();
+        var rows = Enumerable.Range(0, probe.Rows - 1).ToArray();
+        var occluded = model.OcclusionScores(probe, rows, reference, threads: 2);
+        var values = new float[rows.Length * f * f];
+        for (int k = 0; k < rows.Length; k++)
+            for (int c = 0; c < f; c++)
+            {
+                var dest = values.AsSpan((k * f + c) * f, f);
+                probe.Row(rows[k]).CopyTo(dest);
+                dest[c] = reference[c];
+            }
+        var explicitRows = new FeatureMatrix { Names = probe.Names, Rows = rows.Length * f, Values = values };
+        Assert.Equal(model.RawScores(explicitRows, threads: 1), occluded);
+        // and the replacements matter: many occluded scores differ from the row's own
+        var own = model.RawScores(probe, threads: 1);
+        int changed = 0;
+        for (int k = 0; k < rows.Length; k++)
+            for (int c = 0; c < f; c++) if (occluded[k * f + c] != own[rows[k]]) changed++;
+        Assert.True(changed > rows.Length * 5, $"only {changed} occluded scores differ from the row's own");
+    }
+
     // Rows made to sit on the model's split thresholds, just beside them, and missing: where a different tie or NaN
     // rule than ML.NET's would change the path.
     private static FeatureMatrix Probe(FeatureMatrix real, CoordinationModel model, Random rng, int rows)
