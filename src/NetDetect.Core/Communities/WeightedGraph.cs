@@ -124,7 +124,8 @@ public sealed class WeightedGraph
         for (int u = 0; u < nodeCount; u++)
         {
             int start = counts[u], end = counts[u + 1];
-            if (end - start > 1)
+            // Edges given in (a, b) order already fill every list in ascending order; only others need the sort.
+            if (end - start > 1 && !StrictlyAscending(nbr.AsSpan(start, end - start)))
                 nbr.AsSpan(start, end - start).Sort(wt.AsSpan(start, end - start));
             offsets[u] = write;
             for (int i = start; i < end; i++)
@@ -140,5 +141,11 @@ public sealed class WeightedGraph
             Array.Resize(ref wt, write);
         }
         return new WeightedGraph(nodeCount, offsets, nbr, wt);
+    }
+
+    private static bool StrictlyAscending(ReadOnlySpan<int> values)
+    {
+        for (int i = 1; i < values.Length; i++) if (values[i] <= values[i - 1]) return false;
+        return true;
     }
 }

@@ -85,13 +85,17 @@ public sealed class CoordinationNetwork
                 _ => CoShareBuilder.Build(Uncrowded(ShareExtractor.Extract(dataset, m)), coshare, null, cancellationToken),
             });
         }
+        Diagnostics.Lap.Mark("network: layers");
         var fused = FusedNetwork.Combine(layers);
+        Diagnostics.Lap.Mark("network: fuse");
         var evidence = fused.Weights(EdgeWeight.Evidence);
+        Diagnostics.Lap.Mark("network: evidence");
         progress?.Report(new StageProgress("network: communities", options.Modalities.Count, options.Modalities.Count));
         // an object everybody shared has idf 0; keep such edges in the graph with a small weight instead of none
         var graphWeights = new double[evidence.Length];
         for (int e = 0; e < evidence.Length; e++) graphWeights[e] = Math.Max(evidence[e], 1e-3);
         var graph = WeightedGraph.FromEdges(dataset.Accounts.Count, fused.AccountA, fused.AccountB, graphWeights);
+        Diagnostics.Lap.Mark("network: graph");
         int[] community;
         int[] sizes;
         if (graph.EdgeCount > 0)
@@ -107,7 +111,9 @@ public sealed class CoordinationNetwork
             sizes = new int[community.Length];
             Array.Fill(sizes, 1);
         }
+        Diagnostics.Lap.Mark("network: leiden");
         var core = new KCoreDecomposition(graph).Compute().CoreNumbers;
+        Diagnostics.Lap.Mark("network: k-core");
         return new CoordinationNetwork
         {
             Network = fused,

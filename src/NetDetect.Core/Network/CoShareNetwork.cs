@@ -160,6 +160,12 @@ public sealed class CoShareNetwork
         var idx = new int[n];
         n = 0;
         for (int e = 0; e < keep.Length; e++) if (keep[e]) idx[n++] = e;
+        return Select(idx);
+    }
+
+    /// <summary>The edges <paramref name="idx"/> in that order (tests use it to fuse layers out of (A, B) order).</summary>
+    internal CoShareNetwork Select(int[] idx)
+    {
         var topOffsets = new int[idx.Length + 1];
         for (int i = 0; i < idx.Length; i++) topOffsets[i + 1] = topOffsets[i] + TopOffsets[idx[i] + 1] - TopOffsets[idx[i]];
         var topItems = new SharedObjectEvidence[topOffsets[^1]];

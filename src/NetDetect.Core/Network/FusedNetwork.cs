@@ -54,6 +54,10 @@ public sealed class FusedNetwork
                 LayerEdges = identity, AccountName = only.Shares.AccountName,
             };
         }
+        foreach (var l in layers)
+            if (l.Shares.AccountCount != accounts) throw new ArgumentException("layers come from different datasets", nameof(layers));
+        // The builders emit their edges in (A, B) order: merging the sorted lists gives what sorting them all would.
+        if (layers.All(SortedAndUnique)) return Merge(layers, accounts);
         int bits = RadixSort.BitsFor((ulong)Math.Max(1, accounts - 1));
         int total = 0;
         foreach (var l in layers) total += l.EdgeCount;
@@ -100,6 +104,58 @@ public sealed class FusedNetwork
             AccountA = a,
             AccountB = b,
             LayerEdges = map,
+            AccountName = layers[0].Shares.AccountName,
+        };
+    }
+
+    // K-way merge of layers whose edges are sorted by (A, B) and unique: one pass counts the distinct pairs, one fills
+    // the columns and the layer map. Same result as the radix path (which handles any order).
+    private static FusedNetwork Merge(IReadOnlyList<CoShareNetwork> layers, int accounts)
+    {
+        int count = layers.Count;
+        var head = new int[count];
+        var current = new ulong[count];
+        ulong Key(int l) => head[l] < layers[l].EdgeCount
+            ? ((ulong)(uint)layers[l].AccountA[head[l]] << 32) | (uint)layers[l].AccountB[head[l]]
+            : ulong.MaxValue;
+        int Pass(int[]? a, int[]? b, int[]? map)
+        {
+            Array.Clear(head);
+            for (int l = 0; l < count; l++) current[l] = Key(l);
+            int k = 0;
+            while (true)
+            {
+                ulong min = ulong.MaxValue;
+                for (int l = 0; l < count; l++) if (current[l] < min) min = current[l];
+                if (min == ulong.MaxValue) return k;
+                if (a is not null)
+                {
+                    a[k] = (int)(min >> 32);
+                    b![k] = (int)(uint)min;
+                }
+                for (int l = 0; l < count; l++)
+                {
+                    if (current[l] != min) continue;
+                    if (map is not null) map[(long)k * count + l] = head[l];
+                    head[l]++;
+                    current[l] = Key(l);
+                }
+                k++;
+            }
+        }
+        int edges = Pass(null, null, null);
+        var accountA = new int[edges];
+        var accountB = new int[edges];
+        var layerEdges = GC.AllocateUninitializedArray<int>(checked(edges * count));
+        Array.Fill(layerEdges, -1);
+        Pass(accountA, accountB, layerEdges);
+        return new FusedNetwork
+        {
+            Layers = layers,
+            AccountCount = accounts,
+            AccountA = accountA,
+            AccountB = accountB,
+            LayerEdges = layerEdges,
             AccountName = layers[0].Shares.AccountName,
         };
     }

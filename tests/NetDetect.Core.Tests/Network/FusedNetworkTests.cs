@@ -1,5 +1,6 @@
 using NetDetect.Core.Data;
 using NetDetect.Core.Network;
+using NetDetect.Core.Tests.TestSupport;
 using static NetDetect.Core.Tests.Network.NetworkTestData;
 
 namespace NetDetect.Core.Tests.Network;
@@ -69,6 +70,38 @@ public class FusedNetworkTests
             Assert.Equal(general.LayerEdge(e, 0), single.LayerEdge(e, 0));
             Assert.Equal(-1, general.LayerEdge(e, 1));
         }
+    }
+
+    [Fact]
+    public async Task Layers_in_edge_order_are_merged_to_the_same_network_as_layers_in_any_order_are_sorted()
+    {
+        var ds = await ParquetDatasetReader.ReadAsync(Path.Combine(SharedData.RepoRoot, "data", "sample"));
+        var window = new CoShareOptions { WindowMicros = 300 * Time.MicrosPerSecond };
+        var layers = new[] { Modality.Repost, Modality.Hashtag, Modality.Url, Modality.Reply }
+            .Select(m => CoShareBuilder.Build(ShareExtractor.Extract(ds, m), window)).ToArray();
+        Assert.True(layers.Count(l => l.EdgeCount > 0) >= 3);
+        var merged = FusedNetwork.Combine(layers);
+        // the same layers with their edges reversed must take the sorting path and give the same fused network,
+        // layer edge indices translated back
+        var reversed = layers.Select(l => l.Select(Enumerable.Range(0, l.EdgeCount).Reverse().ToArray())).ToArray();
+        var sorted = FusedNetwork.Combine(reversed);
+        Assert.Equal(merged.AccountA, sorted.AccountA);
+        Assert.Equal(merged.AccountB, sorted.AccountB);
+        for (int e = 0; e < merged.EdgeCount; e++)
+            for (int l = 0; l < layers.Length; l++)
+            {
+                int le = sorted.LayerEdge(e, l);
+                Assert.Equal(merged.LayerEdge(e, l), le < 0 ? -1 : layers[l].EdgeCount - 1 - le);
+            }
+        // and the fused graph's adjacency comes out sorted without a sort (edges in (a, b) order), as with one
+        var w = merged.Weights(EdgeWeight.Evidence);
+        var graph = NetDetect.Core.Communities.WeightedGraph.FromEdges(ds.Accounts.Count, merged.AccountA, merged.AccountB, w);
+        var shuffled = Enumerable.Range(0, merged.EdgeCount).Reverse().ToArray();
+        var other = NetDetect.Core.Communities.WeightedGraph.FromEdges(ds.Accounts.Count, shuffled.Select(i => merged.AccountA[i]).ToArray(),
+            shuffled.Select(i => merged.AccountB[i]).ToArray(), shuffled.Select(i => w[i]).ToArray());
+        Assert.Equal(other.Offsets, graph.Offsets);
+        Assert.Equal(other.Neighbors, graph.Neighbors);
+        Assert.Equal(other.Weights, graph.Weights);
     }
 
     [Fact]
