@@ -33,7 +33,21 @@ public sealed class FusedNetwork
     public double[] Weights(EdgeWeight weight)
     {
         var w = new double[EdgeCount];
-        for (int e = 0; e < w.Length; e++) w[e] = Weight(e, weight);
+        // Weight(e, weight) for every edge, with the layer list and map read once instead of per edge and layer
+        var layers = Layers.ToArray();
+        int count = layers.Length;
+        var map = LayerEdges;
+        for (int e = 0; e < w.Length; e++)
+        {
+            double s = 0;
+            int row = e * count;
+            for (int l = 0; l < count; l++)
+            {
+                int le = map[row + l];
+                if (le >= 0) s += layers[l].Weight(le, weight);
+            }
+            w[e] = s;
+        }
         return w;
     }
 
