@@ -110,39 +110,69 @@ public static class ClusterSummarizer
             if (!edgesOf.TryGetValue(c, out var list)) edgesOf[c] = list = [];
             list.Add(e);
         }
+        var scratch = new ObjectTally(network);
         var result = new List<ClusterSummary>(members.Count);
         foreach (var (id, list) in members)
-            result.Add(Summarize(network, id, list, edgesOf.GetValueOrDefault(id) ?? [], topObjects));
+            result.Add(Summarize(network, id, list, edgesOf.GetValueOrDefault(id) ?? [], topObjects, scratch));
         result.Sort((x, y) => x.Size != y.Size ? y.Size.CompareTo(x.Size) : x.Id.CompareTo(y.Id));
         return result;
     }
 
-    private static ClusterSummary Summarize(FusedNetwork net, int id, List<int> vertices, List<int> edges, int topObjects)
+    // Per (layer, object) of the whole network: how many of the current cluster's edges carry it as evidence and where
+    // its first example sits (index into the layer's TopItems). Dense arrays instead of a dictionary per cluster; the
+    // entries a cluster touched are cleared after it.
+    private sealed class ObjectTally
     {
-        int layers = net.Layers.Count;
+        public readonly int[] Base;
+        public readonly int[] Count;
+        public readonly int[] Example;
+        public readonly List<int> Touched = [];
+
+        public ObjectTally(FusedNetwork net)
+        {
+            Base = new int[net.Layers.Count + 1];
+            for (int l = 0; l < net.Layers.Count; l++) Base[l + 1] = checked(Base[l] + net.Layers[l].Shares.ObjectCount);
+            Count = new int[Base[^1]];
+            Example = new int[Base[^1]];
+        }
+    }
+
+    private static ClusterSummary Summarize(FusedNetwork net, int id, List<int> vertices, List<int> edges, int topObjects, ObjectTally tally)
+    {
+        var layerList = net.Layers.ToArray();
+        int layers = layerList.Length;
         var edgeCount = new int[layers];
         var pairs = new long[layers];
         var objectsSum = new int[layers];
         var evidence = new double[layers];
         long first = long.MaxValue, last = long.MinValue;
-        var objects = new Dictionary<(int Layer, int Object), (int Edges, SharedObjectEvidence Example)>();
+        var map = net.LayerEdges;
+        var count = tally.Count;
+        var example = tally.Example;
+        var touched = tally.Touched;
         foreach (int e in edges)
         {
+            int row = e * layers;
             for (int l = 0; l < layers; l++)
             {
-                int le = net.LayerEdge(e, l);
+                int le = map[row + l];
                 if (le < 0) continue;
-                var layer = net.Layers[l];
+                var layer = layerList[l];
                 edgeCount[l]++;
                 pairs[l] += layer.Pairs[le];
                 objectsSum[l] += layer.Objects[le];
                 evidence[l] += layer.Evidence[le];
                 first = Math.Min(first, layer.FirstTime[le]);
                 last = Math.Max(last, layer.LastTime[le]);
-                foreach (var item in layer.TopObjects(le))
+                int objectBase = tally.Base[l];
+                for (int t = layer.TopOffsets[le], end = layer.TopOffsets[le + 1]; t < end; t++)
                 {
-                    ref var seen = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(objects, (l, item.Object), out bool exists);
-                    seen = exists ? (seen.Edges + 1, seen.Example) : (1, item);
+                    int g = objectBase + layer.TopItems[t].Object;
+                    if (count[g]++ == 0)
+                    {
+                        example[g] = t;
+                        touched.Add(g);
+                    }
                 }
             }
         }
@@ -160,11 +190,18 @@ public static class ClusterSummarizer
             return c;
         }
         var best = new List<(int Layer, int Object, int Edges, SharedObjectEvidence Example)>(topObjects + 1);
-        if (topObjects > 0)
+        int layerOf = 0;
+        foreach (int g in touched)
         {
-            foreach (var ((l, o), (count, example)) in objects)
+            // touched entries are cleared whatever topObjects is; the ranking below does not depend on their order
+            int edgesCarrying = count[g];
+            count[g] = 0;
+            if (topObjects <= 0) continue;
+            while (g >= tally.Base[layerOf + 1]) layerOf++;
+            while (g < tally.Base[layerOf]) layerOf--;
             {
-                var candidate = (l, o, count, example);
+                int l = layerOf;
+                var candidate = (l, g - tally.Base[l], edgesCarrying, layerList[l].TopItems[example[g]]);
                 if (best.Count == topObjects && Compare(candidate, best[^1]) >= 0) continue;
                 int at = best.Count;
                 while (at > 0 && Compare(candidate, best[at - 1]) < 0) at--;
@@ -172,6 +209,7 @@ public static class ClusterSummarizer
                 if (best.Count > topObjects) best.RemoveAt(best.Count - 1);
             }
         }
+        touched.Clear();
         var top = new List<ClusterObject>(best.Count);
         foreach (var r in best)
         {
