@@ -62,11 +62,7 @@ public sealed class FusedNetwork
             var only = layers[0];
             var identity = new int[only.EdgeCount];
             for (int e = 0; e < identity.Length; e++) identity[e] = e;
-            return new FusedNetwork
-            {
-                Layers = layers, AccountCount = accounts, AccountA = only.AccountA, AccountB = only.AccountB,
-                LayerEdges = identity, AccountName = only.Shares.AccountName,
-            };
+            return Create(layers, accounts, only.AccountA, only.AccountB, identity);
         }
         foreach (var l in layers)
             if (l.Shares.AccountCount != accounts) throw new ArgumentException("layers come from different datasets", nameof(layers));
@@ -111,16 +107,18 @@ public sealed class FusedNetwork
             }
             map[k * layers.Count + layerOf[refs[i]]] = edgeOf[refs[i]];
         }
-        return new FusedNetwork
-        {
-            Layers = layers,
-            AccountCount = accounts,
-            AccountA = a,
-            AccountB = b,
-            LayerEdges = map,
-            AccountName = layers[0].Shares.AccountName,
-        };
+        return Create(layers, accounts, a, b, map);
     }
+
+    private static FusedNetwork Create(IReadOnlyList<CoShareNetwork> layers, int accounts, int[] a, int[] b, int[] layerEdges) => new()
+    {
+        Layers = layers,
+        AccountCount = accounts,
+        AccountA = a,
+        AccountB = b,
+        LayerEdges = layerEdges,
+        AccountName = layers[0].Shares.AccountName,
+    };
 
     // K-way merge of layers whose edges are sorted by (A, B) and unique: one pass counts the distinct pairs, one fills
     // the columns and the layer map. Same result as the radix path (which handles any order).
@@ -163,15 +161,7 @@ public sealed class FusedNetwork
         var layerEdges = GC.AllocateUninitializedArray<int>(checked(edges * count));
         Array.Fill(layerEdges, -1);
         Pass(accountA, accountB, layerEdges);
-        return new FusedNetwork
-        {
-            Layers = layers,
-            AccountCount = accounts,
-            AccountA = accountA,
-            AccountB = accountB,
-            LayerEdges = layerEdges,
-            AccountName = layers[0].Shares.AccountName,
-        };
+        return Create(layers, accounts, accountA, accountB, layerEdges);
     }
 
     private static bool SortedAndUnique(CoShareNetwork layer)

@@ -45,15 +45,7 @@ public class TreeEnsembleScorerTests(TrainedModelFixture fixture) : IClassFixtur
         var reference = new float[f];
         for (int c = 0; c < f; c++) reference[c] = c % 5 == 0 ? float.NaN : c * 0.25f;
         var occluded = model.OcclusionScores(features, rows, reference, threads: 2);
-        var values = new float[rows.Length * f * f];
-        for (int k = 0; k < rows.Length; k++)
-            for (int c = 0; c < f; c++)
-            {
-                var dest = values.AsSpan((k * f + c) * f, f);
-                features.Row(rows[k]).CopyTo(dest);
-                dest[c] = reference[c];
-            }
-        Assert.Equal(model.MlNetRawScores(new FeatureMatrix { Names = features.Names, Rows = rows.Length * f, Values = values }), occluded);
+        Assert.Equal(model.MlNetRawScores(ReplacedRows(features, rows, reference)), occluded);
     }
 
     [Fact]
@@ -69,22 +61,28 @@ public class TreeEnsembleScorerTests(TrainedModelFixture fixture) : IClassFixtur
         var reference = probe.Row(probe.Rows - 1).ToArray();
         var rows = Enumerable.Range(0, probe.Rows - 1).ToArray();
         var occluded = model.OcclusionScores(probe, rows, reference, threads: 2);
-        var values = new float[rows.Length * f * f];
-        for (int k = 0; k < rows.Length; k++)
-            for (int c = 0; c < f; c++)
-            {
-                var dest = values.AsSpan((k * f + c) * f, f);
-                probe.Row(rows[k]).CopyTo(dest);
-                dest[c] = reference[c];
-            }
-        var explicitRows = new FeatureMatrix { Names = probe.Names, Rows = rows.Length * f, Values = values };
-        Assert.Equal(model.RawScores(explicitRows, threads: 1), occluded);
+        Assert.Equal(model.RawScores(ReplacedRows(probe, rows, reference), threads: 1), occluded);
         // and the replacements matter: many occluded scores differ from the row's own
         var own = model.RawScores(probe, threads: 1);
         int changed = 0;
         for (int k = 0; k < rows.Length; k++)
             for (int c = 0; c < f; c++) if (occluded[k * f + c] != own[rows[k]]) changed++;
         Assert.True(changed > rows.Length * 5, $"only {changed} occluded scores differ from the row's own");
+    }
+
+    // Every listed row once per feature, with that feature replaced by the reference value: what occlusion scores.
+    private static FeatureMatrix ReplacedRows(FeatureMatrix m, int[] rows, float[] reference)
+    {
+        int f = m.Columns;
+        var values = new float[rows.Length * f * f];
+        for (int k = 0; k < rows.Length; k++)
+            for (int c = 0; c < f; c++)
+            {
+                var dest = values.AsSpan((k * f + c) * f, f);
+                m.Row(rows[k]).CopyTo(dest);
+                dest[c] = reference[c];
+            }
+        return new FeatureMatrix { Names = m.Names, Rows = rows.Length * f, Values = values };
     }
 
     // Rows made to sit on the model's split thresholds, just beside them, and missing: where a different tie or NaN
