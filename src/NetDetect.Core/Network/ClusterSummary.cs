@@ -126,7 +126,8 @@ public static class ClusterSummarizer
         public readonly int[] Base;
         public readonly int[] Count;
         public readonly int[] Example;
-        public readonly List<int> Touched = [];
+        /// <summary>The entries the current cluster counted, with their layer.</summary>
+        public readonly List<(int Entry, int Layer)> Touched = [];
 
         public ObjectTally(FusedNetwork net)
         {
@@ -171,7 +172,7 @@ public static class ClusterSummarizer
                     if (count[g]++ == 0)
                     {
                         example[g] = t;
-                        touched.Add(g);
+                        touched.Add((g, l));
                     }
                 }
             }
@@ -190,24 +191,18 @@ public static class ClusterSummarizer
             return c;
         }
         var best = new List<(int Layer, int Object, int Edges, SharedObjectEvidence Example)>(topObjects + 1);
-        int layerOf = 0;
-        foreach (int g in touched)
+        foreach (var (g, l) in touched)
         {
-            // touched entries are cleared whatever topObjects is; the ranking below does not depend on their order
+            // every touched entry is cleared for the next cluster; the ranking does not depend on their order
             int edgesCarrying = count[g];
             count[g] = 0;
             if (topObjects <= 0) continue;
-            while (g >= tally.Base[layerOf + 1]) layerOf++;
-            while (g < tally.Base[layerOf]) layerOf--;
-            {
-                int l = layerOf;
-                var candidate = (l, g - tally.Base[l], edgesCarrying, layerList[l].TopItems[example[g]]);
-                if (best.Count == topObjects && Compare(candidate, best[^1]) >= 0) continue;
-                int at = best.Count;
-                while (at > 0 && Compare(candidate, best[at - 1]) < 0) at--;
-                best.Insert(at, candidate);
-                if (best.Count > topObjects) best.RemoveAt(best.Count - 1);
-            }
+            var candidate = (l, g - tally.Base[l], edgesCarrying, layerList[l].TopItems[example[g]]);
+            if (best.Count == topObjects && Compare(candidate, best[^1]) >= 0) continue;
+            int at = best.Count;
+            while (at > 0 && Compare(candidate, best[at - 1]) < 0) at--;
+            best.Insert(at, candidate);
+            if (best.Count > topObjects) best.RemoveAt(best.Count - 1);
         }
         touched.Clear();
         var top = new List<ClusterObject>(best.Count);
