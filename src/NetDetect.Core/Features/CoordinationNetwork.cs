@@ -84,6 +84,7 @@ public sealed class CoordinationNetwork
                 Modality.SimilarText => CoShareBuilder.Build(Uncrowded(SimilarTextBuilder.Extract(dataset, cancellationToken: cancellationToken)), coshare, null, cancellationToken),
                 _ => CoShareBuilder.Build(Uncrowded(ShareExtractor.Extract(dataset, m)), coshare, null, cancellationToken),
             });
+            Diagnostics.Lap.Mark($"network: {m.Name()} layer, {layers[^1].EdgeCount:N0} edges");
         }
         Diagnostics.Lap.Mark("network: layers");
         var fused = FusedNetwork.Combine(layers);

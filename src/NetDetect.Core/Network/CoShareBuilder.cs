@@ -75,23 +75,24 @@ public static class CoShareBuilder
         var aggregation = new Aggregation(partitions);
         // Parallel.For calls localInit again for every replica it starts, so workers (and their grown buffers) are pooled
         var pool = new System.Collections.Concurrent.ConcurrentBag<Worker>();
+        // Two passes over the chunks: the first counts each chunk's records per partition, which places every record
+        // in one exactly sized array (partition by partition, chunk order inside a partition); the second writes them
+        // there. No buffer grows and no record is copied before the sort. The count covers every partition at once, so
+        // with several groups only the writing pass is repeated per group.
+        int chunkCount = chunks.Length - 1;
+        var counts = new int[chunkCount][];
+        Parallel.For(0, chunkCount, parallel,
+            () => pool.TryTake(out var w) ? w : new Worker(context),
+            (c, _, worker) =>
+            {
+                counts[c] = worker.Count(chunks[c], chunks[c + 1]);
+                return worker;
+            },
+            pool.Add);
+        Lap.Mark("count");
         for (int g = 0; g < groups; g++)
         {
             int qLo = (int)((long)partitions * g / groups), qHi = (int)((long)partitions * (g + 1) / groups);
-            // Two passes over the chunks: the first counts each chunk's records per partition, which places every
-            // record in one exactly sized array (partition by partition, chunk order inside a partition); the second
-            // writes them there. No buffer grows and no record is copied before the sort.
-            int chunkCount = chunks.Length - 1;
-            var counts = new int[chunkCount][];
-            Parallel.For(0, chunkCount, parallel,
-                () => pool.TryTake(out var w) ? w : new Worker(context),
-                (c, _, worker) =>
-                {
-                    counts[c] = worker.Count(chunks[c], chunks[c + 1], qLo, qHi);
-                    return worker;
-                },
-                pool.Add);
-            Lap.Mark("count");
             var store = PairStore.Place(counts, partitions, qLo, qHi);
             var selfPosts = new GrowArray<int>?[chunkCount];
             Parallel.For(0, chunkCount, parallel,
@@ -381,8 +382,8 @@ public static class CoShareBuilder
         private int _qLo, _qHi;
         private bool _recordSelf;
 
-        /// <summary>The records shares [start, end) make in each partition of [qLo, qHi) (the others count 0).</summary>
-        public int[] Count(int start, int end, int qLo, int qHi)
+        /// <summary>The records shares [start, end) make in each partition.</summary>
+        public int[] Count(int start, int end)
         {
             var counts = new int[ctx.Partitions];
             var obj = ctx.Sorted.Object;
@@ -390,7 +391,6 @@ public static class CoShareBuilder
             var acc = ctx.Sorted.Account;
             var partitionOf = ctx.PartitionOf;
             long w = ctx.Options.WindowMicros;
-            int span = qHi - qLo;
             int x0 = start;
             while (x0 < end)
             {
@@ -407,8 +407,7 @@ public static class CoShareBuilder
                         if (time[y] > limit) break;
                         int ay = acc[y];
                         if (ay == ax) continue;
-                        int q = partitionOf[ax < ay ? ax : ay];
-                        if ((uint)(q - qLo) < (uint)span) counts[q]++;
+                        counts[partitionOf[ax < ay ? ax : ay]]++;
                     }
                 }
                 x0 = j;
