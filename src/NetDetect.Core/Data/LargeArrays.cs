@@ -27,6 +27,23 @@ internal static class LargeArrays
     private const int MadvDontNeed = 4;
     private static bool _available = OperatingSystem.IsLinux();
 
+    /// <summary>Dropped arrays at least this large are worth a <see cref="Reclaim"/>.</summary>
+    public const long ReclaimThreshold = 128L << 20;
+
+    /// <summary>
+    /// A full, non-compacting, blocking collection, called right after a stage drops arrays of hundreds of MB and is
+    /// about to allocate as much again. Without it the freed memory waits for the GC's own schedule and the new
+    /// arrays fault in fresh pages, which on the virtual machines we measure on costs about 1.4 s of kernel time per
+    /// GB; the collection itself is cheap, since large arrays of numbers hold no references to trace. Measured on
+    /// the 10M-post retweet layer (64M edges from 120M pairs in 12 partition groups): 45–53 s and 17.7–18.5 GB
+    /// resident after it without, 30.4 s and 15.3 GB with (joining the partitions' columns alone: 12–14 s → 5–6 s).
+    /// </summary>
+    public static void Reclaim()
+    {
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: false);
+        Diagnostics.Lap.Mark("reclaim");
+    }
+
     /// <summary>A zeroed array of <paramref name="length"/> elements, on huge pages when it is large.</summary>
     public static T[] Allocate<T>(int length) where T : unmanaged
     {

@@ -111,6 +111,12 @@ public static class CoShareBuilder
                 aggregation.ReduceDirect(store, partitions, shares.AccountCount, shares.ObjectCount, shares.PostAccount, options, multi, inPair, parallel);
             else
                 aggregation.Reduce(store, qLo, qHi, shares.AccountCount, shares.PostAccount, options, multi, inPair, parallel);
+            // the next group's records go where this group's were, not into fresh pages
+            if (g + 1 < groups && (long)store.Records.Length * Unsafe.SizeOf<PairRecord>() >= LargeArrays.ReclaimThreshold)
+            {
+                store = null!;
+                LargeArrays.Reclaim();
+            }
         }
         pool.Clear();
         Lap.Mark("reduce");
@@ -694,6 +700,8 @@ public static class CoShareBuilder
             var joined = GC.AllocateUninitializedArray<T>(start[^1]);
             Parallel.For(0, parts.Length, parallel, q => column(parts[q]).CopyTo(joined, start[q]));
             foreach (var p in parts) release(p);
+            // the next column reuses the memory of this one's partition copies instead of faulting in fresh pages
+            if ((long)start[^1] * Unsafe.SizeOf<T>() >= LargeArrays.ReclaimThreshold) LargeArrays.Reclaim();
             return joined;
         }
     }
