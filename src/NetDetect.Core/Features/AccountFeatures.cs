@@ -162,7 +162,9 @@ public static class AccountFeatures
             layerSeen[l] = new bool[n];
             layerMatched[l] = new double[n];
         }
-        var layerEdges = net.LayerEdges;
+        var entryStart = net.EntryStart;
+        var entryLayer = net.EntryLayer;
+        var entryEdge = net.EntryEdge;
         var accountA = net.AccountA;
         var accountB = net.AccountB;
         var edgeEvidence = cn.EdgeEvidence;
@@ -174,11 +176,9 @@ public static class AccountFeatures
             evidence[a] += ev; evidence[b] += ev;
             if (ev > maxEvidence[a]) maxEvidence[a] = ev;
             if (ev > maxEvidence[b]) maxEvidence[b] = ev;
-            int row = e * layerCount;
-            for (int l = 0; l < layerCount; l++)
+            for (int k = entryStart[e], end = entryStart[e + 1]; k < end; k++)
             {
-                int le = layerEdges[row + l];
-                if (le < 0) continue;
+                int l = entryLayer[k], le = entryEdge[k];
                 long p = layerPairs[l][le];
                 pairs[a] += p; pairs[b] += p;
                 long delta = layerDelta[l][le];

@@ -147,17 +147,17 @@ public static class ClusterSummarizer
         var objectsSum = new int[layers];
         var evidence = new double[layers];
         long first = long.MaxValue, last = long.MinValue;
-        var map = net.LayerEdges;
+        var entryStart = net.EntryStart;
+        var entryLayer = net.EntryLayer;
+        var entryEdge = net.EntryEdge;
         var count = tally.Count;
         var example = tally.Example;
         var touched = tally.Touched;
         foreach (int e in edges)
         {
-            int row = e * layers;
-            for (int l = 0; l < layers; l++)
+            for (int k = entryStart[e], stop = entryStart[e + 1]; k < stop; k++)
             {
-                int le = map[row + l];
-                if (le < 0) continue;
+                int l = entryLayer[k], le = entryEdge[k];
                 var layer = layerList[l];
                 edgeCount[l]++;
                 pairs[l] += layer.Pairs[le];

@@ -1,51 +1,59 @@
 namespace NetDetect.Core.Network;
 
 /// <summary>
-/// Several modalities' networks as one graph: edge e joins <c>AccountA[e]</c> and <c>AccountB[e]</c> and keeps,
-/// per modality, the index of that modality's edge (-1 when the pair did not co-act in it).
+/// Several modalities' networks as one graph: edge e joins <c>AccountA[e]</c> and <c>AccountB[e]</c> and keeps the
+/// index of its edge in each layer where the pair co-acted (<see cref="LayerEdge"/> is -1 in the others).
 /// </summary>
+/// <remarks>
+/// The layer edges are kept as a list per fused edge (<see cref="EntryStart"/>, <see cref="EntryLayer"/>,
+/// <see cref="EntryEdge"/>), in layer order, instead of an [edge, layer] matrix: most pairs co-act in one or two
+/// modalities, so this takes about 12 bytes an edge where the matrix took 4 per layer (28 for detection's seven),
+/// and walks over an edge's layers skip the absent ones.
+/// </remarks>
 public sealed class FusedNetwork
 {
     public required IReadOnlyList<CoShareNetwork> Layers { get; init; }
     public required int AccountCount { get; init; }
     public required int[] AccountA { get; init; }
     public required int[] AccountB { get; init; }
-    /// <summary>Row-major [edge, layer] → that layer's edge index or -1.</summary>
-    public required int[] LayerEdges { get; init; }
+    /// <summary>Fused edge e's layer entries are <c>[EntryStart[e], EntryStart[e + 1])</c>, in increasing layer order.</summary>
+    public required int[] EntryStart { get; init; }
+    /// <summary>Layer of each entry.</summary>
+    public required byte[] EntryLayer { get; init; }
+    /// <summary>That layer's edge index of each entry.</summary>
+    public required int[] EntryEdge { get; init; }
     public required Func<int, string> AccountName { get; init; }
 
     public int EdgeCount => AccountA.Length;
 
-    public int LayerEdge(int e, int layer) => LayerEdges[e * Layers.Count + layer];
+    /// <summary>Layer <paramref name="layer"/>'s edge of fused edge e, or -1 when the pair did not co-act in it.</summary>
+    public int LayerEdge(int e, int layer)
+    {
+        for (int k = EntryStart[e], end = EntryStart[e + 1]; k < end; k++)
+            if (EntryLayer[k] == layer) return EntryEdge[k];
+        return -1;
+    }
 
     /// <summary>A spec weight summed over modalities (posts: the larger side per modality, summed).</summary>
     public double Weight(int e, EdgeWeight weight)
     {
         double s = 0;
-        for (int l = 0; l < Layers.Count; l++)
-        {
-            int le = LayerEdge(e, l);
-            if (le >= 0) s += Layers[l].Weight(le, weight);
-        }
+        for (int k = EntryStart[e], end = EntryStart[e + 1]; k < end; k++) s += Layers[EntryLayer[k]].Weight(EntryEdge[k], weight);
         return s;
     }
 
     public double[] Weights(EdgeWeight weight)
     {
         var w = new double[EdgeCount];
-        // Weight(e, weight) for every edge, with the layer list and map read once instead of per edge and layer
+        // Weight(e, weight) for every edge, with the layer list and entry columns read once instead of per edge
         var layers = Layers.ToArray();
-        int count = layers.Length;
-        var map = LayerEdges;
+        var start = EntryStart;
+        var layerOf = EntryLayer;
+        var edgeOf = EntryEdge;
         for (int e = 0; e < w.Length; e++)
         {
             double s = 0;
-            int row = e * count;
-            for (int l = 0; l < count; l++)
-            {
-                int le = map[row + l];
-                if (le >= 0) s += layers[l].Weight(le, weight);
-            }
+            for (int k = start[e], end = start[e + 1]; k < end; k++) s += layers[layerOf[k]].Weight(edgeOf[k], weight);
             w[e] = s;
         }
         return w;
@@ -55,14 +63,20 @@ public sealed class FusedNetwork
     public static FusedNetwork Combine(IReadOnlyList<CoShareNetwork> layers)
     {
         if (layers.Count == 0) throw new ArgumentException("no layers to fuse", nameof(layers));
+        if (layers.Count > byte.MaxValue) throw new ArgumentException($"at most {byte.MaxValue} layers can be fused", nameof(layers));
         int accounts = layers[0].Shares.AccountCount;
         if (layers.Count == 1 && SortedAndUnique(layers[0]))
         {
             // one layer whose edges are already in (A, B) order: the fused edge e is the layer's edge e
             var only = layers[0];
             var identity = new int[only.EdgeCount];
-            for (int e = 0; e < identity.Length; e++) identity[e] = e;
-            return Create(layers, accounts, only.AccountA, only.AccountB, identity);
+            var entryStart = new int[only.EdgeCount + 1];
+            for (int e = 0; e < identity.Length; e++)
+            {
+                identity[e] = e;
+                entryStart[e + 1] = e + 1;
+            }
+            return Create(layers, accounts, only.AccountA, only.AccountB, entryStart, new byte[only.EdgeCount], identity);
         }
         foreach (var l in layers)
             if (l.Shares.AccountCount != accounts) throw new ArgumentException("layers come from different datasets", nameof(layers));
@@ -93,9 +107,10 @@ public sealed class FusedNetwork
         for (int i = 0; i < total; i++) if (i == 0 || keys[i] != keys[i - 1]) edges++;
         var a = new int[edges];
         var b = new int[edges];
-        var map = new int[edges * layers.Count];
-        Array.Fill(map, -1);
-        int k = -1;
+        var start = new int[edges + 1];
+        var entryLayer = new byte[total];
+        var entryEdge = new int[total];
+        int k = -1, entries = 0;
         ulong low = (1UL << bits) - 1;
         for (int i = 0; i < total; i++)
         {
@@ -104,24 +119,33 @@ public sealed class FusedNetwork
                 k++;
                 a[k] = (int)(keys[i] >> bits);
                 b[k] = (int)(keys[i] & low);
+                start[k] = entries;
             }
-            map[k * layers.Count + layerOf[refs[i]]] = edgeOf[refs[i]];
+            // the sort is stable, so an edge's entries come in layer order; a pair listed twice in one layer keeps its last edge
+            int layer = layerOf[refs[i]];
+            if (entries > start[k] && entryLayer[entries - 1] == layer) entries--;
+            entryLayer[entries] = (byte)layer;
+            entryEdge[entries] = edgeOf[refs[i]];
+            entries++;
         }
-        return Create(layers, accounts, a, b, map);
+        start[edges] = entries;
+        return Create(layers, accounts, a, b, start, entryLayer[..entries], entryEdge[..entries]);
     }
 
-    private static FusedNetwork Create(IReadOnlyList<CoShareNetwork> layers, int accounts, int[] a, int[] b, int[] layerEdges) => new()
+    private static FusedNetwork Create(IReadOnlyList<CoShareNetwork> layers, int accounts, int[] a, int[] b, int[] start, byte[] entryLayer, int[] entryEdge) => new()
     {
         Layers = layers,
         AccountCount = accounts,
         AccountA = a,
         AccountB = b,
-        LayerEdges = layerEdges,
+        EntryStart = start,
+        EntryLayer = entryLayer,
+        EntryEdge = entryEdge,
         AccountName = layers[0].Shares.AccountName,
     };
 
     // K-way merge of layers whose edges are sorted by (A, B) and unique: one pass counts the distinct pairs, one fills
-    // the columns and the layer map. Same result as the radix path (which handles any order).
+    // the columns and the layer entries. Same result as the radix path (which handles any order).
     private static FusedNetwork Merge(IReadOnlyList<CoShareNetwork> layers, int accounts)
     {
         int count = layers.Count;
@@ -130,38 +154,49 @@ public sealed class FusedNetwork
         ulong Key(int l) => head[l] < layers[l].EdgeCount
             ? ((ulong)(uint)layers[l].AccountA[head[l]] << 32) | (uint)layers[l].AccountB[head[l]]
             : ulong.MaxValue;
-        int Pass(int[]? a, int[]? b, int[]? map)
+        int Pass(int[]? a, int[]? b, int[]? start, byte[]? entryLayer, int[]? entryEdge)
         {
             Array.Clear(head);
             for (int l = 0; l < count; l++) current[l] = Key(l);
-            int k = 0;
+            int k = 0, entries = 0;
             while (true)
             {
                 ulong min = ulong.MaxValue;
                 for (int l = 0; l < count; l++) if (current[l] < min) min = current[l];
-                if (min == ulong.MaxValue) return k;
+                if (min == ulong.MaxValue) break;
                 if (a is not null)
                 {
                     a[k] = (int)(min >> 32);
                     b![k] = (int)(uint)min;
+                    start![k] = entries;
                 }
                 for (int l = 0; l < count; l++)
                 {
                     if (current[l] != min) continue;
-                    if (map is not null) map[(long)k * count + l] = head[l];
+                    if (entryLayer is not null)
+                    {
+                        entryLayer[entries] = (byte)l;
+                        entryEdge![entries] = head[l];
+                    }
+                    entries++;
                     head[l]++;
                     current[l] = Key(l);
                 }
                 k++;
             }
+            if (start is not null) start[k] = entries;
+            return k;
         }
-        int edges = Pass(null, null, null);
+        int edges = Pass(null, null, null, null, null);
+        int total = 0;
+        foreach (var l in layers) total += l.EdgeCount;
         var accountA = new int[edges];
         var accountB = new int[edges];
-        var layerEdges = GC.AllocateUninitializedArray<int>(checked(edges * count));
-        Array.Fill(layerEdges, -1);
-        Pass(accountA, accountB, layerEdges);
-        return Create(layers, accounts, accountA, accountB, layerEdges);
+        var start = new int[edges + 1];
+        var entryLayer = new byte[total];
+        var entryEdge = new int[total];
+        Pass(accountA, accountB, start, entryLayer, entryEdge);
+        return Create(layers, accounts, accountA, accountB, start, entryLayer, entryEdge);
     }
 
     private static bool SortedAndUnique(CoShareNetwork layer)
