@@ -34,9 +34,9 @@ internal static class LargeArrays
     /// A full, non-compacting, blocking collection, called right after a stage drops arrays of hundreds of MB and is
     /// about to allocate as much again. Without it the freed memory waits for the GC's own schedule and the new
     /// arrays fault in fresh pages, which on the virtual machines we measure on costs about 1.4 s of kernel time per
-    /// GB; the collection itself is cheap, since large arrays of numbers hold no references to trace. Measured on
-    /// the 10M-post retweet layer (64M edges from 120M pairs in 12 partition groups): 45–53 s and 17.7–18.5 GB
-    /// resident after it without, 30.4 s and 15.3 GB with (joining the partitions' columns alone: 12–14 s → 5–6 s).
+    /// GB; the collection itself is cheap, since large arrays of numbers hold no references to trace. The co-share
+    /// builder calls it between the columns it joins from its partitions: on the 10M-post retweet layer (64M edges)
+    /// the join took 12–14 s and left 18.5 GB resident without it, 4.5–6 s and 15.0 GB with it.
     /// </summary>
     public static void Reclaim()
     {

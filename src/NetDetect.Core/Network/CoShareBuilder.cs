@@ -90,10 +90,28 @@ public static class CoShareBuilder
             },
             pool.Add);
         Lap.Mark("count");
+        // With several groups, one record array sized for the largest group serves them all: each group's records
+        // overwrite the previous group's, so after the first group no record lands in fresh memory.
+        PairRecord[]? shared = null;
+        if (groups > 1)
+        {
+            long largest = 0;
+            for (int g = 0; g < groups; g++)
+            {
+                int qLo = (int)((long)partitions * g / groups), qHi = (int)((long)partitions * (g + 1) / groups);
+                long records = 0;
+                foreach (var c in counts)
+                    for (int q = qLo; q < qHi; q++) records += c[q];
+                largest = Math.Max(largest, records);
+            }
+            if (largest > Array.MaxLength) throw new InvalidOperationException($"{largest:N0} pair records do not fit one array: use more partition groups");
+            // every record is written by a group's emit pass before that group reads it
+            shared = GC.AllocateUninitializedArray<PairRecord>((int)largest);
+        }
         for (int g = 0; g < groups; g++)
         {
             int qLo = (int)((long)partitions * g / groups), qHi = (int)((long)partitions * (g + 1) / groups);
-            var store = PairStore.Place(counts, partitions, qLo, qHi);
+            var store = PairStore.Place(counts, partitions, qLo, qHi, shared);
             var selfPosts = new GrowArray<int>?[chunkCount];
             Parallel.For(0, chunkCount, parallel,
                 () => pool.TryTake(out var w) ? w : new Worker(context),
@@ -111,12 +129,6 @@ public static class CoShareBuilder
                 aggregation.ReduceDirect(store, partitions, shares.AccountCount, shares.ObjectCount, shares.PostAccount, options, multi, inPair, parallel);
             else
                 aggregation.Reduce(store, qLo, qHi, shares.AccountCount, shares.PostAccount, options, multi, inPair, parallel);
-            // the next group's records go where this group's were, not into fresh pages
-            if (g + 1 < groups && (long)store.Records.Length * Unsafe.SizeOf<PairRecord>() >= LargeArrays.ReclaimThreshold)
-            {
-                store = null!;
-                LargeArrays.Reclaim();
-            }
         }
         pool.Clear();
         Lap.Mark("reduce");
@@ -349,7 +361,8 @@ public static class CoShareBuilder
 
         public ReadOnlySpan<PairRecord> Partition(int q) => Records.AsSpan(Start[q], Start[q + 1] - Start[q]);
 
-        public static PairStore Place(int[][] counts, int partitions, int qLo, int qHi)
+        /// <summary>Places partitions [qLo, qHi) at the start of <paramref name="records"/> when given (large enough), else of a new exactly sized array.</summary>
+        public static PairStore Place(int[][] counts, int partitions, int qLo, int qHi, PairRecord[]? records = null)
         {
             var store = new PairStore { Start = new int[partitions + 1], Cursor = new int[counts.Length][] };
             for (int c = 0; c < counts.Length; c++) store.Cursor[c] = new int[partitions];
@@ -366,8 +379,9 @@ public static class CoShareBuilder
                 if (at > Array.MaxLength) throw new InvalidOperationException($"{at:N0} pair records do not fit one array: use more partition groups");
             }
             store.Start[partitions] = (int)at;
+            if (records is not null && records.Length < at) throw new InvalidOperationException($"the shared record array holds {records.Length:N0} of {at:N0} records");
             // every record is written by the emit pass before it is read
-            store.Records = GC.AllocateUninitializedArray<PairRecord>((int)at);
+            store.Records = records ?? GC.AllocateUninitializedArray<PairRecord>((int)at);
             return store;
         }
     }
