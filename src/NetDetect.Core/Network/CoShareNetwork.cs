@@ -5,6 +5,9 @@ namespace NetDetect.Core.Network;
 /// <param name="PostB">Post of the pair's higher account id.</param>
 /// <param name="DeltaMicros">|Δt| of the example pair.</param>
 /// <param name="Idf">ln(N / n_o) of the object.</param>
+/// <remarks>Packed to 4 bytes: 28 bytes instead of 32 (a layer keeps up to three per edge, 84M of them for the
+/// retweets of 10M posts); unaligned 8-byte reads cost nothing on x64 and ARM64.</remarks>
+[System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential, Pack = 4)]
 public readonly record struct SharedObjectEvidence(int Object, int PostA, int PostB, long DeltaMicros, double Idf);
 
 /// <summary>Which edge weight of the spec a threshold or a projection reads.</summary>
