@@ -73,6 +73,56 @@ public class FusedNetworkTests
     }
 
     [Fact]
+    public void Each_fused_edge_lists_only_the_layers_it_is_in_in_layer_order()
+    {
+        var ds = Sample();
+        var window = new CoShareOptions { WindowMicros = 60 * Time.MicrosPerSecond };
+        var repost = CoShareBuilder.Build(ShareExtractor.Extract(ds, Modality.Repost), window);
+        var hashtag = CoShareBuilder.Build(ShareExtractor.Extract(ds, Modality.Hashtag), window);
+        foreach (var fused in new[] { FusedNetwork.Combine([repost, hashtag]), FusedNetwork.Combine([hashtag.Select([.. Enumerable.Range(0, hashtag.EdgeCount).Reverse()]), repost]) })
+        {
+            Assert.Equal(fused.EdgeCount + 1, fused.EntryStart.Length);
+            Assert.Equal(repost.EdgeCount + hashtag.EdgeCount, fused.EntryStart[^1]);
+            for (int e = 0; e < fused.EdgeCount; e++)
+            {
+                var present = new List<int>();
+                for (int l = 0; l < 2; l++) if (fused.LayerEdge(e, l) >= 0) present.Add(l);
+                var listed = new List<int>();
+                for (int k = fused.EntryStart[e]; k < fused.EntryStart[e + 1]; k++)
+                {
+                    listed.Add(fused.EntryLayer[k]);
+                    Assert.Equal(fused.LayerEdge(e, fused.EntryLayer[k]), fused.EntryEdge[k]);
+                }
+                Assert.NotEmpty(listed);
+                Assert.Equal(present, listed);
+            }
+        }
+        // a-b is in both layers; d-e only in the hashtag layer
+        var both = FusedNetwork.Combine([repost, hashtag]);
+        int ab = Enumerable.Range(0, both.EdgeCount).Single(e => (both.AccountName(both.AccountA[e]), both.AccountName(both.AccountB[e])) is ("a", "b") or ("b", "a"));
+        Assert.Equal(2, both.EntryStart[ab + 1] - both.EntryStart[ab]);
+        int de = Enumerable.Range(0, both.EdgeCount).Single(e => (both.AccountName(both.AccountA[e]), both.AccountName(both.AccountB[e])) is ("d", "e") or ("e", "d"));
+        Assert.Equal(-1, both.LayerEdge(de, 0));
+        Assert.Equal(1, both.EntryStart[de + 1] - both.EntryStart[de]);
+    }
+
+    [Fact]
+    public void A_pair_listed_twice_in_one_layer_keeps_its_last_edge_once()
+    {
+        var ds = Sample();
+        var window = new CoShareOptions { WindowMicros = 60 * Time.MicrosPerSecond };
+        var hashtag = CoShareBuilder.Build(ShareExtractor.Extract(ds, Modality.Hashtag), window);
+        Assert.True(hashtag.EdgeCount >= 2);
+        // edge 0 twice: the general (sorting) path, where a layer's later copy of a pair replaces the earlier one
+        var twice = hashtag.Select([0, .. Enumerable.Range(0, hashtag.EdgeCount)]);
+        var fused = FusedNetwork.Combine([twice]);
+        Assert.Equal(hashtag.EdgeCount, fused.EdgeCount);
+        Assert.Equal(hashtag.EdgeCount, fused.EntryStart[^1]);
+        Assert.Equal(1, fused.LayerEdge(0, 0));
+        for (int e = 1; e < fused.EdgeCount; e++) Assert.Equal(e + 1, fused.LayerEdge(e, 0));
+    }
+
+    [Fact]
     public async Task Layers_in_edge_order_are_merged_to_the_same_network_as_layers_in_any_order_are_sorted()
     {
         var ds = await ParquetDatasetReader.ReadAsync(Path.Combine(SharedData.RepoRoot, "data", "sample"));
