@@ -18,24 +18,25 @@ public class FusedNetworkTests
         Post("h4", "e", 901, hashtags: ["z"]),
     ]);
 
-    // The sample's repost and hashtag layers, fused.
-    private static FusedNetwork SampleNetwork()
+    // The sample's repost and hashtag layers (60 s window).
+    private static (CoShareNetwork Repost, CoShareNetwork Hashtag) SampleLayers()
     {
         var ds = Sample();
         var window = new CoShareOptions { WindowMicros = 60 * Time.MicrosPerSecond };
-        return FusedNetwork.Combine([
-            CoShareBuilder.Build(ShareExtractor.Extract(ds, Modality.Repost), window),
-            CoShareBuilder.Build(ShareExtractor.Extract(ds, Modality.Hashtag), window),
-        ]);
+        return (CoShareBuilder.Build(ShareExtractor.Extract(ds, Modality.Repost), window), CoShareBuilder.Build(ShareExtractor.Extract(ds, Modality.Hashtag), window));
+    }
+
+    // The sample's repost and hashtag layers, fused.
+    private static FusedNetwork SampleNetwork()
+    {
+        var (repost, hashtag) = SampleLayers();
+        return FusedNetwork.Combine([repost, hashtag]);
     }
 
     [Fact]
     public void Fused_edges_keep_each_modalitys_weights_and_project_to_quikgraph()
     {
-        var ds = Sample();
-        var window = new CoShareOptions { WindowMicros = 60 * Time.MicrosPerSecond };
-        var repost = CoShareBuilder.Build(ShareExtractor.Extract(ds, Modality.Repost), window);
-        var hashtag = CoShareBuilder.Build(ShareExtractor.Extract(ds, Modality.Hashtag), window);
+        var (repost, hashtag) = SampleLayers();
         var fused = FusedNetwork.Combine([repost, hashtag]);
         // a-b: repost (1 pair) + hashtag x and y (2 pairs); a-c, b-c: repost; d-e: hashtag
         Assert.Equal(4, fused.EdgeCount);
@@ -57,9 +58,7 @@ public class FusedNetworkTests
     [Fact]
     public void One_layer_fuses_to_the_same_network_as_the_general_union()
     {
-        var ds = Sample();
-        var window = new CoShareOptions { WindowMicros = 60 * Time.MicrosPerSecond };
-        var hashtag = CoShareBuilder.Build(ShareExtractor.Extract(ds, Modality.Hashtag), window);
+        var (_, hashtag) = SampleLayers();
         var empty = hashtag.Where(new bool[hashtag.EdgeCount]);
         var single = FusedNetwork.Combine([hashtag]);
         var general = FusedNetwork.Combine([hashtag, empty]);
@@ -75,10 +74,7 @@ public class FusedNetworkTests
     [Fact]
     public void Each_fused_edge_lists_only_the_layers_it_is_in_in_layer_order()
     {
-        var ds = Sample();
-        var window = new CoShareOptions { WindowMicros = 60 * Time.MicrosPerSecond };
-        var repost = CoShareBuilder.Build(ShareExtractor.Extract(ds, Modality.Repost), window);
-        var hashtag = CoShareBuilder.Build(ShareExtractor.Extract(ds, Modality.Hashtag), window);
+        var (repost, hashtag) = SampleLayers();
         foreach (var fused in new[] { FusedNetwork.Combine([repost, hashtag]), FusedNetwork.Combine([hashtag.Select([.. Enumerable.Range(0, hashtag.EdgeCount).Reverse()]), repost]) })
         {
             Assert.Equal(fused.EdgeCount + 1, fused.EntryStart.Length);
@@ -109,9 +105,7 @@ public class FusedNetworkTests
     [Fact]
     public void A_pair_listed_twice_in_one_layer_keeps_its_last_edge_once()
     {
-        var ds = Sample();
-        var window = new CoShareOptions { WindowMicros = 60 * Time.MicrosPerSecond };
-        var hashtag = CoShareBuilder.Build(ShareExtractor.Extract(ds, Modality.Hashtag), window);
+        var (_, hashtag) = SampleLayers();
         Assert.True(hashtag.EdgeCount >= 2);
         // edge 0 twice: the general (sorting) path, where a layer's later copy of a pair replaces the earlier one
         var twice = hashtag.Select([0, .. Enumerable.Range(0, hashtag.EdgeCount)]);
