@@ -129,7 +129,9 @@ public sealed class FusedNetwork
             entries++;
         }
         start[edges] = entries;
-        return Create(layers, accounts, a, b, start, entryLayer[..entries], entryEdge[..entries]);
+        return entries == total
+            ? Create(layers, accounts, a, b, start, entryLayer, entryEdge)
+            : Create(layers, accounts, a, b, start, entryLayer[..entries], entryEdge[..entries]);
     }
 
     private static FusedNetwork Create(IReadOnlyList<CoShareNetwork> layers, int accounts, int[] a, int[] b, int[] start, byte[] entryLayer, int[] entryEdge) => new()
