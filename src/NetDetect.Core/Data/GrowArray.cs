@@ -55,6 +55,13 @@ internal sealed class GrowArray<T>(int capacity = 16) where T : unmanaged
 
     public Span<T> AsSpan() => _items.AsSpan(0, Count);
 
+    /// <summary>Drops the items from <paramref name="count"/> on (the capacity stays).</summary>
+    public void Truncate(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan((uint)count, (uint)Count, nameof(count));
+        Count = count;
+    }
+
     /// <summary>The contents as an exact-length array (no copy when the capacity was exact).</summary>
     public T[] ToArray()
     {

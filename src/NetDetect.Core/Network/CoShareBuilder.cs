@@ -43,6 +43,7 @@ public static class CoShareBuilder
     {
         CheckWindow(options.WindowMicros, shares.TimeResolutionMicros, options.ForceWindow);
         if (options.MinParticipation < 0) throw new ArgumentOutOfRangeException(nameof(options), "min participation must be >= 0");
+        if (options.MinEdgePairs < 1) throw new ArgumentOutOfRangeException(nameof(options), "min edge pairs must be >= 1");
         int threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
         Lap.Mark("build start");
         var active = ActiveAccounts(shares, options);
@@ -576,7 +577,7 @@ public static class CoShareBuilder
     // one histogram read, trivial digits skipped) between the worker's two buffers; the first scatter reads the
     // store directly. Within a pair the records stay in emission order, hence in object
     // order. Returns the buffer holding the n sorted records, with the partition's edge count and evidence-list length.
-    private static PairRecord[] SortPartition(PairStore store, int q, int bits, int topK, SortBuffers buffers, out int n, out int edges, out long top)
+    private static PairRecord[] SortPartition(PairStore store, int q, int bits, int topK, int minPairs, SortBuffers buffers, out int n, out int edges, out long top)
     {
         const int Width = 11;
         const int Buckets = 1 << Width;
@@ -622,21 +623,25 @@ public static class CoShareBuilder
             (src, dst) = (dst, src);
         }
         if (!gathered) part.CopyTo(src);
-        // edges and evidence entries (an edge keeps min(K, its distinct objects) of them)
+        // edges (pairs with at least minPairs records) and evidence entries (an edge keeps min(K, its distinct objects) of them)
         edges = 0;
         top = 0;
-        int objects = 0;
+        int objects = 0, run = 0;
         for (int i = 0; i < n; i++)
         {
             if (i == 0 || (src[i].Key & keyMask) != (src[i - 1].Key & keyMask))
             {
-                top += Math.Min(topK, objects);
-                edges++;
+                if (run >= minPairs) { top += Math.Min(topK, objects); edges++; }
                 objects = 1;
+                run = 1;
             }
-            else if (src[i].Object != src[i - 1].Object) objects++;
+            else
+            {
+                run++;
+                if (src[i].Object != src[i - 1].Object) objects++;
+            }
         }
-        top += Math.Min(topK, objects);
+        if (run >= minPairs) { top += Math.Min(topK, objects); edges++; }
         return src;
     }
 
@@ -723,7 +728,7 @@ public static class CoShareBuilder
     // Reduces one sorted partition into the columns from edge e0 and evidence entry t0. Returns the (post, other
     // account) entries of posts with shares on several objects.
     private static GrowArray<ulong>? ReducePartition(PairRecord[] recs, int n, Columns c, int e0, int t0, int accountBits,
-        bool[]? multi, bool[]? inPair, int topK, SharedObjectEvidence[] topBuffer)
+        bool[]? multi, bool[]? inPair, int topK, int minPairs, SharedObjectEvidence[] topBuffer)
     {
         ulong pairMask = (1UL << (2 * accountBits)) - 1;
         ulong lowMask = (1UL << accountBits) - 1;
@@ -736,6 +741,7 @@ public static class CoShareBuilder
             long pairs = 0, sumDelta = 0, first = long.MaxValue, last = long.MinValue;
             int objects = 0, lastObject = -1, postsA = 0, postsB = 0, topCount = 0;
             double evidence = 0;
+            int entriesBefore = entries?.Count ?? 0;
             for (; i < n && (recs[i].Key & pairMask) == key; i++)
             {
                 ref readonly var r = ref recs[i];
@@ -767,6 +773,12 @@ public static class CoShareBuilder
                     inPair[r.PostA] = true;
                     inPair[r.PostB] = true;
                 }
+            }
+            if (pairs < minPairs)
+            {
+                // not an edge: its posts_a/posts_b entries go too
+                entries?.Truncate(entriesBefore);
+                continue;
             }
             c.A[e] = lo;
             c.B[e] = hi;
@@ -820,9 +832,9 @@ public static class CoShareBuilder
                 () => _buffers.TryTake(out var b) ? b : new SortBuffers { Top = new SharedObjectEvidence[Math.Max(1, topK)] },
                 (q, _, buffers) =>
                 {
-                    var records = SortPartition(store, q, 2 * accountBits, topK, buffers, out int n, out int edges, out long top);
+                    var records = SortPartition(store, q, 2 * accountBits, topK, options.MinEdgePairs, buffers, out int n, out int edges, out long top);
                     Parts[q] = new Columns(edges, top);
-                    var entries = ReducePartition(records, n, Parts[q], 0, 0, accountBits, multi, inPair, topK, buffers.Top);
+                    var entries = ReducePartition(records, n, Parts[q], 0, 0, accountBits, multi, inPair, topK, options.MinEdgePairs, buffers.Top);
                     if (entries is not null) ApplyEntries(entries, Parts[q], postAccount, accountBits, 0, Parts[q].A.Length, buffers);
                     return buffers;
                 },
@@ -853,7 +865,7 @@ public static class CoShareBuilder
                 () => _buffers.TryTake(out var b) ? b : new SortBuffers { Top = new SharedObjectEvidence[Math.Max(1, topK)] },
                 (q, _, buffers) =>
                 {
-                    (edges[q], tops[q]) = CountPartition(store, q, 2 * accountBits, objectBits, topK, buffers);
+                    (edges[q], tops[q]) = CountPartition(store, q, 2 * accountBits, objectBits, topK, options.MinEdgePairs, buffers);
                     return buffers;
                 },
                 _buffers.Add);
@@ -869,9 +881,9 @@ public static class CoShareBuilder
                 () => _buffers.TryTake(out var b) ? b : new SortBuffers { Top = new SharedObjectEvidence[Math.Max(1, topK)] },
                 (q, _, buffers) =>
                 {
-                    var records = SortPartition(store, q, 2 * accountBits, topK, buffers, out int n, out int e, out long t);
+                    var records = SortPartition(store, q, 2 * accountBits, topK, options.MinEdgePairs, buffers, out int n, out int e, out long t);
                     if (e != edges[q] || t != tops[q]) throw new InvalidOperationException($"partition {q}: counted {edges[q]} edges, sorted {e}");
-                    var entries = ReducePartition(records, n, c, edgeStart[q], topStart[q], accountBits, multi, inPair, topK, buffers.Top);
+                    var entries = ReducePartition(records, n, c, edgeStart[q], topStart[q], accountBits, multi, inPair, topK, options.MinEdgePairs, buffers.Top);
                     if (entries is not null) ApplyEntries(entries, c, postAccount, accountBits, edgeStart[q], edgeStart[q + 1], buffers);
                     return buffers;
                 },
@@ -881,7 +893,7 @@ public static class CoShareBuilder
 
         // Edges (distinct pair keys) and evidence entries (Σ min(K, distinct objects)) of partition q, from its records
         // packed as pair key << object bits | object and radix sorted in the worker's buffers; the chunks keep their records.
-        private static (int Edges, long Top) CountPartition(PairStore store, int q, int pairBits, int objectBits, int topK, SortBuffers buffers)
+        private static (int Edges, long Top) CountPartition(PairStore store, int q, int pairBits, int objectBits, int topK, int minPairs, SortBuffers buffers)
         {
             var part = store.Partition(q);
             int n = part.Length;
@@ -894,19 +906,23 @@ public static class CoShareBuilder
             foreach (ref readonly var rec in part)
                 packed[i++] = ((rec.Key & keyMask) << objectBits) | (uint)rec.Object;
             var sorted = SortKeys(packed, buffers.PackedScratch, n, pairBits + objectBits);
-            int edges = 0, objects = 0;
+            int edges = 0, objects = 0, run = 0;
             long top = 0;
             for (int k = 0; k < n; k++)
             {
                 if (k == 0 || (sorted[k] >> objectBits) != (sorted[k - 1] >> objectBits))
                 {
-                    top += Math.Min(topK, objects);
-                    edges++;
+                    if (run >= minPairs) { top += Math.Min(topK, objects); edges++; }
                     objects = 1;
+                    run = 1;
                 }
-                else if (sorted[k] != sorted[k - 1]) objects++;
+                else
+                {
+                    run++;
+                    if (sorted[k] != sorted[k - 1]) objects++;
+                }
             }
-            top += Math.Min(topK, objects);
+            if (run >= minPairs) { top += Math.Min(topK, objects); edges++; }
             return (edges, top);
         }
 

@@ -39,6 +39,13 @@ public sealed record CoShareOptions
     public ParticipationCount Participation { get; init; } = ParticipationCount.DistinctPosts;
     /// <summary>Also record an account matching itself with a second post (QUT self-loops).</summary>
     public bool SelfLoops { get; init; }
+    /// <summary>
+    /// Account pairs with fewer co-share pairs than this in the modality are not edges of it (1 = every pair that met,
+    /// the spec's network). Detection's scale mode sets 2: most edges of a large dataset are two accounts that met
+    /// once, by chance or in a huge operation's random subsets, and dropping them is what lets 10M posts fit in memory.
+    /// The edges kept have exactly the weights and evidence they have in the full network.
+    /// </summary>
+    public int MinEdgePairs { get; init; } = 1;
     /// <summary>How many strongest shared objects each edge keeps as evidence.</summary>
     public int TopObjects { get; init; } = 3;
     /// <summary>Worker threads; 0 = all cores. Results do not depend on it.</summary>

@@ -102,6 +102,26 @@ public class CoShareBuilderTests
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
+    public void Min_edge_pairs_keeps_exactly_the_edges_that_met_that_often_with_unchanged_weights(bool listValues)
+    {
+        // list values: posts with several objects, whose posts_a/posts_b entries of dropped pairs must go with them
+        var shares = Random(new Random(33), accounts: 400, posts: 30_000, objects: 300, spanSeconds: 3_000, listValues: listValues);
+        var options = new CoShareOptions { WindowMicros = 60 * Time.MicrosPerSecond, Threads = 2, Partitions = 7 };
+        var full = CoShareBuilder.Build(shares, options);
+        var expected = full.Where(full.Pairs.Select(p => p >= 2).ToArray());
+        Assert.InRange(expected.EdgeCount, 1, full.EdgeCount - 1);
+        // counted and reduced in place (one group), through partition columns, and in groups swept one after another
+        AssertSameNetwork(expected, CoShareBuilder.Build(shares, options with { MinEdgePairs = 2 }));
+        AssertSameNetwork(expected, CoShareBuilder.Build(shares, options with { MinEdgePairs = 2, PartitionColumns = true }));
+        AssertSameNetwork(expected, CoShareBuilder.Build(shares, options with { MinEdgePairs = 2, PairGroups = 3 }));
+        var three = full.Where(full.Pairs.Select(p => p >= 3).ToArray());
+        AssertSameNetwork(three, CoShareBuilder.Build(shares, options with { MinEdgePairs = 3 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => CoShareBuilder.Build(shares, options with { MinEdgePairs = 0 }));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
     public void Partition_groups_swept_one_after_another_give_the_same_network_and_self_loops(bool listValues)
     {
         var shares = Random(new Random(21), accounts: 400, posts: 30_000, objects: 300, spanSeconds: 3_000, listValues: listValues);
