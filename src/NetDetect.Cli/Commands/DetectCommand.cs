@@ -16,15 +16,17 @@ public static class DetectCommand
         var seeds = new Option<string?>("--seeds") { Description = "Seed-account list (seeds/README.md): known operation accounts whose network neighbourhood gets a higher prior" };
         var output = new Option<string>("--out") { Description = "Output directory", Required = true };
         var threads = new Option<int>("--threads") { Description = "Worker threads (results do not depend on it)", DefaultValueFactory = _ => 2 };
+        var minEdgePairs = MinEdgePairsOption();
         var command = new Command("detect", "Score every account for coordinated behaviour: verdicts.parquet/.csv, clusters.json, network.gexf, summary.json and report.html.")
         {
-            dir, model, seeds, output, threads,
+            dir, model, seeds, output, threads, minEdgePairs,
         };
         command.SetAction(async (parse, ct) =>
         {
             var log = parse.InvocationConfiguration.Output;
             int t = parse.GetValue(threads);
             if (t < 1) throw new UsageException("--threads must be at least 1");
+            int minPairs = MinEdgePairs(parse, minEdgePairs);
             var modelPath = ModelLocator.Resolve(parse.GetValue(model));
             var seedIds = parse.GetValue(seeds) is { } seedPath ? await SeedsFile.ReadAsync(seedPath, ct) : null;
             var input = parse.GetValue(dir)!;
@@ -32,7 +34,7 @@ public static class DetectCommand
             var classifier = LoadModel(modelPath);
             var dataset = await ProgressDisplay.RunAsync(log, p => ParquetDatasetReader.ReadAsync(input, p, ct));
             double read = clock.Elapsed.TotalSeconds;
-            var result = await ProgressDisplay.RunAsync(log, p => Task.Run(() => Detector.Run(dataset, classifier, seedIds, new DetectionOptions { Threads = t }, p, ct), ct));
+            var result = await ProgressDisplay.RunAsync(log, p => Task.Run(() => Detector.Run(dataset, classifier, seedIds, new DetectionOptions { Threads = t, MinEdgePairs = minPairs }, p, ct), ct));
             var outDir = parse.GetValue(output)!;
             await DetectionOutput.WriteAsync(result, outDir, input, modelPath, ct);
             int coordinated = result.Verdicts.Count(v => v.Verdict == "coordinated");
@@ -43,6 +45,22 @@ public static class DetectCommand
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>The scale-mode option shared by detect and evaluate.</summary>
+    public static Option<int> MinEdgePairsOption() => new("--min-edge-pairs")
+    {
+        Description = "Scale mode: account pairs that co-shared fewer than N times in a modality are not edges of it. 1 (default) is the network "
+            + "the model was trained on; 2 drops pairs that met once, most edges of a large dataset, so that 10M posts fit in memory (README, performance)",
+        DefaultValueFactory = _ => 1,
+    };
+
+    /// <summary>The option's value, refused (exit 2) below 1.</summary>
+    public static int MinEdgePairs(ParseResult parse, Option<int> option)
+    {
+        int value = parse.GetValue(option);
+        if (value < 1) throw new UsageException("--min-edge-pairs must be at least 1");
+        return value;
     }
 
     /// <summary>Loads a model, turning an unreadable file into a usage error (exit 2).</summary>

@@ -15,13 +15,15 @@ public static class EvaluateCommand
         var model = new Option<string?>("--model") { Description = "Model zip (default: models/netdetect-default.zip)" };
         var output = new Option<string>("--out") { Description = "Output directory for metrics.json and pr_curve.svg", Required = true };
         var threads = new Option<int>("--threads") { Description = "Worker threads (results do not depend on it)", DefaultValueFactory = _ => 2 };
+        var minEdgePairs = DetectCommand.MinEdgePairsOption();
         var command = new Command("evaluate", "Evaluate a model on a labelled dataset: precision, recall, F1 at the default threshold, ROC-AUC and PR-AUC overall and per operation, hard-negative false positives.")
         {
-            dir, model, output, threads,
+            dir, model, output, threads, minEdgePairs,
         };
         command.SetAction(async (parse, ct) =>
         {
             var log = parse.InvocationConfiguration.Output;
+            int minPairs = DetectCommand.MinEdgePairs(parse, minEdgePairs);
             var modelPath = ModelLocator.Resolve(parse.GetValue(model));
             var classifier = DetectCommand.LoadModel(modelPath);
             var input = parse.GetValue(dir)!;
@@ -29,7 +31,7 @@ public static class EvaluateCommand
             var labels = Labels.Of(dataset);
             if (!labels.Any(l => l == 1) || !labels.Any(l => l == 0))
                 throw new UsageException($"{input}: evaluation needs both operation and organic labels in accounts.label");
-            var result = Detector.Run(dataset, classifier, null, new DetectionOptions { Threads = parse.GetValue(threads) }, null, ct);
+            var result = Detector.Run(dataset, classifier, null, new DetectionOptions { Threads = parse.GetValue(threads), MinEdgePairs = minPairs }, null, ct);
             var truthPath = Path.Combine(input, "truth.json");
             string? truth = File.Exists(truthPath) ? await File.ReadAllTextAsync(truthPath, ct) : null;
             var report = Evaluator.Evaluate(result, input, modelPath, truth);

@@ -45,6 +45,8 @@ public sealed record DetectionOptions
     public int EvidenceEdges { get; init; } = 2;
     /// <summary>Clusters need this many flagged members to be reported.</summary>
     public int MinClusterSize { get; init; } = 2;
+    /// <summary>Scale mode (<see cref="DetectionNetworkOptions.MinEdgePairs"/>): 1 builds the network the model was trained on.</summary>
+    public int MinEdgePairs { get; init; } = 1;
 }
 
 /// <summary>The detection pipeline: network → features → calibrated scores → seed prior → verdicts, reasons and clusters.</summary>
@@ -59,7 +61,7 @@ public static class Detector
         var stages = new Dictionary<string, double>();
         void Lap(string name) { stages[name] = clock.Elapsed.TotalSeconds; clock.Restart(); }
 
-        var network = CoordinationNetwork.Build(dataset, meta.NetworkOptions(options.Threads), progress, cancellationToken);
+        var network = CoordinationNetwork.Build(dataset, meta.NetworkOptions(options.Threads) with { MinEdgePairs = options.MinEdgePairs }, progress, cancellationToken);
         Lap("network");
         progress?.Report(new StageProgress("features", 0, 1));
         var features = AccountFeatures.Compute(dataset, network, cancellationToken, options.Threads);

@@ -131,7 +131,8 @@ public sealed record EvaluationReport(
     string Dataset, string Model, double Threshold, BinaryMetrics Overall,
     IReadOnlyDictionary<string, BinaryMetrics> PerOperation,
     IReadOnlyList<HardNegativeResult> HardNegatives,
-    int Unlabelled);
+    int Unlabelled,
+    int MinEdgePairs = 1);
 
 /// <summary>Scores a labelled dataset with a model and measures the result overall, per operation and on hard negatives.</summary>
 public static class Evaluator
@@ -195,6 +196,6 @@ public static class Evaluator
                 }
             }
         }
-        return new EvaluationReport(datasetName, modelName, threshold, overall, perOp, hard, unlabelled);
+        return new EvaluationReport(datasetName, modelName, threshold, overall, perOp, hard, unlabelled, result.Network.Options.MinEdgePairs);
     }
 }

@@ -30,6 +30,14 @@ public sealed record DetectionNetworkOptions
     /// <summary>The crowd cap of models that do not store one.</summary>
     public const int DefaultMaxWindowCrowd = 1000;
 
+    /// <summary>
+    /// Scale mode: an account pair is an edge of a modality only when it co-shared at least this often there
+    /// (<see cref="CoShareOptions.MinEdgePairs"/>). 1, every pair that met once, is the network the shipped model was
+    /// trained on; 2 drops the single meetings, which are most of the edges of a large dataset (68–74% of 178.6M
+    /// layer edges at 10M posts), so that it fits in memory. Not stored in models: detection chooses it.
+    /// </summary>
+    public int MinEdgePairs { get; init; } = 1;
+
     /// <summary>Seed of the Leiden community detection.</summary>
     public long Seed { get; init; } = 42;
 
@@ -62,6 +70,7 @@ public sealed class CoordinationNetwork
         {
             WindowMicros = Math.Max(options.WindowMicros, dataset.TimeResolutionMicros),
             MinParticipation = options.MinParticipation,
+            MinEdgePairs = options.MinEdgePairs,
             Threads = options.Threads,
             TopObjects = 3,
         };

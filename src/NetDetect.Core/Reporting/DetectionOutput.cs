@@ -131,6 +131,7 @@ public static class DetectionOutput
                 ["window_s"] = result.Model.WindowMicros / (double)Data.Time.MicrosPerSecond,
                 ["min_participation"] = result.Model.MinParticipation,
                 ["max_window_crowd"] = result.Network.Options.MaxWindowCrowd,
+                ["min_edge_pairs"] = result.Network.Options.MinEdgePairs,
                 ["crowd_objects_dropped"] = result.Network.CrowdObjects,
                 ["community_seed"] = result.Model.CommunitySeed,
                 ["feature_version"] = result.Model.FeatureVersion,
@@ -191,6 +192,7 @@ public static class DetectionOutput
                 ["window_s"] = (result.Model.WindowMicros / (double)Data.Time.MicrosPerSecond).ToString(CultureInfo.InvariantCulture),
                 ["min_participation"] = result.Model.MinParticipation.ToString(CultureInfo.InvariantCulture),
                 ["max_window_crowd"] = result.Network.Options.MaxWindowCrowd.ToString(CultureInfo.InvariantCulture),
+                ["min_edge_pairs"] = result.Network.Options.MinEdgePairs.ToString(CultureInfo.InvariantCulture),
                 ["suspicious"] = result.Model.Bands.Suspicious.ToString(CultureInfo.InvariantCulture),
             },
         };

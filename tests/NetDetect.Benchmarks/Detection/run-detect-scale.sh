@@ -7,7 +7,8 @@
 # Each run prints wall time, CPU, peak resident memory and summary.json's stage seconds. The resident set is
 # sampled every second and the run is killed above LIMIT_GB (default 21) so that a run too large for the machine
 # ends with a line saying where it was, instead of taking the machine down. NETDETECT_LAPS=1 in the environment
-# adds the steps inside each stage (with the working set after each) to the output.
+# adds the steps inside each stage (with the working set after each) to the output; DETECT_ARGS adds options to detect
+# (e.g. DETECT_ARGS="--min-edge-pairs 2", the scale mode).
 set -uo pipefail
 cd "$(dirname "$0")/../../.."
 ACCOUNTS=${1:?accounts}
@@ -28,7 +29,7 @@ fi
 for run in $(seq 1 "$RUNS"); do
   OUT=$(mktemp -d)
   echo "===== run $run: load $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%T) UTC"
-  /usr/bin/time -f "%e s wall, %U s user, %S s sys, %M KB peak" "$BIN/netdetect" detect "$DATA" --out "$OUT" &
+  /usr/bin/time -f "%e s wall, %U s user, %S s sys, %M KB peak" "$BIN/netdetect" detect "$DATA" --out "$OUT" ${DETECT_ARGS:-} &
   pid=$!
   peak=0
   while kill -0 $pid 2>/dev/null; do

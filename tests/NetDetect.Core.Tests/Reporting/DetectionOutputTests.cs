@@ -90,6 +90,27 @@ public class DetectionOutputTests(TrainedModelFixture fixture) : IClassFixture<T
     }
 
     [Fact]
+    public async Task Detect_in_scale_mode_records_it_and_refuses_a_minimum_below_one()
+    {
+        using var dir = new TempDir();
+        var data = dir.Sub("data");
+        await ParquetDatasetWriter.WriteAsync(CoordinatedData.Build(seed: 5, organic: 300), data);
+        var (code, _, err) = await Run("detect", data, "--model", fixture.ModelPath, "--min-edge-pairs", "0", "--out", dir.Sub("zero"));
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Contains("--min-edge-pairs", err);
+        Assert.False(Directory.Exists(dir.Sub("zero")));
+        (code, _, err) = await Run("detect", data, "--model", fixture.ModelPath, "--min-edge-pairs", "2", "--out", dir.Sub("two"));
+        Assert.True(code == ExitCodes.Ok, err);
+        (code, _, err) = await Run("detect", data, "--model", fixture.ModelPath, "--out", dir.Sub("one"));
+        Assert.True(code == ExitCodes.Ok, err);
+        using var two = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(dir.Sub("two"), "summary.json")));
+        using var one = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(dir.Sub("one"), "summary.json")));
+        Assert.Equal(2, two.RootElement.GetProperty("parameters").GetProperty("min_edge_pairs").GetInt32());
+        Assert.Equal(1, one.RootElement.GetProperty("parameters").GetProperty("min_edge_pairs").GetInt32());
+        Assert.Contains("min_edge_pairs", File.ReadAllText(Path.Combine(dir.Sub("two"), "network.gexf")));
+    }
+
+    [Fact]
     public async Task Train_then_evaluate_through_the_cli()
     {
         using var dir = new TempDir();
