@@ -44,6 +44,8 @@ public static class CoShareBuilder
         CheckWindow(options.WindowMicros, shares.TimeResolutionMicros, options.ForceWindow);
         if (options.MinParticipation < 0) throw new ArgumentOutOfRangeException(nameof(options), "min participation must be >= 0");
         if (options.MinEdgePairs < 1) throw new ArgumentOutOfRangeException(nameof(options), "min edge pairs must be >= 1");
+        // CooRTweet's matched-post marks are taken from every pair, kept as an edge or not
+        if (options.KeepMatches && options.MinEdgePairs > 1) throw new ArgumentException("matched posts are kept only for the full network (min edge pairs 1)", nameof(options));
         int threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
         Lap.Mark("build start");
         var active = ActiveAccounts(shares, options);
