@@ -49,6 +49,12 @@ public static class CommandRunner
             error.WriteLine($"error: {e.Message}");
             return ExitCodes.BadInput;
         }
+        catch (Exception ex) when (NetDetect.Core.Diagnostics.MemoryGuard.Refusal(ex) is { } e)
+        {
+            // a batch too large for the memory (MemoryGuard): the user changes the run, so it is reported like bad input
+            error.WriteLine($"error: {e.Message} (options: --min-edge-pairs 2, --memory-limit SIZE; README, performance).");
+            return ExitCodes.BadInput;
+        }
         catch (OperationCanceledException)
         {
             error.WriteLine("cancelled");

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using NetDetect.Core.Data;
 using NetDetect.Core.Detection;
+using NetDetect.Core.Diagnostics;
 using NetDetect.Core.Reporting;
 
 namespace NetDetect.Cli.Commands;
@@ -17,9 +18,10 @@ public static class DetectCommand
         var output = new Option<string>("--out") { Description = "Output directory", Required = true };
         var threads = new Option<int>("--threads") { Description = "Worker threads (results do not depend on it)", DefaultValueFactory = _ => 2 };
         var minEdgePairs = MinEdgePairsOption();
+        var memoryLimit = MemoryLimitOption();
         var command = new Command("detect", "Score every account for coordinated behaviour: verdicts.parquet/.csv, clusters.json, network.gexf, summary.json and report.html.")
         {
-            dir, model, seeds, output, threads, minEdgePairs,
+            dir, model, seeds, output, threads, minEdgePairs, memoryLimit,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -27,6 +29,7 @@ public static class DetectCommand
             int t = parse.GetValue(threads);
             if (t < 1) throw new UsageException("--threads must be at least 1");
             int minPairs = MinEdgePairs(parse, minEdgePairs);
+            using var limit = MemoryLimit(parse, memoryLimit);
             var modelPath = ModelLocator.Resolve(parse.GetValue(model));
             var seedIds = parse.GetValue(seeds) is { } seedPath ? await SeedsFile.ReadAsync(seedPath, ct) : null;
             var input = parse.GetValue(dir)!;
@@ -54,6 +57,38 @@ public static class DetectCommand
             + "the model was trained on; 2 drops pairs that met once, most edges of a large dataset, so that 10M posts fit in memory (README, performance)",
         DefaultValueFactory = _ => 1,
     };
+
+    /// <summary>The memory option shared by detect and evaluate.</summary>
+    public static Option<string?> MemoryLimitOption() => new("--memory-limit")
+    {
+        Description = "Stop with an error (exit 2) instead of letting the network take the managed heap past SIZE (e.g. 8G, 500M; "
+            + $"default {MemoryGuard.DefaultFraction:P0} of the memory this process can use)",
+    };
+
+    /// <summary>A scope holding the limit given (none when the option is absent); refused (exit 2) when unreadable.</summary>
+    public static IDisposable? MemoryLimit(ParseResult parse, Option<string?> option) =>
+        parse.GetValue(option) is { } text ? MemoryGuard.Limit(ParseSize(text)) : null;
+
+    /// <summary>Bytes of a size such as 8G, 8GB, 8GiB, 500M, 64K or 1000000 (binary units).</summary>
+    public static long ParseSize(string text)
+    {
+        var t = text.Trim();
+        int end = t.Length;
+        while (end > 0 && char.IsLetter(t[end - 1])) end--;
+        long unit = t[end..].ToUpperInvariant() switch
+        {
+            "" or "B" => 1,
+            "K" or "KB" or "KIB" => 1L << 10,
+            "M" or "MB" or "MIB" => 1L << 20,
+            "G" or "GB" or "GIB" => 1L << 30,
+            "T" or "TB" or "TIB" => 1L << 40,
+            _ => 0,
+        };
+        if (unit == 0 || !double.TryParse(t[..end], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double value)
+            || !(value > 0) || value * unit >= long.MaxValue)
+            throw new UsageException($"--memory-limit: '{text}' is not a size such as 8G, 500M or 1000000");
+        return (long)(value * unit);
+    }
 
     /// <summary>The option's value, refused (exit 2) below 1.</summary>
     public static int MinEdgePairs(ParseResult parse, Option<int> option)

@@ -16,14 +16,16 @@ public static class EvaluateCommand
         var output = new Option<string>("--out") { Description = "Output directory for metrics.json and pr_curve.svg", Required = true };
         var threads = new Option<int>("--threads") { Description = "Worker threads (results do not depend on it)", DefaultValueFactory = _ => 2 };
         var minEdgePairs = DetectCommand.MinEdgePairsOption();
+        var memoryLimit = DetectCommand.MemoryLimitOption();
         var command = new Command("evaluate", "Evaluate a model on a labelled dataset: precision, recall, F1 at the default threshold, ROC-AUC and PR-AUC overall and per operation, hard-negative false positives.")
         {
-            dir, model, output, threads, minEdgePairs,
+            dir, model, output, threads, minEdgePairs, memoryLimit,
         };
         command.SetAction(async (parse, ct) =>
         {
             var log = parse.InvocationConfiguration.Output;
             int minPairs = DetectCommand.MinEdgePairs(parse, minEdgePairs);
+            using var limit = DetectCommand.MemoryLimit(parse, memoryLimit);
             var modelPath = ModelLocator.Resolve(parse.GetValue(model));
             var classifier = DetectCommand.LoadModel(modelPath);
             var input = parse.GetValue(dir)!;

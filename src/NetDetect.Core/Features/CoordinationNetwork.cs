@@ -96,11 +96,17 @@ public sealed class CoordinationNetwork
             Diagnostics.Lap.Mark($"network: {m.Name()} layer, {layers[^1].EdgeCount:N0} edges");
         }
         Diagnostics.Lap.Mark("network: layers");
+        long layerEdges = 0;
+        foreach (var layer in layers) layerEdges += layer.EdgeCount;
+        // fused edges (A, B) and per layer edge its entry (start, layer, edge), merge scratch: about 24 bytes a layer edge
+        Diagnostics.MemoryGuard.Reserve("fusing the layers", layerEdges * 24);
         var fused = FusedNetwork.Combine(layers);
         Diagnostics.Lap.Mark("network: fuse");
         var evidence = fused.Weights(EdgeWeight.Evidence);
         Diagnostics.Lap.Mark("network: evidence");
         progress?.Report(new StageProgress("network: communities", options.Modalities.Count, options.Modalities.Count));
+        // weights, and the graph's adjacency both ways (neighbour and weight) with its offsets
+        Diagnostics.MemoryGuard.Reserve("the community graph", (long)evidence.Length * (8 + 2 * 12) + 8L * dataset.Accounts.Count);
         // an object everybody shared has idf 0; keep such edges in the graph with a small weight instead of none
         var graphWeights = new double[evidence.Length];
         for (int e = 0; e < evidence.Length; e++) graphWeights[e] = Math.Max(evidence[e], 1e-3);

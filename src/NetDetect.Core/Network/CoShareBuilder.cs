@@ -41,6 +41,20 @@ public static class CoShareBuilder
 
     public static CoShareNetwork Build(ShareTable shares, CoShareOptions options, IProgress<StageProgress>? progress = null, CancellationToken cancellationToken = default)
     {
+        try
+        {
+            return BuildCore(shares, options, progress, cancellationToken);
+        }
+        catch (AggregateException e) when (Diagnostics.MemoryGuard.Refusal(e) is { } refusal)
+        {
+            // the memory guard's refusal from a worker, as itself rather than wrapped by Parallel.For
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(refusal);
+            throw;
+        }
+    }
+
+    private static CoShareNetwork BuildCore(ShareTable shares, CoShareOptions options, IProgress<StageProgress>? progress, CancellationToken cancellationToken)
+    {
         CheckWindow(options.WindowMicros, shares.TimeResolutionMicros, options.ForceWindow);
         if (options.MinParticipation < 0) throw new ArgumentOutOfRangeException(nameof(options), "min participation must be >= 0");
         if (options.MinEdgePairs < 1) throw new ArgumentOutOfRangeException(nameof(options), "min edge pairs must be >= 1");
@@ -75,7 +89,7 @@ public static class CoShareBuilder
         int groups = options.PairGroups > 0 ? Math.Min(options.PairGroups, partitions)
             : (int)Math.Clamp((pairEstimate * Unsafe.SizeOf<PairRecord>() + RecordBudget - 1) / RecordBudget, 1, partitions);
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken };
-        var aggregation = new Aggregation(partitions);
+        var aggregation = new Aggregation(partitions) { What = $"the {shares.Modality.Name()} layer's edges" };
         // Parallel.For calls localInit again for every replica it starts, so workers (and their grown buffers) are pooled
         var pool = new System.Collections.Concurrent.ConcurrentBag<Worker>();
         // Two passes over the chunks: the first counts each chunk's records per partition, which places every record
@@ -108,12 +122,20 @@ public static class CoShareBuilder
                 largest = Math.Max(largest, records);
             }
             if (largest > Array.MaxLength) throw new InvalidOperationException($"{largest:N0} pair records do not fit one array: use more partition groups");
+            Diagnostics.MemoryGuard.Reserve($"the {shares.Modality.Name()} layer's pair records", largest * Unsafe.SizeOf<PairRecord>());
             // every record is written by a group's emit pass before that group reads it
             shared = GC.AllocateUninitializedArray<PairRecord>((int)largest);
         }
         for (int g = 0; g < groups; g++)
         {
             int qLo = (int)((long)partitions * g / groups), qHi = (int)((long)partitions * (g + 1) / groups);
+            if (shared is null)
+            {
+                long records = 0;
+                foreach (var c in counts)
+                    for (int q = qLo; q < qHi; q++) records += c[q];
+                Diagnostics.MemoryGuard.Reserve($"the {shares.Modality.Name()} layer's pair records", records * Unsafe.SizeOf<PairRecord>());
+            }
             var store = PairStore.Place(counts, partitions, qLo, qHi, shared);
             var selfPosts = new GrowArray<int>?[chunkCount];
             Parallel.For(0, chunkCount, parallel,
@@ -665,8 +687,12 @@ public static class CoShareBuilder
 
         private Columns() { }
 
-        public Columns(int edges, long top)
+        /// <summary>Bytes of one edge's weight columns (evidence items apart).</summary>
+        public const int BytesPerEdge = 4 + 4 + 8 + 4 + 8 + 8 + 8 + 8 + 4 + 4 + 4;
+
+        public Columns(int edges, long top, string what)
         {
+            Diagnostics.MemoryGuard.Reserve(what, (long)edges * BytesPerEdge + top * Unsafe.SizeOf<SharedObjectEvidence>());
             A = new int[edges];
             B = new int[edges];
             Pairs = new long[edges];
@@ -683,7 +709,7 @@ public static class CoShareBuilder
 
         // The partitions' columns one after another, joined column by column: each partition's copy of a column is
         // dropped as soon as it is joined, so the peak holds the edges once plus one column, not twice.
-        public static Columns Concatenate(Columns[] parts, ParallelOptions parallel)
+        public static Columns Concatenate(Columns[] parts, ParallelOptions parallel, string what)
         {
             var edgeStart = new int[parts.Length + 1];
             var topStart = new int[parts.Length + 1];
@@ -693,17 +719,17 @@ public static class CoShareBuilder
                 topStart[q + 1] = checked(topStart[q] + parts[q].TopItems.Length);
             }
             var c = new Columns();
-            c.A = Join(parts, p => p.A, p => p.A = null!, edgeStart, parallel);
-            c.B = Join(parts, p => p.B, p => p.B = null!, edgeStart, parallel);
-            c.Pairs = Join(parts, p => p.Pairs, p => p.Pairs = null!, edgeStart, parallel);
-            c.Objects = Join(parts, p => p.Objects, p => p.Objects = null!, edgeStart, parallel);
-            c.SumDelta = Join(parts, p => p.SumDelta, p => p.SumDelta = null!, edgeStart, parallel);
-            c.Evidence = Join(parts, p => p.Evidence, p => p.Evidence = null!, edgeStart, parallel);
-            c.First = Join(parts, p => p.First, p => p.First = null!, edgeStart, parallel);
-            c.Last = Join(parts, p => p.Last, p => p.Last = null!, edgeStart, parallel);
-            c.PostsA = Join(parts, p => p.PostsA, p => p.PostsA = null!, edgeStart, parallel);
-            c.PostsB = Join(parts, p => p.PostsB, p => p.PostsB = null!, edgeStart, parallel);
-            c.TopItems = Join(parts, p => p.TopItems, p => p.TopItems = null!, topStart, parallel);
+            c.A = Join(parts, p => p.A, p => p.A = null!, edgeStart, parallel, what);
+            c.B = Join(parts, p => p.B, p => p.B = null!, edgeStart, parallel, what);
+            c.Pairs = Join(parts, p => p.Pairs, p => p.Pairs = null!, edgeStart, parallel, what);
+            c.Objects = Join(parts, p => p.Objects, p => p.Objects = null!, edgeStart, parallel, what);
+            c.SumDelta = Join(parts, p => p.SumDelta, p => p.SumDelta = null!, edgeStart, parallel, what);
+            c.Evidence = Join(parts, p => p.Evidence, p => p.Evidence = null!, edgeStart, parallel, what);
+            c.First = Join(parts, p => p.First, p => p.First = null!, edgeStart, parallel, what);
+            c.Last = Join(parts, p => p.Last, p => p.Last = null!, edgeStart, parallel, what);
+            c.PostsA = Join(parts, p => p.PostsA, p => p.PostsA = null!, edgeStart, parallel, what);
+            c.PostsB = Join(parts, p => p.PostsB, p => p.PostsB = null!, edgeStart, parallel, what);
+            c.TopItems = Join(parts, p => p.TopItems, p => p.TopItems = null!, topStart, parallel, what);
             var offsets = new int[edgeStart[^1] + 1];
             Parallel.For(0, parts.Length, parallel, q =>
             {
@@ -715,8 +741,9 @@ public static class CoShareBuilder
             return c;
         }
 
-        private static T[] Join<T>(Columns[] parts, Func<Columns, T[]> column, Action<Columns> release, int[] start, ParallelOptions parallel)
+        private static T[] Join<T>(Columns[] parts, Func<Columns, T[]> column, Action<Columns> release, int[] start, ParallelOptions parallel, string what)
         {
+            Diagnostics.MemoryGuard.Reserve($"joining {what}", (long)start[^1] * Unsafe.SizeOf<T>());
             // every element is overwritten by a partition's copy
             var joined = GC.AllocateUninitializedArray<T>(start[^1]);
             Parallel.For(0, parts.Length, parallel, q => column(parts[q]).CopyTo(joined, start[q]));
@@ -817,6 +844,8 @@ public static class CoShareBuilder
     private sealed class Aggregation(int partitions)
     {
         public readonly Columns[] Parts = new Columns[partitions];
+        /// <summary>The edges' name in a <see cref="Diagnostics.MemoryGuard"/> refusal.</summary>
+        public string What { get; init; } = "co-share edges";
         /// <summary>Set by <see cref="ReduceDirect"/>: the network's columns, written in place.</summary>
         public Columns? Final;
         /// <summary>Posts on self-loops, per chunk, from the first group's sweep.</summary>
@@ -835,7 +864,7 @@ public static class CoShareBuilder
                 (q, _, buffers) =>
                 {
                     var records = SortPartition(store, q, 2 * accountBits, topK, options.MinEdgePairs, buffers, out int n, out int edges, out long top);
-                    Parts[q] = new Columns(edges, top);
+                    Parts[q] = new Columns(edges, top, What);
                     var entries = ReducePartition(records, n, Parts[q], 0, 0, accountBits, multi, inPair, topK, options.MinEdgePairs, buffers.Top);
                     if (entries is not null) ApplyEntries(entries, Parts[q], postAccount, accountBits, 0, Parts[q].A.Length, buffers);
                     return buffers;
@@ -878,7 +907,7 @@ public static class CoShareBuilder
                 edgeStart[q + 1] = checked(edgeStart[q] + edges[q]);
                 topStart[q + 1] = checked((int)(topStart[q] + tops[q]));
             }
-            var c = new Columns(edgeStart[^1], topStart[^1]);
+            var c = new Columns(edgeStart[^1], topStart[^1], What);
             Parallel.For(0, partitions, parallel,
                 () => _buffers.TryTake(out var b) ? b : new SortBuffers { Top = new SharedObjectEvidence[Math.Max(1, topK)] },
                 (q, _, buffers) =>
@@ -1007,7 +1036,7 @@ public static class CoShareBuilder
         aggregation.ReleaseBuffers();
         var parts = aggregation.Parts;
         // the network's columns, each partition's edges after the previous partition's (one partition: its own)
-        var columns = aggregation.Final ?? (parts.Length == 1 ? parts[0] : Columns.Concatenate(parts, parallel));
+        var columns = aggregation.Final ?? (parts.Length == 1 ? parts[0] : Columns.Concatenate(parts, parallel, aggregation.What));
 
         var selfLoops = new int[options.SelfLoops ? shares.AccountCount : 0];
         if (options.SelfLoops)

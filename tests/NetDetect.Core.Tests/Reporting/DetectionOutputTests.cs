@@ -111,6 +111,47 @@ public class DetectionOutputTests(TrainedModelFixture fixture) : IClassFixture<T
     }
 
     [Fact]
+    public async Task Detect_past_the_memory_limit_stops_with_a_clear_error_and_writes_nothing()
+    {
+        using var dir = new TempDir();
+        var data = dir.Sub("data");
+        await ParquetDatasetWriter.WriteAsync(CoordinatedData.Build(seed: 6, organic: 300), data);
+        var (code, _, err) = await Run("detect", data, "--model", fixture.ModelPath, "--memory-limit", "1M", "--out", dir.Sub("small"));
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Contains("not enough memory for the", err);
+        Assert.Contains("--min-edge-pairs 2", err);
+        Assert.DoesNotContain("internal error", err);
+        Assert.False(Directory.Exists(dir.Sub("small")));
+        (code, _, err) = await Run("detect", data, "--model", fixture.ModelPath, "--memory-limit", "12X", "--out", dir.Sub("bad"));
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Contains("--memory-limit: '12X'", err);
+        (code, _, err) = await Run("evaluate", data, "--model", fixture.ModelPath, "--memory-limit", "1M", "--out", dir.Sub("ev"));
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Contains("not enough memory for the", err);
+        (code, _, err) = await Run("detect", data, "--model", fixture.ModelPath, "--memory-limit", "64G", "--out", dir.Sub("big"));
+        Assert.True(code == ExitCodes.Ok, err);
+    }
+
+    [Theory]
+    [InlineData("8G", 8L << 30)]
+    [InlineData("8GiB", 8L << 30)]
+    [InlineData("1.5gb", 3L << 29)]
+    [InlineData("500M", 500L << 20)]
+    [InlineData("64K", 64L << 10)]
+    [InlineData("1000000", 1_000_000)]
+    public void Memory_limit_sizes_parse(string text, long bytes) =>
+        Assert.Equal(bytes, NetDetect.Cli.Commands.DetectCommand.ParseSize(text));
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("G")]
+    [InlineData("-1G")]
+    [InlineData("0")]
+    [InlineData("8Q")]
+    public void Unreadable_memory_limits_are_usage_errors(string text) =>
+        Assert.Throws<UsageException>(() => NetDetect.Cli.Commands.DetectCommand.ParseSize(text));
+
+    [Fact]
     public async Task Train_then_evaluate_through_the_cli()
     {
         using var dir = new TempDir();
