@@ -37,6 +37,14 @@ public sealed class ServiceOptions
     [Range(1, 1_000_000)]
     public int Burst { get; set; } = 4_000;
 
+    /// <summary>
+    /// Cap on the managed heap while a batch is scored (bytes); empty = 75% of the memory the process can use. A batch
+    /// whose network would pass it fails with a message naming what did not fit, and the service goes on (without a
+    /// cap the kernel would kill the whole process when memory runs out). See the CLI's <c>--memory-limit</c>.
+    /// </summary>
+    [Range(1, long.MaxValue)]
+    public long? MemoryLimitBytes { get; set; }
+
     /// <summary>Network-builder threads per batch.</summary>
     [Range(1, 256)]
     public int DetectionThreads { get; set; } = 2;

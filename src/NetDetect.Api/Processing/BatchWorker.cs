@@ -128,6 +128,8 @@ public sealed class BatchWorker(
         BatchOutcome outcome;
         try
         {
+            // the cap holds for this batch's flow only (other batches running at the same time have their own)
+            using var limit = options.Value.MemoryLimitBytes is { } bytes ? NetDetect.Core.Diagnostics.MemoryGuard.Limit(bytes) : null;
             outcome = await model.ScoreAsync(id, directory, progress, stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
