@@ -63,6 +63,14 @@ public static class Detector
 
         var network = CoordinationNetwork.Build(dataset, meta.NetworkOptions(options.Threads) with { MinEdgePairs = options.MinEdgePairs }, progress, cancellationToken);
         Lap("network");
+        // only seed expansion reads the community graph from here on
+        bool expand = seedIds is { Count: > 0 };
+        if (!expand)
+        {
+            network.ReleaseGraph();
+            // its arrays are large objects, freed only by a full collection: one now, so features and scoring reuse the memory
+            LargeArrays.Reclaim();
+        }
         progress?.Report(new StageProgress("features", 0, 1));
         var features = AccountFeatures.Compute(dataset, network, cancellationToken, options.Threads);
         Lap("features");
@@ -78,15 +86,14 @@ public static class Detector
         var notFound = new List<string>();
         if (seedIds is not null)
         {
-            var lookup = new Dictionary<string, int>(n, StringComparer.Ordinal);
-            for (int i = 0; i < n; i++) lookup[dataset.Accounts.Ids[i]] = i;
             foreach (var id in seedIds.Distinct(StringComparer.Ordinal))
-                if (lookup.TryGetValue(id, out int idx)) seedIndex.Add(idx); else notFound.Add(id);
+                if (dataset.Accounts.Ids.IndexOf(id) is var idx and >= 0) seedIndex.Add(idx); else notFound.Add(id);
             seedIndex.Sort();
         }
         var score = seedIndex.Count > 0
             ? SeedExpansion.Apply(modelScore, network.Graph, seedIndex, meta.Bands.Coordinated, out _)
             : modelScore;
+        if (expand) network.ReleaseGraph();
         var isSeed = new bool[n];
         foreach (int s in seedIndex) isSeed[s] = true;
         Lap("seeds");

@@ -54,7 +54,18 @@ public sealed class CoordinationNetwork
     public required FusedNetwork Network { get; init; }
     /// <summary>Evidence (Σ idf over co-shared objects, all modalities) per fused edge.</summary>
     public required double[] EdgeEvidence { get; init; }
-    public required WeightedGraph Graph { get; init; }
+    public required WeightedGraph Graph
+    {
+        get => _graph ?? throw new InvalidOperationException("the community graph was released (ReleaseGraph) once communities, k-cores and seed expansion had read it");
+        init => _graph = value;
+    }
+    private WeightedGraph? _graph;
+
+    /// <summary>
+    /// Drops <see cref="Graph"/>: after communities and k-cores only seed expansion reads it, and at 10M posts its two-way
+    /// adjacency is about a gigabyte that features, scoring and reasons would otherwise hold on top of their own.
+    /// </summary>
+    public void ReleaseGraph() => _graph = null;
     /// <summary>Leiden community per account (singletons for accounts without edges).</summary>
     public required int[] Community { get; init; }
     public required int[] CommunitySizes { get; init; }

@@ -21,6 +21,24 @@ public class DetectorTests(TrainedModelFixture fixture) : IClassFixture<TrainedM
     }
 
     [Fact]
+    public void The_community_graph_is_released_once_read_and_a_release_changes_no_verdict()
+    {
+        var dataset = CoordinatedData.Build(seed: 5);
+        var plain = Detector.Run(dataset, fixture.Model);
+        var e = Assert.Throws<InvalidOperationException>(() => plain.Network.Graph);
+        Assert.Contains("released", e.Message);
+        // the same network built on its own keeps its graph; verdicts match the run that released it
+        var options = fixture.Model.Metadata.NetworkOptions(2);
+        var kept = NetDetect.Core.Features.CoordinationNetwork.Build(dataset, options);
+        Assert.True(kept.Graph.EdgeCount > 0);
+        Assert.Equal(kept.Community, plain.Network.Community);
+        string seed = dataset.Accounts.Ids[Enumerable.Range(0, dataset.Accounts.Count).First(i => dataset.Accounts.Label[i] == "op0")];
+        var seeded = Detector.Run(dataset, fixture.Model, [seed]);
+        Assert.Throws<InvalidOperationException>(() => seeded.Network.Graph);
+        Assert.Equal(1, seeded.SeedCount);
+    }
+
+    [Fact]
     public void Operation_accounts_score_higher_than_organic_ones_on_unseen_data()
     {
         var dataset = CoordinatedData.Build(seed: 6);
