@@ -123,6 +123,8 @@ public sealed class CoordinationNetwork
         for (int e = 0; e < evidence.Length; e++) graphWeights[e] = Math.Max(evidence[e], 1e-3);
         var graph = WeightedGraph.FromEdges(dataset.Accounts.Count, fused.AccountA, fused.AccountB, graphWeights);
         Diagnostics.Lap.Mark("network: graph");
+        // the weights copy and the graph build's sort buffers are large garbage now: free them for Leiden's arrays
+        LargeArrays.Reclaim();
         int[] community;
         int[] sizes;
         if (graph.EdgeCount > 0)
