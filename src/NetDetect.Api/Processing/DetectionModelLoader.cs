@@ -32,7 +32,7 @@ public sealed class DetectionModel(string id, CoordinationModel model, int threa
     public async Task<BatchOutcome> ScoreAsync(string batchId, string datasetDirectory, IProgress<StageProgress> progress, CancellationToken cancellationToken)
     {
         var dataset = await ParquetDatasetReader.ReadAsync(datasetDirectory, progress, cancellationToken);
-        var result = await Task.Run(() => Detector.Run(dataset, model, null, new DetectionOptions { Threads = threads }, progress, cancellationToken), cancellationToken);
+        var result = await Task.Run(() => Detector.Run(dataset, model, null, new DetectionOptions { Threads = threads, ReleasePostText = true }, progress, cancellationToken), cancellationToken);
         return await ToOutcomeAsync(batchId, result, cancellationToken);
     }
 

@@ -47,6 +47,8 @@ public sealed record DetectionOptions
     public int MinClusterSize { get; init; } = 2;
     /// <summary>Scale mode (<see cref="DetectionNetworkOptions.MinEdgePairs"/>): 1 builds the network the model was trained on.</summary>
     public int MinEdgePairs { get; init; } = 1;
+    /// <summary>Drop the posts' text once the network is built (<see cref="DetectionNetworkOptions.ReleasePostText"/>): for callers that own the dataset.</summary>
+    public bool ReleasePostText { get; init; }
 }
 
 /// <summary>The detection pipeline: network → features → calibrated scores → seed prior → verdicts, reasons and clusters.</summary>
@@ -61,7 +63,7 @@ public static class Detector
         var stages = new Dictionary<string, double>();
         void Lap(string name) { stages[name] = clock.Elapsed.TotalSeconds; clock.Restart(); }
 
-        var network = CoordinationNetwork.Build(dataset, meta.NetworkOptions(options.Threads) with { MinEdgePairs = options.MinEdgePairs }, progress, cancellationToken);
+        var network = CoordinationNetwork.Build(dataset, meta.NetworkOptions(options.Threads) with { MinEdgePairs = options.MinEdgePairs, ReleasePostText = options.ReleasePostText }, progress, cancellationToken);
         Lap("network");
         // only seed expansion reads the community graph from here on
         bool expand = seedIds is { Count: > 0 };

@@ -58,4 +58,22 @@ public class StringArenaTests
         Assert.Equal(big, arena[1]);
         Assert.Equal("after", arena[2]);
     }
+
+    [Fact]
+    public void A_released_arena_keeps_its_count_and_refuses_reads_and_writes()
+    {
+        var arena = new StringArena();
+        arena.Add("first");
+        arena.AddNull();
+        arena.Add(new string('x', 5_000));
+        Assert.False(arena.Released);
+        arena.Release();
+        Assert.True(arena.Released);
+        Assert.Equal(3, arena.Count);
+        Assert.Equal(0, arena.EstimatedBytes);
+        Assert.Throws<InvalidOperationException>(() => arena.GetSpan(0));
+        Assert.Throws<InvalidOperationException>(() => arena[1]);
+        Assert.Throws<InvalidOperationException>(() => arena.IsNull(2));
+        Assert.Throws<InvalidOperationException>(() => arena.Add("more"));
+    }
 }

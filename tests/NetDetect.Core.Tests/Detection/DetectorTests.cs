@@ -39,6 +39,24 @@ public class DetectorTests(TrainedModelFixture fixture) : IClassFixture<TrainedM
     }
 
     [Fact]
+    public async Task Releasing_the_post_text_after_the_network_changes_no_output()
+    {
+        var kept = CoordinatedData.Build(seed: 5);
+        var released = CoordinatedData.Build(seed: 5);
+        var a = Detector.Run(kept, fixture.Model);
+        var b = Detector.Run(released, fixture.Model, null, new DetectionOptions { ReleasePostText = true });
+        Assert.False(kept.Posts.Text.Released);
+        Assert.True(released.Posts.Text.Released);
+        Assert.Equal(kept.Posts.Count, released.Posts.Text.Count);
+        Assert.Throws<InvalidOperationException>(() => released.Posts.Text.GetSpan(0));
+        using var dir = new TempDir();
+        await DetectionOutput.WriteAsync(a, dir.Sub("a"), "in", "model");
+        await DetectionOutput.WriteAsync(b, dir.Sub("b"), "in", "model");
+        foreach (var file in new[] { "verdicts.csv", "clusters.json", "network.gexf", "report.html" })
+            Assert.True(File.ReadAllBytes(Path.Combine(dir.Sub("a"), file)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(dir.Sub("b"), file))), $"{file} differs when the text is released");
+    }
+
+    [Fact]
     public void Operation_accounts_score_higher_than_organic_ones_on_unseen_data()
     {
         var dataset = CoordinatedData.Build(seed: 6);
