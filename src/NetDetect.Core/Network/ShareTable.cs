@@ -192,7 +192,32 @@ public static class ShareExtractor
             time.Add(posts.CreatedAt[j]);
             post.Add(j);
         }
-        return Make(dataset, Modality.Text, obj.ToArray(), acc.ToArray(), time.ToArray(), post.ToArray(), texts.Count, i => texts[i]);
+        var objects = obj.ToArray();
+        var postOf = post.ToArray();
+        return Make(dataset, Modality.Text, objects, acc.ToArray(), time.ToArray(), postOf, texts.Count, SharedTextNames(dataset, texts, objects, postOf));
+    }
+
+    // Names of the texts more than one post carries are kept; any other is normalised again from its post's text
+    // when asked for. Only shared texts can be on a co-share pair, so evidence never asks for the others, and nearly
+    // every normalised text is a single post's: keeping them all held hundreds of MB (UTF-8, entries, hash table) through
+    // the whole run at 10M posts. Detection also drops the posts' text after the layers (ReleasePostText).
+    private static Func<int, string> SharedTextNames(Dataset dataset, StringInterner texts, int[] objects, int[] posts)
+    {
+        var seen = new byte[texts.Count];
+        var firstPost = new int[texts.Count];
+        for (int i = 0; i < objects.Length; i++)
+            if (seen[objects[i]]++ == 0) firstPost[objects[i]] = posts[i];
+            else seen[objects[i]] = 2;
+        var index = new int[texts.Count];
+        var names = new List<string>();
+        for (int o = 0; o < index.Length; o++)
+        {
+            if (seen[o] < 2) { index[o] = ~firstPost[o]; continue; }
+            index[o] = names.Count;
+            names.Add(texts[o]);
+        }
+        var text = dataset.Posts.Text;
+        return o => index[o] >= 0 ? names[index[o]] : TextNormalizer.Normalize(text.GetString(~index[o]) ?? "");
     }
 
     private static ShareTable Make(Dataset dataset, Modality modality, int[] obj, int[] acc, long[] time, int[] post, int objectCount, Func<int, string> objectName)
