@@ -88,7 +88,12 @@ public sealed class WeightedGraph
     /// are merged by summing their weights; a self-loop appears only when given.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static WeightedGraph FromEdges(int nodeCount, ReadOnlySpan<int> a, ReadOnlySpan<int> b, ReadOnlySpan<double> w)
+    public static WeightedGraph FromEdges(int nodeCount, ReadOnlySpan<int> a, ReadOnlySpan<int> b, ReadOnlySpan<double> w) =>
+        FromEdges(nodeCount, a, b, w, double.NegativeInfinity);
+
+    /// <summary>As <see cref="FromEdges(int, ReadOnlySpan{int}, ReadOnlySpan{int}, ReadOnlySpan{double})"/>, each weight raised to at least
+    /// <paramref name="minWeight"/> on the way in (no clamped copy of the weights needed).</summary>
+    public static WeightedGraph FromEdges(int nodeCount, ReadOnlySpan<int> a, ReadOnlySpan<int> b, ReadOnlySpan<double> w, double minWeight)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(nodeCount);
         if (a.Length != b.Length || a.Length != w.Length)
@@ -114,8 +119,9 @@ public sealed class WeightedGraph
         for (int i = 0; i < m; i++)
         {
             int u = a[i], v = b[i];
-            nbr[pos[u]] = v; wt[pos[u]++] = w[i];
-            if (u != v) { nbr[pos[v]] = u; wt[pos[v]++] = w[i]; }
+            double x = Math.Max(w[i], minWeight);
+            nbr[pos[u]] = v; wt[pos[u]++] = x;
+            if (u != v) { nbr[pos[v]] = u; wt[pos[v]++] = x; }
         }
 
         // Sort each list by neighbour and merge duplicates in place, compacting as we go.

@@ -128,14 +128,12 @@ public sealed class CoordinationNetwork
         var evidence = fused.Weights(EdgeWeight.Evidence);
         Diagnostics.Lap.Mark("network: evidence");
         progress?.Report(new StageProgress("network: communities", options.Modalities.Count, options.Modalities.Count));
-        // weights, and the graph's adjacency both ways (neighbour and weight) with its offsets
-        Diagnostics.MemoryGuard.Reserve("the community graph", (long)evidence.Length * (8 + 2 * 12) + 8L * dataset.Accounts.Count);
+        // the graph's adjacency both ways (neighbour and weight) with its offsets
+        Diagnostics.MemoryGuard.Reserve("the community graph", (long)evidence.Length * 2 * 12 + 8L * dataset.Accounts.Count);
         // an object everybody shared has idf 0; keep such edges in the graph with a small weight instead of none
-        var graphWeights = new double[evidence.Length];
-        for (int e = 0; e < evidence.Length; e++) graphWeights[e] = Math.Max(evidence[e], 1e-3);
-        var graph = WeightedGraph.FromEdges(dataset.Accounts.Count, fused.AccountA, fused.AccountB, graphWeights);
+        var graph = WeightedGraph.FromEdges(dataset.Accounts.Count, fused.AccountA, fused.AccountB, evidence, minWeight: 1e-3);
         Diagnostics.Lap.Mark("network: graph");
-        // the weights copy and the graph build's sort buffers are large garbage now: free them for Leiden's arrays
+        // the graph build's buffers are large garbage now: free them for Leiden's arrays
         LargeArrays.Reclaim();
         int[] community;
         int[] sizes;

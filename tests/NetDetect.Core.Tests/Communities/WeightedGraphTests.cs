@@ -26,6 +26,23 @@ public class WeightedGraphTests
     }
 
     [Fact]
+    public void FromEdges_with_a_minimum_weight_equals_building_from_clamped_weights()
+    {
+        int[] a = [0, 0, 1, 2, 1];
+        int[] b = [1, 2, 2, 3, 0];
+        double[] w = [0.0, 2.5, 1e-9, 0.4, 0.0];
+        var clamped = w.Select(x => Math.Max(x, 1e-3)).ToArray();
+        var expected = WeightedGraph.FromEdges(4, a, b, clamped);
+        var actual = WeightedGraph.FromEdges(4, a, b, w, minWeight: 1e-3);
+        Assert.Equal(expected.Offsets, actual.Offsets);
+        Assert.Equal(expected.Neighbors, actual.Neighbors);
+        Assert.Equal(expected.Weights, actual.Weights);
+        Assert.Equal(expected.TotalWeight, actual.TotalWeight);
+        Assert.Equal(2e-3, actual.Weights[actual.Offsets[0]]); // the duplicate 0-1 edge, both at the minimum, merged
+        Assert.Equal(w, new[] { 0.0, 2.5, 1e-9, 0.4, 0.0 }); // the input is not touched
+    }
+
+    [Fact]
     public void FromEdges_RejectsOutOfRangeEndpoints()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => WeightedGraph.FromEdges(2, [0], [2], [1.0]));
