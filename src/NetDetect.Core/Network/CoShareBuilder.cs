@@ -109,33 +109,22 @@ public static class CoShareBuilder
         Lap.Mark("count");
         // With several groups, one record array sized for the largest group serves them all: each group's records
         // overwrite the previous group's, so after the first group no record lands in fresh memory.
-        PairRecord[]? shared = null;
-        if (groups > 1)
-        {
-            long largest = 0;
-            for (int g = 0; g < groups; g++)
-            {
-                int qLo = (int)((long)partitions * g / groups), qHi = (int)((long)partitions * (g + 1) / groups);
-                long records = 0;
-                foreach (var c in counts)
-                    for (int q = qLo; q < qHi; q++) records += c[q];
-                largest = Math.Max(largest, records);
-            }
-            if (largest > Array.MaxLength) throw new InvalidOperationException($"{largest:N0} pair records do not fit one array: use more partition groups");
-            Diagnostics.MemoryGuard.Reserve($"the {shares.Modality.Name()} layer's pair records", largest * Unsafe.SizeOf<PairRecord>());
-            // every record is written by a group's emit pass before that group reads it
-            shared = GC.AllocateUninitializedArray<PairRecord>((int)largest);
-        }
+        long largest = 0;
         for (int g = 0; g < groups; g++)
         {
             int qLo = (int)((long)partitions * g / groups), qHi = (int)((long)partitions * (g + 1) / groups);
-            if (shared is null)
-            {
-                long records = 0;
-                foreach (var c in counts)
-                    for (int q = qLo; q < qHi; q++) records += c[q];
-                Diagnostics.MemoryGuard.Reserve($"the {shares.Modality.Name()} layer's pair records", records * Unsafe.SizeOf<PairRecord>());
-            }
+            long records = 0;
+            foreach (var c in counts)
+                for (int q = qLo; q < qHi; q++) records += c[q];
+            largest = Math.Max(largest, records);
+        }
+        if (largest > Array.MaxLength) throw new InvalidOperationException($"{largest:N0} pair records do not fit one array: use more partition groups");
+        Diagnostics.MemoryGuard.Reserve($"the {shares.Modality.Name()} layer's pair records", largest * Unsafe.SizeOf<PairRecord>());
+        // every record is written by a group's emit pass before that group reads it (one group: Place sizes its own)
+        PairRecord[]? shared = groups > 1 ? GC.AllocateUninitializedArray<PairRecord>((int)largest) : null;
+        for (int g = 0; g < groups; g++)
+        {
+            int qLo = (int)((long)partitions * g / groups), qHi = (int)((long)partitions * (g + 1) / groups);
             var store = PairStore.Place(counts, partitions, qLo, qHi, shared);
             var selfPosts = new GrowArray<int>?[chunkCount];
             Parallel.For(0, chunkCount, parallel,

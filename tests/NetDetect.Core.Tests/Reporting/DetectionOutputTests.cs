@@ -89,17 +89,25 @@ public class DetectionOutputTests(TrainedModelFixture fixture) : IClassFixture<T
         Assert.False(Directory.Exists(dir.Sub("o1")));
     }
 
+    /// <summary>Runs <paramref name="args"/> with <c>--out OUT</c>, checks it is refused (exit 2) with <paramref name="message"/>, writing nothing; returns stderr.</summary>
+    private static async Task<string> AssertRefused(string outDir, string message, params string[] args)
+    {
+        var (code, _, err) = await Run([.. args, "--out", outDir]);
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Contains(message, err);
+        Assert.DoesNotContain("internal error", err);
+        Assert.False(Directory.Exists(outDir));
+        return err;
+    }
+
     [Fact]
     public async Task Detect_in_scale_mode_records_it_and_refuses_a_minimum_below_one()
     {
         using var dir = new TempDir();
         var data = dir.Sub("data");
         await ParquetDatasetWriter.WriteAsync(CoordinatedData.Build(seed: 5, organic: 300), data);
-        var (code, _, err) = await Run("detect", data, "--model", fixture.ModelPath, "--min-edge-pairs", "0", "--out", dir.Sub("zero"));
-        Assert.Equal(ExitCodes.BadInput, code);
-        Assert.Contains("--min-edge-pairs", err);
-        Assert.False(Directory.Exists(dir.Sub("zero")));
-        (code, _, err) = await Run("detect", data, "--model", fixture.ModelPath, "--min-edge-pairs", "2", "--out", dir.Sub("two"));
+        await AssertRefused(dir.Sub("zero"), "--min-edge-pairs", "detect", data, "--model", fixture.ModelPath, "--min-edge-pairs", "0");
+        var (code, _, err) = await Run("detect", data, "--model", fixture.ModelPath, "--min-edge-pairs", "2", "--out", dir.Sub("two"));
         Assert.True(code == ExitCodes.Ok, err);
         (code, _, err) = await Run("detect", data, "--model", fixture.ModelPath, "--out", dir.Sub("one"));
         Assert.True(code == ExitCodes.Ok, err);
@@ -116,19 +124,10 @@ public class DetectionOutputTests(TrainedModelFixture fixture) : IClassFixture<T
         using var dir = new TempDir();
         var data = dir.Sub("data");
         await ParquetDatasetWriter.WriteAsync(CoordinatedData.Build(seed: 6, organic: 300), data);
-        var (code, _, err) = await Run("detect", data, "--model", fixture.ModelPath, "--memory-limit", "1M", "--out", dir.Sub("small"));
-        Assert.Equal(ExitCodes.BadInput, code);
-        Assert.Contains("not enough memory for the", err);
-        Assert.Contains("--min-edge-pairs 2", err);
-        Assert.DoesNotContain("internal error", err);
-        Assert.False(Directory.Exists(dir.Sub("small")));
-        (code, _, err) = await Run("detect", data, "--model", fixture.ModelPath, "--memory-limit", "12X", "--out", dir.Sub("bad"));
-        Assert.Equal(ExitCodes.BadInput, code);
-        Assert.Contains("--memory-limit: '12X'", err);
-        (code, _, err) = await Run("evaluate", data, "--model", fixture.ModelPath, "--memory-limit", "1M", "--out", dir.Sub("ev"));
-        Assert.Equal(ExitCodes.BadInput, code);
-        Assert.Contains("not enough memory for the", err);
-        (code, _, err) = await Run("detect", data, "--model", fixture.ModelPath, "--memory-limit", "64G", "--out", dir.Sub("big"));
+        Assert.Contains("--min-edge-pairs 2", await AssertRefused(dir.Sub("small"), "not enough memory for the", "detect", data, "--model", fixture.ModelPath, "--memory-limit", "1M"));
+        await AssertRefused(dir.Sub("bad"), "--memory-limit: '12X'", "detect", data, "--model", fixture.ModelPath, "--memory-limit", "12X");
+        await AssertRefused(dir.Sub("ev"), "not enough memory for the", "evaluate", data, "--model", fixture.ModelPath, "--memory-limit", "1M");
+        var (code, _, err) = await Run("detect", data, "--model", fixture.ModelPath, "--memory-limit", "64G", "--out", dir.Sub("big"));
         Assert.True(code == ExitCodes.Ok, err);
     }
 
