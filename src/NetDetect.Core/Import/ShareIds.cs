@@ -48,8 +48,9 @@ public static class ShareIds
         for (int j = 0; j < posts.Count; j++)
         {
             result[j] = j;
-            // Ids are stored as UTF-8; '#' and digits are ASCII, so a split of the bytes is the split of the characters.
-            if (TrySplit(posts.Ids.GetUtf8(j), out var content))
+            // A number has no '#'. Other ids are stored as UTF-8; '#' and digits are ASCII, so a split of the bytes is
+            // the split of the characters.
+            if (!posts.Ids.IsNumber(j) && TrySplit(posts.Ids.GetUtf8(j), out var content))
             {
                 int first = posts.Ids.IndexOfUtf8(content);
                 if (first >= 0) result[j] = first;

@@ -126,4 +126,61 @@ public class StringInternerTests
         Assert.Equal(-1, ordered.IndexOf("6"));
         Assert.Equal(plain.Count, ordered.GetOrAdd("6"));
     }
+
+    [Theory]
+    [InlineData("0", true)]
+    [InlineData("7", true)]
+    [InlineData("1100000000000000001", true)]
+    [InlineData("9223372036854775807", true)]   // long.MaxValue
+    [InlineData("9223372036854775808", false)]  // one more: kept as bytes
+    [InlineData("9999999999999999999", false)]
+    [InlineData("10000000000000000000", false)] // 20 digits
+    [InlineData("00", false)]
+    [InlineData("007", false)]                  // a leading zero is part of the id
+    [InlineData("-5", false)]
+    [InlineData("+5", false)]
+    [InlineData("12a", false)]
+    [InlineData("١٢", false)]                   // Arabic-Indic digits are not ASCII digits
+    [InlineData("", false)]
+    public void Canonical_numbers_are_kept_as_numbers_and_everything_else_as_bytes(string value, bool number)
+    {
+        var interner = new StringInterner();
+        // Neighbours that differ only in form must stay different ids.
+        string[] around = ["7", "07", "007", "0", "00", "9223372036854775807", "9223372036854775808"];
+        foreach (var v in around) interner.GetOrAdd(v);
+        int id = interner.GetOrAdd(value, out bool added);
+        Assert.Equal(!around.Contains(value), added);
+        Assert.Equal(number, interner.IsNumber(id));
+        Assert.Equal(value, interner[id]);
+        Assert.Equal(value, new string(interner.GetSpan(id)));
+        Assert.Equal(Encoding.UTF8.GetBytes(value), interner.GetUtf8(id).ToArray());
+        Assert.Equal(id, interner.IndexOf(value));
+        for (int k = 0; k < around.Length; k++)
+        {
+            Assert.Equal(k, interner.IndexOf(around[k]));
+            Assert.Equal(around[k], interner[k]);
+        }
+    }
+
+    [Fact]
+    public void Numbers_and_bytes_mixed_in_ordered_mode_give_the_ids_of_a_plain_interner()
+    {
+        // Ascending by (length, bytes) across the two kinds, then a break back into numbers, then repeats.
+        string[] values = ["5", "6a", "60", "600", "6000x", "70000", "9223372036854775807", "9223372036854775808", "99999999999999999999",
+            "8", "60", "6a", "9223372036854775808", "123456789012345678"];
+        var ordered = new StringInterner(4);
+        ordered.UseOrderedMode();
+        var plain = new StringInterner(4);
+        foreach (var v in values)
+        {
+            Assert.Equal(plain.GetOrAdd(v, out bool plainAdded), ordered.GetOrAdd(v, out bool orderedAdded));
+            Assert.Equal(plainAdded, orderedAdded);
+        }
+        Assert.False(ordered.IsOrdered);
+        for (int id = 0; id < plain.Count; id++)
+        {
+            Assert.Equal(plain[id], ordered[id]);
+            Assert.Equal(id, ordered.IndexOf(plain[id]));
+        }
+    }
 }
