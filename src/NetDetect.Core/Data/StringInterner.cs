@@ -41,7 +41,6 @@ public sealed class StringInterner
     private int _chunkCount;
     private int _current = -1;
     private int _used;
-    private long _byteCount;
 
     /// <summary>Either a number (top bit set, the value in the other 63) or bytes: chunk (15 bits), offset in it (22 bits:
     /// chunks hold at most <see cref="ChunkSize"/> bytes) and length (26 bits); a value too long for a shared chunk has a
@@ -175,12 +174,12 @@ public sealed class StringInterner
         a.Length != b.Length ? a.Length > b.Length : a.SequenceCompareTo(b) > 0;
 
     /// <summary>Whether <paramref name="utf8"/> orders after the last value added (see <see cref="UseOrderedMode"/>).</summary>
-    private bool GreaterThanLast(ReadOnlySpan<byte> utf8)
+    private bool GreaterThanLast(ReadOnlySpan<byte> utf8, bool isNumber, long number)
     {
         var last = _entries[Count - 1];
         if (!last.IsNumber) return Greater(utf8, Bytes(last));
         // Canonical numbers order by (length, bytes) exactly as they order numerically.
-        if (TryParseNumber(utf8, out long value)) return value > last.Number;
+        if (isNumber) return number > last.Number;
         Span<byte> digits = stackalloc byte[20];
         return Greater(utf8, digits[..FormatNumber(last.Number, digits)]);
     }
@@ -218,10 +217,11 @@ public sealed class StringInterner
     {
         if (_ordered)
         {
-            if (Count == 0 || GreaterThanLast(utf8))
+            bool isNumber = TryParseNumber(utf8, out long number);
+            if (Count == 0 || GreaterThanLast(utf8, isNumber, number))
             {
                 added = true;
-                return Append(utf8);
+                return Append(utf8, isNumber, number);
             }
             EnsureTable();
         }
@@ -280,14 +280,16 @@ public sealed class StringInterner
         return e.IsNumber ? TryParseNumber(utf8, out long value) && value == e.Number : Bytes(e).SequenceEqual(utf8);
     }
 
-    private int Append(ReadOnlySpan<byte> utf8)
+    private int Append(ReadOnlySpan<byte> utf8) => Append(utf8, TryParseNumber(utf8, out long number), number);
+
+    /// <summary>Adds <paramref name="utf8"/> as the next id; <paramref name="isNumber"/> and <paramref name="number"/> are what <see cref="TryParseNumber"/> gives for it.</summary>
+    private int Append(ReadOnlySpan<byte> utf8, bool isNumber, long number)
     {
         int id = Count;
         if (id == _entries.Length) LargeArrays.Resize(ref _entries, Math.Max(4, _entries.Length * 2), id);
-        if (TryParseNumber(utf8, out long number))
+        if (isNumber)
         {
             _entries[id] = Entry.ForNumber(number);
-            _byteCount += utf8.Length;
             Count = id + 1;
             return id;
         }
@@ -313,7 +315,6 @@ public sealed class StringInterner
         }
         // An empty value points at nothing: offset 0, since the end of a full chunk would not fit the offset bits.
         _entries[id] = new Entry(chunk, utf8.IsEmpty ? 0 : offset, utf8.Length > ChunkSize ? Entry.OwnChunk : utf8.Length);
-        _byteCount += utf8.Length;
         Count = id + 1;
         return id;
     }
