@@ -258,10 +258,12 @@ public sealed class StringInterner
     }
 
     /// <summary>The id of the value with UTF-8 bytes <paramref name="utf8"/>, or -1 when it was never added.</summary>
-    internal int IndexOfUtf8(ReadOnlySpan<byte> utf8)
+    internal int IndexOfUtf8(ReadOnlySpan<byte> utf8) => IndexOfUtf8(utf8, Hash(utf8));
+
+    /// <summary>The id of the value with UTF-8 bytes <paramref name="utf8"/> whose <see cref="Hash"/> is <paramref name="hash"/>, or -1 when it was never added.</summary>
+    internal int IndexOfUtf8(ReadOnlySpan<byte> utf8, uint hash)
     {
         EnsureTable();
-        uint hash = Hash(utf8);
         int slot = (int)hash & _mask;
         while (true)
         {

@@ -239,6 +239,52 @@ public class ParquetDatasetReaderTests
     }
 
     /// <summary>
+    /// A dictionary page whose pool is already large (authors, after an accounts file of 40,000) is looked up up front,
+    /// prefetched; the authors new to the pool must still get their ids on first use in row order, as Parquet.Net's
+    /// decoding (the LZ4 fallback) and plain pages give them, and the accounts created for them must line up.
+    /// </summary>
+    [Fact]
+    public async Task Dictionary_pages_looked_up_up_front_keep_first_use_order_for_new_values()
+    {
+        const int accounts = 40_000, n = 60_000;
+        var rng = new Random(11);
+        var accountIds = Enumerable.Range(0, accounts).Select(i => "acct" + i).ToArray();
+        rng.Shuffle(accountIds);
+        var ids = new string?[n];
+        var authors = new string?[n];
+        var times = new DateTime[n];
+        for (int i = 0; i < n; i++)
+        {
+            ids[i] = (1_100_000_000_000_000_000L + i).ToString(CultureInfo.InvariantCulture);
+            // four in five authors from the accounts file, the rest new (some numeric, some not ASCII), repeating
+            authors[i] = rng.Next(5) switch
+            {
+                0 => rng.Next(3) switch { 0 => (500_000 + rng.Next(3_000)).ToString(CultureInfo.InvariantCulture), 1 => "新" + rng.Next(3_000), _ => "new" + rng.Next(3_000) },
+                _ => accountIds[rng.Next(accounts)],
+            };
+            times[i] = At(i);
+        }
+        async Task<Dataset> ReadAsync(TempDir dir, CompressionMethod codec, bool dictionary)
+        {
+            await new ParquetTestFile().Strings("account_id", accountIds).WriteAsync(dir.Sub(CanonicalSchema.AccountsFile));
+            var posts = new ParquetTestFile().Strings("post_id", ids).Strings("account_id", authors).RequiredTimestamps("created_at", times);
+            posts.Options.CompressionMethod = codec;
+            if (dictionary) posts.Options.ColumnEncodingHints["account_id"] = EncodingHint.Dictionary;
+            await posts.WriteAsync(dir.Sub(CanonicalSchema.PostsFile));
+            return await ParquetDatasetReader.ReadAsync(dir.Path, new DatasetReadOptions { MaxDegreeOfParallelism = 2 });
+        }
+        using var dir = new TempDir();
+        var theirs = await ReadAsync(dir, Enum.Parse<CompressionMethod>("Lz4", ignoreCase: true), dictionary: false);
+        var plain = await ReadAsync(dir, CompressionMethod.Snappy, dictionary: false);
+        var dictionaryPages = await ReadAsync(dir, CompressionMethod.Snappy, dictionary: true);
+        AssertIdentical(theirs, plain);
+        AssertIdentical(theirs, dictionaryPages);
+        Assert.True(dictionaryPages.Accounts.Count > accounts, "some authors are new");
+        for (int i = 0; i < n; i += 101)
+            Assert.Equal(authors[i], dictionaryPages.Accounts.Ids[dictionaryPages.Posts.Account[i]]);
+    }
+
+    /// <summary>
     /// Bytes that are not valid UTF-8 (written as ASCII markers, then patched in the uncompressed file) decode as
     /// Parquet.Net decodes them, U+FFFD for each bad sequence, in plain and in dictionary pages: two different bad
     /// byte strings that decode alike get one id, and the ids are interned from the decoded text.
