@@ -87,7 +87,9 @@ internal sealed class ParquetChunkDecoder
     /// <remarks>
     /// <paramref name="pool"/>, when given, must be what <paramref name="intern"/> does for every non-empty value
     /// (<c>pool.GetOrAdd(value)</c>): those values then go to the pool directly, with its slots, entries and
-    /// bytes prefetched a few values ahead; empty values still go through <paramref name="intern"/>.
+    /// bytes prefetched a few values ahead; empty values still go through <paramref name="intern"/>. A dictionary
+    /// entry is interned once per column chunk only then: without a pool (a string arena, which stores every row)
+    /// <paramref name="intern"/> is called for every present value, dictionary pages included.
     /// <paramref name="utf8"/>, when given, must do what <paramref name="intern"/> does, from the value's bytes:
     /// values that are valid UTF-8 then skip the decode to UTF-16 (the rest are decoded, U+FFFD for bad sequences).
     /// </remarks>
@@ -388,7 +390,12 @@ internal sealed class ParquetChunkDecoder
                 {
                     int k = indices[v++];
                     int id = _dictIds[k];
-                    if (id < 0) _dictIds[k] = id = Intern(_dict.AsSpan(_dictStart[k], _dictLength[k]), intern!);
+                    if (id < 0)
+                    {
+                        id = Intern(_dict.AsSpan(_dictStart[k], _dictLength[k]), intern!);
+                        // One id per value only from an interner (a pool); without one (a string arena) every row stores its own copy.
+                        if (_pool is not null) _dictIds[k] = id;
+                    }
                     ids[s] = id;
                 }
                 else
