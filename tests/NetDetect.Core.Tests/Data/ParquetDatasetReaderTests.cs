@@ -239,6 +239,50 @@ public class ParquetDatasetReaderTests
     }
 
     /// <summary>
+    /// Columns kept as strings per row (profile fields, labels, post text) store every row from dictionary pages too,
+    /// repeats included, as pyarrow and Spark write them: the same dataset as from plain pages.
+    /// </summary>
+    [Fact]
+    public async Task Dictionary_pages_of_per_row_string_columns_keep_every_row()
+    {
+        const int accounts = 500, n = 3_000;
+        var rng = new Random(8);
+        var accountIds = Enumerable.Range(0, accounts).Select(i => "a" + i).ToArray();
+        var languages = Enumerable.Range(0, accounts).Select(_ => rng.Next(4) switch { 0 => null, 1 => "en", 2 => "", _ => "zh-香港" }).ToArray();
+        var labels = Enumerable.Range(0, accounts).Select(_ => rng.Next(3) == 0 ? "china_2019" : "organic").ToArray();
+        var ids = Enumerable.Range(0, n).Select(i => "p" + i).ToArray();
+        var authors = Enumerable.Range(0, n).Select(_ => accountIds[rng.Next(accounts)]).ToArray();
+        var times = Enumerable.Range(0, n).Select(At).ToArray();
+        var texts = Enumerable.Range(0, n).Select(_ => rng.Next(5) switch { 0 => null, 1 => "", _ => "same text " + rng.Next(20) }).ToArray();
+        async Task<Dataset> ReadAsync(TempDir dir, bool dictionary)
+        {
+            var accountsFile = new ParquetTestFile().Strings("account_id", accountIds).Strings("language", languages).Strings("label", labels);
+            var posts = new ParquetTestFile().Strings("post_id", ids).Strings("account_id", authors).RequiredTimestamps("created_at", times).Strings("text", texts);
+            if (dictionary)
+            {
+                accountsFile.Options.ColumnEncodingHints["language"] = EncodingHint.Dictionary;
+                accountsFile.Options.ColumnEncodingHints["label"] = EncodingHint.Dictionary;
+                posts.Options.ColumnEncodingHints["text"] = EncodingHint.Dictionary;
+            }
+            await accountsFile.WriteAsync(dir.Sub(CanonicalSchema.AccountsFile));
+            await posts.WriteAsync(dir.Sub(CanonicalSchema.PostsFile));
+            return await ParquetDatasetReader.ReadAsync(dir.Path);
+        }
+        using var dir = new TempDir();
+        var plain = await ReadAsync(dir, dictionary: false);
+        var dictionaryPages = await ReadAsync(dir, dictionary: true);
+        AssertIdentical(plain, dictionaryPages);
+        for (int i = 0; i < accounts; i++)
+        {
+            Assert.Equal(string.IsNullOrEmpty(languages[i]) ? null : languages[i], NullIfEmpty(dictionaryPages.Accounts.Language[i]));
+            Assert.Equal(labels[i], dictionaryPages.Accounts.Label[i]);
+        }
+        for (int j = 0; j < n; j++) Assert.Equal(string.IsNullOrEmpty(texts[j]) ? null : texts[j], NullIfEmpty(dictionaryPages.Posts.Text[j]));
+    }
+
+    private static string? NullIfEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
+
+    /// <summary>
     /// A dictionary page whose pool is already large (authors, after an accounts file of 40,000) is looked up up front,
     /// prefetched; the authors new to the pool must still get their ids on first use in row order, as Parquet.Net's
     /// decoding (the LZ4 fallback) and plain pages give them, and the accounts created for them must line up.
