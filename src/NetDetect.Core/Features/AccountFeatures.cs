@@ -251,6 +251,20 @@ public static class AccountFeatures
     /// <summary>True when local hour-of-week <paramref name="how"/> is Monday–Friday 09:00–17:59.</summary>
     internal static bool IsOfficeHour(int how) => how / 24 < 5 && how % 24 >= 9 && how % 24 < 18;
 
+    // For each UTC offset -12..14 (row offset + 12) and UTC hour of week: whether that hour is an office hour, or a
+    // night hour (00:00–05:59), in the offset's local time. Looked up per account and offset instead of computed.
+    private static readonly bool[] OfficeHourAt = LocalHourTable(IsOfficeHour);
+    private static readonly bool[] NightHourAt = LocalHourTable(local => local % 24 < 6);
+
+    private static bool[] LocalHourTable(Func<int, bool> test)
+    {
+        var table = new bool[27 * 168];
+        for (int offset = -12; offset <= 14; offset++)
+            for (int h = 0; h < 168; h++)
+                table[(offset + 12) * 168 + h] = test(((h + offset) % 168 + 168) % 168);
+        return table;
+    }
+
     private static void Temporal(Dataset dataset, AccountPosts byAccount, Writer w)
     {
         int n = dataset.Accounts.Count;
@@ -261,40 +275,45 @@ public static class AccountFeatures
             cTop = w.Column("t_top_interval_share"), cIe = w.Column("t_interval_entropy"), cMed = w.Column("t_median_interval_s"),
             cNight = w.Column("t_night_share");
         var hist = new int[168];
+        // The hours of week an account posted in: most accounts post in a handful, so the time-zone search below
+        // walks those instead of all 168 hours for each of the 27 offsets (2.5M accounts × 27 × 168 steps before).
+        var used = new int[168];
         for (int a = 0; a < n; a++)
         {
             int start = byAccount.Offsets[a], end = byAccount.Offsets[a + 1];
             int count = end - start;
-            Array.Clear(hist);
+            int distinct = 0;
             int days = 0;
             long lastDay = long.MinValue;
             for (int k = start; k < end; k++)
             {
                 long t = posts.CreatedAt[byAccount.Posts[k]];
-                hist[HourOfWeek(t)]++;
+                int how = HourOfWeek(t);
+                if (hist[how]++ == 0) used[distinct++] = how;
                 long day = t / (86_400 * Time.MicrosPerSecond);
                 if (day != lastDay) { days++; lastDay = day; }
             }
             // office-hours share in the operator's most likely time zone: the UTC offset that maximises it
+            // (integer sums, so the order the hours are visited in changes nothing)
             int best = 0, bestOffset = 0;
             for (int offset = -12; offset <= 14; offset++)
             {
                 int office = 0;
-                for (int h = 0; h < 168; h++)
+                var isOffice = OfficeHourAt.AsSpan((offset + 12) * 168, 168);
+                for (int u = 0; u < distinct; u++)
                 {
-                    if (hist[h] == 0) continue;
-                    int local = ((h + offset) % 168 + 168) % 168;
-                    if (IsOfficeHour(local)) office += hist[h];
+                    int h = used[u];
+                    if (isOffice[h]) office += hist[h];
                 }
                 if (office > best) { best = office; bestOffset = offset; }
             }
             // night share (00:00–05:59) in the same time zone: people sleep, shifts and schedulers do not
             int night = 0;
-            for (int h = 0; h < 168; h++)
+            for (int u = 0; u < distinct; u++)
             {
-                if (hist[h] == 0) continue;
-                int local = ((h + bestOffset) % 168 + 168) % 168;
-                if (local % 24 < 6) night += hist[h];
+                int h = used[u];
+                if (NightHourAt[(bestOffset + 12) * 168 + h]) night += hist[h];
+                hist[h] = 0; // ready for the next account
             }
             bool many = count >= 3;
             w.Set(a, cPosts, Math.Log(1 + count));

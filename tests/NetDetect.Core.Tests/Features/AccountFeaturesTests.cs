@@ -71,4 +71,52 @@ public class AccountFeaturesTests
         Assert.Equal(1.0, f[a, C("t_office_share")], 5);
         Assert.Equal(AccountFeatures.Names.Count, f.Columns);
     }
+
+    /// <summary>
+    /// The operator time zone search (office-hours share at the best UTC offset, night share at that offset) against
+    /// the definition computed naively over all 168 hours for each offset, on accounts posting at random hours.
+    /// </summary>
+    [Fact]
+    public void Office_and_night_shares_follow_the_definition_at_the_best_offset()
+    {
+        var rng = new Random(4);
+        var b = new DatasetBuilder();
+        long monday = Time.FromDateTime(new DateTime(2024, 3, 4, 0, 0, 0, DateTimeKind.Utc));
+        var hours = new List<int>[60];
+        for (int a = 0; a < hours.Length; a++)
+        {
+            b.TryAddAccount(new AccountRecord { AccountId = "u" + a });
+            hours[a] = [];
+            // a few accounts keep a schedule (a window of hours), the others post at any hour; weeks vary
+            int from = rng.Next(168), width = a % 3 == 0 ? 6 : 168;
+            for (int k = 0, posts = 3 + rng.Next(40); k < posts; k++)
+            {
+                int how = (from + rng.Next(width)) % 168;
+                hours[a].Add(how);
+                long t = monday + (rng.Next(5) * 168 + how) * 3600 * Time.MicrosPerSecond + rng.Next(3600) * Time.MicrosPerSecond;
+                b.TryAddPost(new PostRecord { PostId = $"p{a}-{k}", AccountId = "u" + a, CreatedAt = t });
+            }
+        }
+        var ds = b.Build();
+        var f = AccountFeatures.Compute(ds, CoordinationNetwork.Build(ds, new DetectionNetworkOptions { Threads = 1 }));
+        int office = AccountFeatures.Names.ToList().IndexOf("t_office_share"), night = AccountFeatures.Names.ToList().IndexOf("t_night_share");
+        for (int a = 0; a < hours.Length; a++)
+        {
+            var hist = new int[168];
+            foreach (int h in hours[a]) hist[h]++;
+            int best = 0, bestOffset = 0;
+            for (int offset = -12; offset <= 14; offset++)
+            {
+                int sum = 0;
+                for (int h = 0; h < 168; h++)
+                    if (AccountFeatures.IsOfficeHour(((h + offset) % 168 + 168) % 168)) sum += hist[h];
+                if (sum > best) { best = sum; bestOffset = offset; }
+            }
+            int nights = 0;
+            for (int h = 0; h < 168; h++)
+                if (((h + bestOffset) % 168 + 168) % 168 % 24 < 6) nights += hist[h];
+            Assert.Equal((float)(best / (double)hours[a].Count), f[a, office]);
+            Assert.Equal((float)(nights / (double)hours[a].Count), f[a, night]);
+        }
+    }
 }
