@@ -125,21 +125,28 @@ public static class AccountFeatures
         return new AccountPosts(offsets, order);
     }
 
+    // The sums of the edge loop for one account side by side, and for one account in one layer: each edge touches
+    // both its ends, and at millions of accounts one array per sum meant a cache miss per sum and end.
+    private struct AccountSums
+    {
+        public double Pairs, Evidence, MaxEvidence, DeltaSeconds;
+        public int Partners, Posts;
+    }
+
+    private struct LayerSums
+    {
+        public int Edges;
+        // Largest share of the account's posts matched by one partner in this layer. Kept as float: rounding is
+        // monotone, so the maximum of the rounded shares is the rounded maximum the feature stores.
+        public float Matched;
+    }
+
     private static void Network(Dataset dataset, CoordinationNetwork cn, Writer w)
     {
         int n = dataset.Accounts.Count;
         var net = cn.Network;
-        var partners = new int[n];
-        var pairs = new double[n];
-        var evidence = new double[n];
-        var maxEvidence = new double[n];
-        var deltaSum = new double[n];
-        var modalities = new int[n];
-        var perModality = new int[PerModality.Length][];
-        for (int i = 0; i < perModality.Length; i++) perModality[i] = new int[n];
-        var matched = new double[n];
-        var postCount = new int[n];
-        for (int j = 0; j < dataset.Posts.Count; j++) postCount[dataset.Posts.Account[j]]++;
+        var sums = new AccountSums[n];
+        for (int j = 0; j < dataset.Posts.Count; j++) sums[dataset.Posts.Account[j]].Posts++;
         // The layers' columns as plain arrays, hoisted out of the edge loop (11M fused edges × 7 layers at 2M posts):
         // the arithmetic and its order are those of a walk through net.Layers, so the features are unchanged.
         int layerCount = net.Layers.Count;
@@ -148,9 +155,6 @@ public static class AccountFeatures
         var layerPostsA = new int[layerCount][];
         var layerPostsB = new int[layerCount][];
         var layerSlot = new int[layerCount];
-        // per layer: whether an account has an edge in it, and the largest share of its posts matched by one partner
-        var layerSeen = new bool[layerCount][];
-        var layerMatched = new double[layerCount][];
         for (int l = 0; l < layerCount; l++)
         {
             var layer = net.Layers[l];
@@ -159,9 +163,9 @@ public static class AccountFeatures
             layerPostsA[l] = layer.PostsA;
             layerPostsB[l] = layer.PostsB;
             layerSlot[l] = Array.IndexOf(PerModality, layer.Modality);
-            layerSeen[l] = new bool[n];
-            layerMatched[l] = new double[n];
         }
+        // per account and layer (account-major): its edges there and its best matched share
+        var layerSums = new LayerSums[(long)n * layerCount];
         var entryStart = net.EntryStart;
         var entryLayer = net.EntryLayer;
         var entryEdge = net.EntryEdge;
@@ -171,36 +175,30 @@ public static class AccountFeatures
         for (int e = 0; e < accountA.Length; e++)
         {
             int a = accountA[e], b = accountB[e];
-            partners[a]++; partners[b]++;
+            ref var sa = ref sums[a];
+            ref var sb = ref sums[b];
+            sa.Partners++; sb.Partners++;
             double ev = edgeEvidence[e];
-            evidence[a] += ev; evidence[b] += ev;
-            if (ev > maxEvidence[a]) maxEvidence[a] = ev;
-            if (ev > maxEvidence[b]) maxEvidence[b] = ev;
+            sa.Evidence += ev; sb.Evidence += ev;
+            if (ev > sa.MaxEvidence) sa.MaxEvidence = ev;
+            if (ev > sb.MaxEvidence) sb.MaxEvidence = ev;
+            long rowA = (long)a * layerCount, rowB = (long)b * layerCount;
             for (int k = entryStart[e], end = entryStart[e + 1]; k < end; k++)
             {
                 int l = entryLayer[k], le = entryEdge[k];
                 long p = layerPairs[l][le];
-                pairs[a] += p; pairs[b] += p;
+                sa.Pairs += p; sb.Pairs += p;
                 long delta = layerDelta[l][le];
-                deltaSum[a] += delta / (double)Time.MicrosPerSecond;
-                deltaSum[b] += delta / (double)Time.MicrosPerSecond;
-                int slot = layerSlot[l];
-                if (slot >= 0) { perModality[slot][a]++; perModality[slot][b]++; }
-                var seen = layerSeen[l];
-                if (!seen[a]) { seen[a] = true; modalities[a]++; }
-                if (!seen[b]) { seen[b] = true; modalities[b]++; }
-                var best = layerMatched[l];
-                double sa = postCount[a] == 0 ? 0 : (double)layerPostsA[l][le] / postCount[a];
-                double sb = postCount[b] == 0 ? 0 : (double)layerPostsB[l][le] / postCount[b];
-                if (sa > best[a]) best[a] = sa;
-                if (sb > best[b]) best[b] = sb;
+                sa.DeltaSeconds += delta / (double)Time.MicrosPerSecond;
+                sb.DeltaSeconds += delta / (double)Time.MicrosPerSecond;
+                ref var la = ref layerSums[rowA + l];
+                ref var lb = ref layerSums[rowB + l];
+                la.Edges++; lb.Edges++;
+                float shareA = (float)(sa.Posts == 0 ? 0 : (double)layerPostsA[l][le] / sa.Posts);
+                float shareB = (float)(sb.Posts == 0 ? 0 : (double)layerPostsB[l][le] / sb.Posts);
+                if (shareA > la.Matched) la.Matched = shareA;
+                if (shareB > lb.Matched) lb.Matched = shareB;
             }
-        }
-        for (int a = 0; a < n; a++)
-        {
-            double m = 0;
-            for (int l = 0; l < layerCount; l++) m = Math.Max(m, layerMatched[l][a]);
-            matched[a] = Math.Min(1, m);
         }
         // community internal edges and evidence
         int communities = cn.CommunitySizes.Length;
@@ -219,23 +217,37 @@ public static class AccountFeatures
             cCev = w.Column("net_community_evidence_per_member"), cCore = w.Column("net_kcore"), cPsc = w.Column("net_partner_share_of_community");
         var cPer = new int[PerModality.Length];
         for (int i = 0; i < PerModality.Length; i++) cPer[i] = w.Column("net_partners_" + PerModality[i].Name());
+        var perModality = new int[PerModality.Length];
         for (int a = 0; a < n; a++)
         {
-            w.Set(a, cPartners, Math.Log(1 + partners[a]));
-            w.Set(a, cPairs, Math.Log(1 + pairs[a]));
-            w.Set(a, cEv, Math.Log(1 + evidence[a]));
-            w.Set(a, cMax, Math.Log(1 + maxEvidence[a]));
-            w.Set(a, cMod, modalities[a]);
-            for (int i = 0; i < PerModality.Length; i++) w.Set(a, cPer[i], Math.Log(1 + perModality[i][a]));
-            w.Set(a, cShare, matched[a]);
-            w.Set(a, cDelta, pairs[a] > 0 ? Math.Log(1 + deltaSum[a] / pairs[a]) : float.NaN);
+            ref readonly var sa = ref sums[a];
+            // the account's layers: how many it has edges in, its edges per modality, its best matched share
+            int modalities = 0;
+            float matched = 0;
+            Array.Clear(perModality);
+            for (int l = 0; l < layerCount; l++)
+            {
+                var ls = layerSums[(long)a * layerCount + l];
+                if (ls.Edges == 0) continue;
+                modalities++;
+                if (layerSlot[l] >= 0) perModality[layerSlot[l]] += ls.Edges;
+                matched = Math.Max(matched, ls.Matched);
+            }
+            w.Set(a, cPartners, Math.Log(1 + sa.Partners));
+            w.Set(a, cPairs, Math.Log(1 + sa.Pairs));
+            w.Set(a, cEv, Math.Log(1 + sa.Evidence));
+            w.Set(a, cMax, Math.Log(1 + sa.MaxEvidence));
+            w.Set(a, cMod, modalities);
+            for (int i = 0; i < PerModality.Length; i++) w.Set(a, cPer[i], Math.Log(1 + perModality[i]));
+            w.Set(a, cShare, Math.Min(1, matched));
+            w.Set(a, cDelta, sa.Pairs > 0 ? Math.Log(1 + sa.DeltaSeconds / sa.Pairs) : float.NaN);
             int c = cn.Community[a];
             int size = cn.CommunitySizes[c];
             w.Set(a, cSize, Math.Log(size));
             w.Set(a, cDens, size > 1 ? internalEdges[c] / (size * (size - 1) / 2.0) : 0);
             w.Set(a, cCev, Math.Log(1 + internalEvidence[c] / size));
             w.Set(a, cCore, Math.Log(1 + cn.CoreNumber[a]));
-            w.Set(a, cPsc, size > 1 ? partners[a] / (double)(size - 1) : 0);
+            w.Set(a, cPsc, size > 1 ? sa.Partners / (double)(size - 1) : 0);
         }
     }
 
