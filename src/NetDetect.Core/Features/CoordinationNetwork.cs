@@ -109,7 +109,7 @@ public sealed class CoordinationNetwork
             {
                 Modality.Sync => SyncBuilder.Build(dataset, new SyncOptions { Threads = options.Threads }, cancellationToken),
                 Modality.SimilarText => CoShareBuilder.Build(Uncrowded(SimilarTextBuilder.Extract(dataset, cancellationToken: cancellationToken)), coshare, null, cancellationToken),
-                _ => CoShareBuilder.Build(Uncrowded(ShareExtractor.Extract(dataset, m)), coshare, null, cancellationToken),
+                _ => CoShareBuilder.Build(Uncrowded(ShareExtractor.Extract(dataset, m, threads: options.Threads)), coshare, null, cancellationToken),
             });
             Diagnostics.Lap.Mark($"network: {m.Name()} layer, {layers[^1].EdgeCount:N0} edges");
         }

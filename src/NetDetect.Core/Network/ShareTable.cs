@@ -60,9 +60,10 @@ public static class ShareExtractor
     /// The shares of <paramref name="modality"/>. With <paramref name="distinctPerPost"/> (the default) a value
     /// repeated inside one post's list is one share; CooRTweet mode passes false because that tool counts rows.
     /// </summary>
-    public static ShareTable Extract(Dataset dataset, Modality modality, bool distinctPerPost = true)
+    /// <remarks><paramref name="threads"/> normalise texts in parallel (the text modality); the shares never depend on it.</remarks>
+    public static ShareTable Extract(Dataset dataset, Modality modality, bool distinctPerPost = true, int threads = 1)
     {
-        var table = ExtractCore(dataset, modality, distinctPerPost);
+        var table = ExtractCore(dataset, modality, distinctPerPost, threads);
         if (distinctPerPost) return table;
         // peer-compatible extraction: rows of one content id are one content (see ShareIds)
         return new ShareTable
@@ -74,7 +75,7 @@ public static class ShareExtractor
         };
     }
 
-    private static ShareTable ExtractCore(Dataset dataset, Modality modality, bool distinctPerPost)
+    private static ShareTable ExtractCore(Dataset dataset, Modality modality, bool distinctPerPost, int threads)
     {
         var posts = dataset.Posts;
         var accounts = dataset.Accounts;
@@ -87,7 +88,7 @@ public static class ShareExtractor
             Modality.Domain => FromList(dataset, modality, posts.Domains, Identity(posts.Domains.Dictionary), distinctPerPost),
             Modality.Mention => FromList(dataset, modality, posts.Mentions, Identity(posts.Mentions.Dictionary), distinctPerPost),
             Modality.Media => FromList(dataset, modality, posts.Media, Identity(posts.Media.Dictionary), distinctPerPost),
-            Modality.Text => FromText(dataset),
+            Modality.Text => FromText(dataset, threads),
             _ => throw new ArgumentException($"modality {modality.Name()} is not a share modality (it has its own builder)", nameof(modality)),
         };
     }
@@ -170,27 +171,85 @@ public static class ShareExtractor
         return Make(dataset, modality, obj, acc, time, post, values.Count, values.Name);
     }
 
-    private static ShareTable FromText(Dataset dataset)
+    /// <summary>One thread's share of a round of <see cref="FromText"/>: its posts' normal forms as UTF-8, one after another.</summary>
+    private sealed class TextBlock
+    {
+        public const int Posts = 1 << 14;
+        public readonly int[] Start = new int[Posts], Length = new int[Posts];
+        public readonly uint[] Hash = new uint[Posts];
+        public byte[] Bytes = new byte[1 << 16];
+        public char[] Chars = new char[256];
+        public int First, Count;
+
+        /// <summary>Normalises posts First..First+Count-1 (a length of -1: no share).</summary>
+        public void Fill(PostTable posts)
+        {
+            int used = 0;
+            for (int i = 0; i < Count; i++)
+            {
+                int j = First + i;
+                Length[i] = -1;
+                if (posts.RepostOfPost[j] >= 0) continue;
+                var text = posts.Text.GetSpan(j);
+                if (text.IsEmpty) continue;
+                if (Chars.Length < text.Length) Chars = new char[text.Length * 2];
+                int len = TextNormalizer.Normalize(text, Chars);
+                if (len == 0) continue;
+                if (Bytes.Length < used + len * 3) Array.Resize(ref Bytes, Math.Max(used + len * 3, Bytes.Length * 2));
+                // exactly what StringInterner.GetOrAdd does with the characters
+                int written = StringInterner.Encode(Chars.AsSpan(0, len), Bytes.AsSpan(used));
+                Start[i] = used;
+                Length[i] = written;
+                Hash[i] = StringInterner.Hash(Bytes.AsSpan(used, written));
+                used += written;
+            }
+        }
+    }
+
+    private static ShareTable FromText(Dataset dataset, int threads)
     {
         var posts = dataset.Posts;
-        var texts = new StringInterner(1024);
-        var obj = new GrowArray<int>(1024);
-        var acc = new GrowArray<int>(1024);
-        var time = new GrowArray<long>(1024);
-        var post = new GrowArray<int>(1024);
-        var buffer = new char[256];
-        for (int j = 0; j < posts.Count; j++)
+        int originals = 0;
+        for (int j = 0; j < posts.Count; j++) if (posts.RepostOfPost[j] < 0) originals++;
+        // sized for every original post having a text of its own, the usual case: no table or column regrows on the way
+        var texts = new StringInterner(Math.Max(16, originals));
+        var obj = new GrowArray<int>(Math.Max(16, originals));
+        var acc = new GrowArray<int>(Math.Max(16, originals));
+        var time = new GrowArray<long>(Math.Max(16, originals));
+        var post = new GrowArray<int>(Math.Max(16, originals));
+        // Rounds of posts: normalised and hashed on several threads (most of the time at millions of posts), then
+        // interned on this one in post order, prefetched a few texts ahead, so ids are first-seen order for any threads.
+        threads = Math.Max(1, threads);
+        var blocks = new TextBlock[threads];
+        for (int t = 0; t < threads; t++) blocks[t] = new TextBlock();
+        const int SlotAhead = 12, EntryAhead = 8, BytesAhead = 4;
+        for (int round = 0; round < posts.Count; round += threads * TextBlock.Posts)
         {
-            if (posts.RepostOfPost[j] >= 0) continue;
-            var text = posts.Text.GetSpan(j);
-            if (text.IsEmpty) continue;
-            if (buffer.Length < text.Length) buffer = new char[text.Length * 2];
-            int len = TextNormalizer.Normalize(text, buffer);
-            if (len == 0) continue;
-            obj.Add(texts.GetOrAdd(buffer.AsSpan(0, len)));
-            acc.Add(posts.Account[j]);
-            time.Add(posts.CreatedAt[j]);
-            post.Add(j);
+            int used = 0;
+            for (int t = 0; t < threads; t++)
+            {
+                blocks[t].First = Math.Min(posts.Count, round + t * TextBlock.Posts);
+                blocks[t].Count = Math.Min(TextBlock.Posts, posts.Count - blocks[t].First);
+                if (blocks[t].Count > 0) used++;
+            }
+            if (used <= 1) blocks[0].Fill(posts);
+            else Parallel.For(0, used, new ParallelOptions { MaxDegreeOfParallelism = threads }, t => blocks[t].Fill(posts));
+            for (int t = 0; t < used; t++)
+            {
+                var b = blocks[t];
+                for (int i = 0; i < b.Count; i++)
+                {
+                    if (i + SlotAhead < b.Count && b.Length[i + SlotAhead] >= 0) texts.PrefetchSlot(b.Hash[i + SlotAhead]);
+                    if (i + EntryAhead < b.Count && b.Length[i + EntryAhead] >= 0) texts.PrefetchEntry(b.Hash[i + EntryAhead]);
+                    if (i + BytesAhead < b.Count && b.Length[i + BytesAhead] >= 0) texts.PrefetchBytes(b.Hash[i + BytesAhead]);
+                    if (b.Length[i] < 0) continue;
+                    int j = b.First + i;
+                    obj.Add(texts.GetOrAddUtf8(b.Bytes.AsSpan(b.Start[i], b.Length[i]), b.Hash[i], out _));
+                    acc.Add(posts.Account[j]);
+                    time.Add(posts.CreatedAt[j]);
+                    post.Add(j);
+                }
+            }
         }
         var objects = obj.ToArray();
         var postOf = post.ToArray();

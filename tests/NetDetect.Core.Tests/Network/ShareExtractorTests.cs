@@ -61,5 +61,50 @@ public class ShareExtractorTests
     [InlineData("e-mail a@b.c stays", "e-mail a@b.c stays")]
     [InlineData("ÜNÏCÖDE\tTEXT\n", "ünïcöde text")]
     [InlineData("@only https://only", "")]
+    [InlineData("HTTPS://A.B/C then WWW.X.ORG end Http://y", "then end")]
+    [InlineData("what when @_x who @ alone hxxp://a.b", "what when who @ alone hxxp://a.b")]
     public void Text_normal_form(string input, string expected) => Assert.Equal(expected, TextNormalizer.Normalize(input));
+
+    /// <summary>The normaliser against its definition written out plainly (every token start tried as a mention and a URL), on random texts.</summary>
+    [Fact]
+    public void Text_normal_form_matches_the_plain_definition_on_random_texts()
+    {
+        string[] pieces = ["@", "@a", "@_", "http://", "HTTPS://", "https:/", "www.", "WWW.", "Www", "h", "w", "W", "H", "x", "é", "Ü", " ", "  ", "\t", "\n", "香", ".", "_", "1"];
+        var rng = new Random(12);
+        for (int k = 0; k < 5_000; k++)
+        {
+            var sb = new System.Text.StringBuilder();
+            for (int p = rng.Next(12); p > 0; p--) sb.Append(pieces[rng.Next(pieces.Length)]);
+            string text = sb.ToString();
+            Assert.Equal(Plain(text), TextNormalizer.Normalize(text));
+        }
+
+        static string Plain(string text)
+        {
+            var sb = new System.Text.StringBuilder();
+            bool pendingSpace = false;
+            for (int i = 0; i < text.Length;)
+            {
+                bool tokenStart = i == 0 || char.IsWhiteSpace(text[i - 1]);
+                var rest = text.AsSpan(i);
+                bool mention = rest.Length > 1 && rest[0] == '@' && (char.IsLetterOrDigit(rest[1]) || rest[1] == '_');
+                bool url = rest.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || rest.StartsWith("https://", StringComparison.OrdinalIgnoreCase)
+                    || rest.StartsWith("www.", StringComparison.OrdinalIgnoreCase);
+                if (tokenStart && (mention || url))
+                {
+                    while (i < text.Length && !char.IsWhiteSpace(text[i])) i++;
+                    continue;
+                }
+                if (char.IsWhiteSpace(text[i]))
+                {
+                    pendingSpace = sb.Length > 0;
+                    i++;
+                    continue;
+                }
+                if (pendingSpace) { sb.Append(' '); pendingSpace = false; }
+                sb.Append(char.ToLowerInvariant(text[i++]));
+            }
+            return sb.ToString();
+        }
+    }
 }
