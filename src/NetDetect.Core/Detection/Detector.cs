@@ -6,8 +6,9 @@ using QuikGraph;
 
 namespace NetDetect.Core.Detection;
 
-/// <summary>One account's outcome: calibrated probability, band, cluster and the reasons behind it.</summary>
-public sealed record AccountVerdict(string AccountId, double Score, string Verdict, int ClusterId, string Reasons, double ModelScore, bool Seed);
+/// <summary>One account's outcome: calibrated probability, band, cluster and the reasons behind it. A struct: a run holds one per
+/// account (millions), and as objects they all survived into the oldest generation, copied on the way by each collection.</summary>
+public readonly record struct AccountVerdict(string AccountId, double Score, string Verdict, int ClusterId, string Reasons, double ModelScore, bool Seed);
 
 /// <summary>A reported cluster: its flagged members, score and evidence (the network engine's summary) and timing profile.</summary>
 public sealed record DetectedCluster(int Id, double Score, ClusterSummary Summary, ClusterProfile Profile);
