@@ -42,6 +42,18 @@ public sealed class NetworkEdge : IEdge<int>
     /// <summary>Every modality's weights and evidence on this edge, resolved to ids on each access.</summary>
     public IReadOnlyList<LayerWeights> Layers => NetworkProjection.Layers(_network, Edge);
 
+    /// <summary>The names of the modalities in <see cref="Layers"/>, comma-separated in the same order, without resolving any evidence.</summary>
+    public string ModalityNames
+    {
+        get
+        {
+            var names = new List<string>(_network.Layers.Count);
+            for (int l = 0; l < _network.Layers.Count; l++)
+                if (_network.LayerEdge(Edge, l) >= 0) names.Add(_network.Layers[l].Modality.Name());
+            return string.Join(',', names);
+        }
+    }
+
     public long Pairs => (long)_network.Weight(Edge, EdgeWeight.Pairs);
     public int Objects => (int)_network.Weight(Edge, EdgeWeight.Objects);
     public double Evidence => _network.Weight(Edge, EdgeWeight.Evidence);

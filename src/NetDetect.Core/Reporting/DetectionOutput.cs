@@ -181,7 +181,7 @@ public static class DetectionOutput
             dst[e] = index[edges[e].Target];
             weight[e] = edges[e].Evidence;
             pairs[e] = edges[e].Pairs;
-            modalities[e] = string.Join(',', edges[e].Layers.Select(l => l.Modality));
+            modalities[e] = edges[e].ModalityNames;
             delta[e] = edges[e].MeanDeltaSeconds;
         }
         return new GraphExport

@@ -162,7 +162,9 @@ public class FusedNetworkTests
             Assert.Equal(e.Layers.Sum(l => l.Evidence), e.Evidence, 12);
             Assert.Equal(e.Weight, e.Evidence, 12);
             Assert.Equal(e.Layers.Sum(l => l.MeanDeltaSeconds * l.Pairs) / e.Pairs, e.MeanDeltaSeconds, 12);
+            Assert.Equal(string.Join(',', e.Layers.Select(l => l.Modality)), e.ModalityNames);
         }
+        Assert.Contains(graph.Edges, e => e.ModalityNames.Contains(','));
     }
 
     [Fact]
