@@ -262,21 +262,23 @@ public static class Detector
 
     private static (string Modality, string Object, double DeltaSeconds)? TopObject(FusedNetwork net, int e)
     {
-        (string, string, double)? best = null;
+        int bestLayer = -1, bestObject = 0;
+        long bestDelta = 0;
         double bestIdf = double.NegativeInfinity;
         for (int l = 0; l < net.Layers.Count; l++)
         {
             int le = net.LayerEdge(e, l);
             if (le < 0) continue;
-            var layer = net.Layers[l];
-            foreach (var o in layer.TopObjects(le))
+            foreach (var o in net.Layers[l].TopObjects(le))
             {
                 if (o.Idf <= bestIdf) continue;
-                bestIdf = o.Idf;
-                best = (layer.Modality.Name(), Truncate(layer.Shares.ObjectName(o.Object), 60), o.DeltaMicros / (double)Time.MicrosPerSecond);
+                (bestIdf, bestLayer, bestObject, bestDelta) = (o.Idf, l, o.Object, o.DeltaMicros);
             }
         }
-        return best;
+        // the object's name is resolved once, for the winner (a URL or text name is normalised on each request)
+        if (bestLayer < 0) return null;
+        var layer = net.Layers[bestLayer];
+        return (layer.Modality.Name(), Truncate(layer.Shares.ObjectName(bestObject), 60), bestDelta / (double)Time.MicrosPerSecond);
     }
 
     private static string Truncate(string s, int max) => s.Length <= max ? s : s[..max] + "…";
