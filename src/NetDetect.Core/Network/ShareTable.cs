@@ -187,13 +187,8 @@ public static class ShareExtractor
             int used = 0;
             for (int i = 0; i < Count; i++)
             {
-                int j = First + i;
                 Length[i] = -1;
-                if (posts.RepostOfPost[j] >= 0) continue;
-                var text = posts.Text.GetSpan(j);
-                if (text.IsEmpty) continue;
-                if (Chars.Length < text.Length) Chars = new char[text.Length * 2];
-                int len = TextNormalizer.Normalize(text, Chars);
+                int len = TextNormalizer.NormalizeOriginal(posts, First + i, ref Chars);
                 if (len == 0) continue;
                 if (Bytes.Length < used + len * 3) Array.Resize(ref Bytes, Math.Max(used + len * 3, Bytes.Length * 2));
                 // exactly what StringInterner.GetOrAdd does with the characters

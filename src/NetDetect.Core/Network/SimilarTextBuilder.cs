@@ -24,11 +24,7 @@ public static class SimilarTextBuilder
         var buffer = new char[256];
         for (int j = 0; j < posts.Count; j++)
         {
-            if (posts.RepostOfPost[j] >= 0) continue;
-            var text = posts.Text.GetSpan(j);
-            if (text.IsEmpty) continue;
-            if (buffer.Length < text.Length) buffer = new char[text.Length * 2];
-            int len = TextNormalizer.Normalize(text, buffer);
+            int len = TextNormalizer.NormalizeOriginal(posts, j, ref buffer);
             if (len == 0) continue;
             docPost.Add(j);
             docs.Add(new string(buffer, 0, len));

@@ -36,6 +36,20 @@ public static class TextNormalizer
         return n;
     }
 
+    /// <summary>
+    /// The normal form of post <paramref name="j"/>'s text into <paramref name="buffer"/> (grown when too short) and its
+    /// length; 0 when the post is a repost (its text is the original's), has no text or its text normalises to nothing.
+    /// The text modality and the similar-text modality both read the originals' texts this way.
+    /// </summary>
+    internal static int NormalizeOriginal(Data.PostTable posts, int j, ref char[] buffer)
+    {
+        if (posts.RepostOfPost[j] >= 0) return 0;
+        var text = posts.Text.GetSpan(j);
+        if (text.IsEmpty) return 0;
+        if (buffer.Length < text.Length) buffer = new char[text.Length * 2];
+        return Normalize(text, buffer);
+    }
+
     /// <summary>The normal form as a string.</summary>
     public static string Normalize(string text)
     {

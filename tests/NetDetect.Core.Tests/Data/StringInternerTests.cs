@@ -108,14 +108,7 @@ public class StringInternerTests
         if (breakAt == 500) values.Insert(breakAt, "5");
         if (breakAt == 1200) values.Insert(breakAt, values[300]);
         values.Add("9999999999999999999😀"); // multi-byte and longer: after everything
-        var ordered = new StringInterner(16);
-        ordered.UseOrderedMode();
-        var plain = new StringInterner(16);
-        foreach (var v in values)
-        {
-            Assert.Equal(plain.GetOrAdd(v, out bool plainAdded), ordered.GetOrAdd(v, out bool orderedAdded));
-            Assert.Equal(plainAdded, orderedAdded);
-        }
+        var (ordered, plain) = AddToOrderedAndPlain(values);
         Assert.Equal(breakAt == 0, ordered.IsOrdered);
         Assert.Equal(plain.Count, ordered.Count);
         // Lookups from several threads at once build the table once and all agree.
@@ -168,6 +161,18 @@ public class StringInternerTests
         // Ascending by (length, bytes) across the two kinds, then a break back into numbers, then repeats.
         string[] values = ["5", "6a", "60", "600", "6000x", "70000", "9223372036854775807", "9223372036854775808", "99999999999999999999",
             "8", "60", "6a", "9223372036854775808", "123456789012345678"];
+        var (ordered, plain) = AddToOrderedAndPlain(values);
+        Assert.False(ordered.IsOrdered);
+        for (int id = 0; id < plain.Count; id++)
+        {
+            Assert.Equal(plain[id], ordered[id]);
+            Assert.Equal(id, ordered.IndexOf(plain[id]));
+        }
+    }
+
+    /// <summary>Adds the values to an ordered-mode interner and a plain one, asserting each add gives both the same id and the same "added".</summary>
+    private static (StringInterner Ordered, StringInterner Plain) AddToOrderedAndPlain(IEnumerable<string> values)
+    {
         var ordered = new StringInterner(4);
         ordered.UseOrderedMode();
         var plain = new StringInterner(4);
@@ -176,11 +181,6 @@ public class StringInternerTests
             Assert.Equal(plain.GetOrAdd(v, out bool plainAdded), ordered.GetOrAdd(v, out bool orderedAdded));
             Assert.Equal(plainAdded, orderedAdded);
         }
-        Assert.False(ordered.IsOrdered);
-        for (int id = 0; id < plain.Count; id++)
-        {
-            Assert.Equal(plain[id], ordered[id]);
-            Assert.Equal(id, ordered.IndexOf(plain[id]));
-        }
+        return (ordered, plain);
     }
 }
