@@ -72,6 +72,33 @@ public class DetectionOutputTests(TrainedModelFixture fixture) : IClassFixture<T
     }
 
     [Fact]
+    public async Task Verdicts_parquet_is_what_the_serializer_writes_for_the_rows()
+    {
+        // the column writer replaced ParquetSerializer over VerdictRow objects: same schema, same bytes
+        var verdicts = new AccountVerdict[]
+        {
+            new("a1", 0.97, "coordinated", 3, "evidence 12.5, repost; shares with b7", 0.91, true),
+            new("b2", 0.001, "clear", -1, "", 0.001, false),
+            new("c,3\"", double.Epsilon, "suspicious", 0, "r\u00e9sum\u00e9 \ud83d\ude00", 1.0, false),
+            new("d4", 0.5, "clear", -1, "", 0.5, false),
+        };
+        var rows = verdicts.Select(v => new VerdictRow
+        {
+            AccountId = v.AccountId, Score = v.Score, Verdict = v.Verdict, ClusterId = v.ClusterId, Reasons = v.Reasons, ModelScore = v.ModelScore, Seed = v.Seed,
+        }).ToList();
+        using var expected = new MemoryStream();
+        await ParquetSerializer.SerializeAsync(rows, expected);
+        using var actual = new MemoryStream();
+        await DetectionOutput.WriteVerdictsParquetAsync(verdicts, actual);
+        Assert.Equal(expected.ToArray(), actual.ToArray());
+
+        actual.Position = 0;
+        var back = (await ParquetSerializer.DeserializeAsync<VerdictRow>(actual)).Data;
+        Assert.Equal(rows.Select(r => (r.AccountId, r.Score, r.Verdict, r.ClusterId, r.Reasons, r.ModelScore, r.Seed)),
+            back.Select(r => (r.AccountId, r.Score, r.Verdict, r.ClusterId, r.Reasons, r.ModelScore, r.Seed)));
+    }
+
+    [Fact]
     public async Task Bad_input_exits_with_code_2()
     {
         using var dir = new TempDir();
