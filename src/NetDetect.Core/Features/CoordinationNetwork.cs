@@ -91,6 +91,8 @@ public sealed class CoordinationNetwork
             MinEdgePairs = options.MinEdgePairs,
             Threads = options.Threads,
             TopObjects = 3,
+            // the layers are built one after another: each reuses the previous one's pair records, already paged in
+            Records = new CoShareBuilder.RecordCache(),
         };
         var crowds = new SortedDictionary<string, int>(StringComparer.Ordinal);
         ShareTable Uncrowded(ShareTable shares)
@@ -114,6 +116,7 @@ public sealed class CoordinationNetwork
             Diagnostics.Lap.Mark($"network: {m.Name()} layer, {layers[^1].EdgeCount:N0} edges");
         }
         Diagnostics.Lap.Mark("network: layers");
+        coshare.Records!.Clear();
         if (options.ReleasePostText)
         {
             dataset.Posts.Text.Release();

@@ -64,6 +64,8 @@ public sealed record CoShareOptions
     internal int PairGroups { get; init; }
     /// <summary>Reduce one group through per-partition columns joined afterwards, as several groups do (tests compare the two paths).</summary>
     internal bool PartitionColumns { get; init; }
+    /// <summary>The record array to reuse from the previous layer of the same run (see <see cref="CoShareBuilder.RecordCache"/>); null: each build allocates its own.</summary>
+    internal CoShareBuilder.RecordCache? Records { get; init; }
 }
 
 /// <summary>A window finer than the data's timestamp resolution, refused unless forced.</summary>
