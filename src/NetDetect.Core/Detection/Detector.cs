@@ -64,7 +64,11 @@ public static class Detector
         var stages = new Dictionary<string, double>();
         void Lap(string name) { stages[name] = clock.Elapsed.TotalSeconds; clock.Restart(); }
 
-        var network = CoordinationNetwork.Build(dataset, meta.NetworkOptions(options.Threads) with { MinEdgePairs = options.MinEdgePairs, ReleasePostText = options.ReleasePostText }, progress, cancellationToken);
+        // the temporal, content and profile features need the layers, not the communities: they are computed beside
+        // the (single-threaded) community search, inside the network stage's time; the network features come after it
+        var featureBuilder = new AccountFeatures.Builder(dataset);
+        var network = CoordinationNetwork.Build(dataset, meta.NetworkOptions(options.Threads) with { MinEdgePairs = options.MinEdgePairs, ReleasePostText = options.ReleasePostText },
+            fused => featureBuilder.AddOtherGroups(fused, cancellationToken), progress, cancellationToken);
         Lap("network");
         // only seed expansion reads the community graph from here on
         bool expand = seedIds is { Count: > 0 };
@@ -75,7 +79,8 @@ public static class Detector
             LargeArrays.Reclaim();
         }
         progress?.Report(new StageProgress("features", 0, 1));
-        var features = AccountFeatures.Compute(dataset, network, cancellationToken, options.Threads);
+        featureBuilder.AddNetworkGroup(network);
+        var features = featureBuilder.Matrix;
         Lap("features");
         progress?.Report(new StageProgress("scoring", 0, 1));
         var raw = model.RawScores(features, options.Threads);

@@ -61,28 +61,74 @@ public static class AccountFeatures
     /// </remarks>
     public static FeatureMatrix Compute(Dataset dataset, CoordinationNetwork network, CancellationToken cancellationToken = default, int threads = 1)
     {
-        int n = dataset.Accounts.Count;
-        int f = Names.Count;
-        var values = new float[(long)n * f];
-        var w = new Writer(values, f);
-        void Rest()
+        var builder = new Builder(dataset);
+        if (threads >= 2) Parallel.Invoke(new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = cancellationToken },
+            () => builder.AddNetworkGroup(network), () => builder.AddOtherGroups(network.Network, cancellationToken));
+        else
         {
-            var byAccount = PostsByAccount(dataset.Posts, n);
+            builder.AddNetworkGroup(network);
+            cancellationToken.ThrowIfCancellationRequested();
+            builder.AddOtherGroups(network.Network, cancellationToken);
+        }
+        cancellationToken.ThrowIfCancellationRequested();
+        return builder.Matrix;
+    }
+
+    /// <summary>
+    /// The matrix filled group by group, for a caller that computes the groups at different times: detection computes
+    /// the temporal, content and profile groups (which read the fused layers but not the communities) beside the
+    /// single-threaded Leiden run, and the network group once communities and k-cores exist. Each group writes its own
+    /// columns, so the values are those of <see cref="Compute"/> whatever the order.
+    /// </summary>
+    public sealed class Builder(Dataset dataset)
+    {
+        private readonly Lock _lock = new();
+        private FeatureMatrix? _matrix;
+        private Writer? _writer;
+
+        /// <summary>The matrix (allocated at the first group, not before: the caller may hold the builder through the
+        /// network's layers, and at 2.5M accounts it is half a gigabyte); complete once both groups were added.</summary>
+        public FeatureMatrix Matrix
+        {
+            get
+            {
+                lock (_lock)
+                {
+                    if (_matrix is null)
+                    {
+                        int n = dataset.Accounts.Count;
+                        var values = new float[(long)n * Names.Count];
+                        _writer = new Writer(values, Names.Count);
+                        _matrix = new FeatureMatrix { Names = Names, Rows = n, Values = values };
+                    }
+                    return _matrix;
+                }
+            }
+        }
+
+        private Writer W
+        {
+            get
+            {
+                _ = Matrix;
+                return _writer!;
+            }
+        }
+
+        /// <summary>Temporal, content and profile features: the posts, and the fused network's layers (shares only).</summary>
+        public void AddOtherGroups(FusedNetwork fused, CancellationToken cancellationToken = default)
+        {
+            var w = W;
+            var byAccount = PostsByAccount(dataset.Posts, dataset.Accounts.Count);
             Temporal(dataset, byAccount, w);
             cancellationToken.ThrowIfCancellationRequested();
-            Content(dataset, network, byAccount, w);
+            Content(dataset, fused, byAccount, w);
             cancellationToken.ThrowIfCancellationRequested();
             Profile(dataset, byAccount, w);
         }
-        if (threads >= 2) Parallel.Invoke(new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = cancellationToken }, () => Network(dataset, network, w), Rest);
-        else
-        {
-            Network(dataset, network, w);
-            cancellationToken.ThrowIfCancellationRequested();
-            Rest();
-        }
-        cancellationToken.ThrowIfCancellationRequested();
-        return new FeatureMatrix { Names = Names, Rows = n, Values = values };
+
+        /// <summary>Network features: edges, communities, k-cores.</summary>
+        public void AddNetworkGroup(CoordinationNetwork network) => Network(dataset, network, W);
     }
 
     private sealed class Writer(float[] values, int columns)
@@ -341,14 +387,14 @@ public static class AccountFeatures
         }
     }
 
-    private static void Content(Dataset dataset, CoordinationNetwork cn, AccountPosts byAccount, Writer w)
+    private static void Content(Dataset dataset, FusedNetwork fused, AccountPosts byAccount, Writer w)
     {
         int n = dataset.Accounts.Count;
         var posts = dataset.Posts;
         // near-duplicate text: a post whose normalised text was also posted by another account
         var textDup = new bool[posts.Count];
         var sharedObject = new bool[posts.Count];
-        foreach (var layer in cn.Network.Layers)
+        foreach (var layer in fused.Layers)
         {
             var s = layer.Shares;
             if (layer.Modality == Modality.Sync) continue;

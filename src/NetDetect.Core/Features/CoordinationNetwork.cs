@@ -82,7 +82,17 @@ public sealed class CoordinationNetwork
     public required IReadOnlyDictionary<string, int> CrowdObjects { get; init; }
 
     /// <summary>Builds every layer, fuses them and finds communities. A window finer than the data's resolution is widened to it.</summary>
-    public static CoordinationNetwork Build(Dataset dataset, DetectionNetworkOptions options, IProgress<StageProgress>? progress = null, CancellationToken cancellationToken = default)
+    public static CoordinationNetwork Build(Dataset dataset, DetectionNetworkOptions options, IProgress<StageProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        Build(dataset, options, null, progress, cancellationToken);
+
+    /// <summary>As <see cref="Build(Dataset, DetectionNetworkOptions, IProgress{StageProgress}?, CancellationToken)"/>, running
+    /// <paramref name="besideCommunities"/> (given the fused network) beside the community search when there are two or more
+    /// threads, after it otherwise.</summary>
+    /// <remarks>Leiden runs on one thread, the longest single step after the layers (14 s at 10M posts): k-cores and the
+    /// caller's work that needs the layers but not the communities (detection's temporal, content and profile features)
+    /// use the other core meanwhile. Nothing they compute depends on the other side, so results do not change.</remarks>
+    public static CoordinationNetwork Build(Dataset dataset, DetectionNetworkOptions options, Action<FusedNetwork>? besideCommunities,
+        IProgress<StageProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         var coshare = new CoShareOptions
         {
@@ -138,24 +148,52 @@ public sealed class CoordinationNetwork
         Diagnostics.Lap.Mark("network: graph");
         // the graph build's buffers are large garbage now: free them for Leiden's arrays
         LargeArrays.Reclaim();
-        int[] community;
-        int[] sizes;
-        if (graph.EdgeCount > 0)
+        int[] community = [];
+        int[] sizes = [];
+        int[] core = [];
+        void Communities()
         {
-            var leiden = new Leiden(graph, new CommunityOptions { Seed = options.Seed }).Compute();
-            community = leiden.Membership;
-            sizes = leiden.Sizes;
+            if (graph.EdgeCount > 0)
+            {
+                var leiden = new Leiden(graph, new CommunityOptions { Seed = options.Seed }).Compute();
+                community = leiden.Membership;
+                sizes = leiden.Sizes;
+            }
+            else
+            {
+                community = new int[dataset.Accounts.Count];
+                for (int i = 0; i < community.Length; i++) community[i] = i;
+                sizes = new int[community.Length];
+                Array.Fill(sizes, 1);
+            }
+        }
+        void Beside()
+        {
+            core = new KCoreDecomposition(graph).Compute().CoreNumbers;
+            cancellationToken.ThrowIfCancellationRequested();
+            besideCommunities?.Invoke(fused);
+        }
+        int threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
+        if (threads >= 2)
+        {
+            try
+            {
+                Parallel.Invoke(new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = cancellationToken }, Communities, Beside);
+            }
+            catch (AggregateException e) when (e.InnerExceptions.Count == 1)
+            {
+                // what one side threw (a cancellation, the memory guard's refusal), as itself, as the sequential path throws it
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
+            }
+            Diagnostics.Lap.Mark("network: leiden, beside it k-core" + (besideCommunities is null ? "" : " and the caller's work"));
         }
         else
         {
-            community = new int[dataset.Accounts.Count];
-            for (int i = 0; i < community.Length; i++) community[i] = i;
-            sizes = new int[community.Length];
-            Array.Fill(sizes, 1);
+            Communities();
+            Diagnostics.Lap.Mark("network: leiden");
+            Beside();
+            Diagnostics.Lap.Mark("network: k-core" + (besideCommunities is null ? "" : " and the caller's work"));
         }
-        Diagnostics.Lap.Mark("network: leiden");
-        var core = new KCoreDecomposition(graph).Compute().CoreNumbers;
-        Diagnostics.Lap.Mark("network: k-core");
         return new CoordinationNetwork
         {
             Network = fused,

@@ -17,6 +17,30 @@ public class AccountFeaturesTests
     }
 
     [Fact]
+    public void Groups_computed_beside_the_community_search_give_the_same_matrix()
+    {
+        // detection fills the temporal, content and profile groups beside Leiden and the network group after it
+        var dataset = NetDetect.Core.Tests.Detection.CoordinatedData.Build(seed: 22, organic: 200);
+        var network = CoordinationNetwork.Build(dataset, new DetectionNetworkOptions { Threads = 1 });
+        var expected = AccountFeatures.Compute(dataset, network, threads: 1);
+        foreach (int threads in new[] { 1, 2 })
+        {
+            var builder = new AccountFeatures.Builder(dataset);
+            int calls = 0;
+            var split = CoordinationNetwork.Build(dataset, new DetectionNetworkOptions { Threads = threads }, fused =>
+            {
+                calls++;
+                builder.AddOtherGroups(fused);
+            });
+            Assert.Equal(1, calls);
+            Assert.Equal(network.Community, split.Community);
+            Assert.Equal(network.CoreNumber, split.CoreNumber);
+            builder.AddNetworkGroup(split);
+            Assert.Equal(expected.Values, builder.Matrix.Values);
+        }
+    }
+
+    [Fact]
     public void Hour_of_week_starts_on_Monday_midnight_utc()
     {
         Assert.Equal(0, AccountFeatures.HourOfWeek(Time.FromDateTime(new DateTime(2024, 3, 4, 0, 30, 0, DateTimeKind.Utc))));
