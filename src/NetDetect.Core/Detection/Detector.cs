@@ -79,7 +79,7 @@ public static class Detector
             LargeArrays.Reclaim();
         }
         progress?.Report(new StageProgress("features", 0, 1));
-        featureBuilder.AddNetworkGroup(network);
+        featureBuilder.AddNetworkGroup(network, options.Threads > 0 ? options.Threads : Environment.ProcessorCount);
         var features = featureBuilder.Matrix;
         Lap("features");
         progress?.Report(new StageProgress("scoring", 0, 1));

@@ -127,8 +127,8 @@ public static class AccountFeatures
             Profile(dataset, byAccount, w);
         }
 
-        /// <summary>Network features: edges, communities, k-cores.</summary>
-        public void AddNetworkGroup(CoordinationNetwork network) => Network(dataset, network, W);
+        /// <summary>Network features: edges, communities, k-cores; the edge pass on two threads when <paramref name="threads"/> allows.</summary>
+        public void AddNetworkGroup(CoordinationNetwork network, int threads = 1) => Network(dataset, network, W, threads);
     }
 
     private sealed class Writer(float[] values, int columns)
@@ -187,7 +187,7 @@ public static class AccountFeatures
         public float Matched;
     }
 
-    private static void Network(Dataset dataset, CoordinationNetwork cn, Writer w)
+    private static void Network(Dataset dataset, CoordinationNetwork cn, Writer w, int threads = 1)
     {
         int n = dataset.Accounts.Count;
         var net = cn.Network;
@@ -218,34 +218,68 @@ public static class AccountFeatures
         var accountA = net.AccountA;
         var accountB = net.AccountB;
         var edgeEvidence = cn.EdgeEvidence;
-        for (int e = 0; e < accountA.Length; e++)
+        // Accounts [lo, hi) only: each account still takes its edges in edge order, so two threads with halves of the
+        // accounts give every sum bit for bit what one thread gives. Edges are sorted by (A, B) with A < B, so a range's
+        // edges end where A reaches hi; the upper range scans them all, the lower stops early.
+        void Edges(int lo, int hi)
         {
-            int a = accountA[e], b = accountB[e];
-            ref var sa = ref sums[a];
-            ref var sb = ref sums[b];
-            sa.Partners++; sb.Partners++;
-            double ev = edgeEvidence[e];
-            sa.Evidence += ev; sb.Evidence += ev;
-            if (ev > sa.MaxEvidence) sa.MaxEvidence = ev;
-            if (ev > sb.MaxEvidence) sb.MaxEvidence = ev;
-            long rowA = (long)a * layerCount, rowB = (long)b * layerCount;
-            for (int k = entryStart[e], end = entryStart[e + 1]; k < end; k++)
+            for (int e = 0; e < accountA.Length; e++)
             {
-                int l = entryLayer[k], le = entryEdge[k];
-                long p = layerPairs[l][le];
-                sa.Pairs += p; sb.Pairs += p;
-                long delta = layerDelta[l][le];
-                sa.DeltaSeconds += delta / (double)Time.MicrosPerSecond;
-                sb.DeltaSeconds += delta / (double)Time.MicrosPerSecond;
-                ref var la = ref layerSums[rowA + l];
-                ref var lb = ref layerSums[rowB + l];
-                la.Edges++; lb.Edges++;
-                float shareA = (float)(sa.Posts == 0 ? 0 : (double)layerPostsA[l][le] / sa.Posts);
-                float shareB = (float)(sb.Posts == 0 ? 0 : (double)layerPostsB[l][le] / sb.Posts);
-                if (shareA > la.Matched) la.Matched = shareA;
-                if (shareB > lb.Matched) lb.Matched = shareB;
+                int a = accountA[e], b = accountB[e];
+                if (a >= hi) break;
+                bool inA = a >= lo, inB = b >= lo && b < hi;
+                if (!inA && !inB) continue;
+                double ev = edgeEvidence[e];
+                if (inA)
+                {
+                    ref var sa = ref sums[a];
+                    sa.Partners++;
+                    sa.Evidence += ev;
+                    if (ev > sa.MaxEvidence) sa.MaxEvidence = ev;
+                }
+                if (inB)
+                {
+                    ref var sb = ref sums[b];
+                    sb.Partners++;
+                    sb.Evidence += ev;
+                    if (ev > sb.MaxEvidence) sb.MaxEvidence = ev;
+                }
+                long rowA = (long)a * layerCount, rowB = (long)b * layerCount;
+                for (int k = entryStart[e], end = entryStart[e + 1]; k < end; k++)
+                {
+                    int l = entryLayer[k], le = entryEdge[k];
+                    long p = layerPairs[l][le];
+                    long delta = layerDelta[l][le];
+                    if (inA)
+                    {
+                        ref var sa = ref sums[a];
+                        sa.Pairs += p;
+                        sa.DeltaSeconds += delta / (double)Time.MicrosPerSecond;
+                        ref var la = ref layerSums[rowA + l];
+                        la.Edges++;
+                        float shareA = (float)(sa.Posts == 0 ? 0 : (double)layerPostsA[l][le] / sa.Posts);
+                        if (shareA > la.Matched) la.Matched = shareA;
+                    }
+                    if (inB)
+                    {
+                        ref var sb = ref sums[b];
+                        sb.Pairs += p;
+                        sb.DeltaSeconds += delta / (double)Time.MicrosPerSecond;
+                        ref var lb = ref layerSums[rowB + l];
+                        lb.Edges++;
+                        float shareB = (float)(sb.Posts == 0 ? 0 : (double)layerPostsB[l][le] / sb.Posts);
+                        if (shareB > lb.Matched) lb.Matched = shareB;
+                    }
+                }
             }
         }
+        if (threads >= 2 && n >= 2)
+        {
+            // the lower half of the accounts scans only the edges whose A is in it: give it more accounts
+            int mid = (int)(n * 0.6);
+            Parallel.Invoke(new ParallelOptions { MaxDegreeOfParallelism = 2 }, () => Edges(0, mid), () => Edges(mid, n));
+        }
+        else Edges(0, n);
         // community internal edges and evidence
         int communities = cn.CommunitySizes.Length;
         var internalEdges = new double[communities];

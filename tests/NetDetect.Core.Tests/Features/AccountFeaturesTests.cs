@@ -35,7 +35,7 @@ public class AccountFeaturesTests
             Assert.Equal(1, calls);
             Assert.Equal(network.Community, split.Community);
             Assert.Equal(network.CoreNumber, split.CoreNumber);
-            builder.AddNetworkGroup(split);
+            builder.AddNetworkGroup(split, threads);
             Assert.Equal(expected.Values, builder.Matrix.Values);
         }
     }
