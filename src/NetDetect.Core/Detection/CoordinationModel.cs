@@ -102,6 +102,18 @@ public sealed class CoordinationModel
     /// <summary>True when scoring evaluates the trees directly (any LightGBM model NetDetect trains); false: through ML.NET.</summary>
     public bool FastScoring => _scorer is not null;
 
+    /// <summary>True when bulk scoring uses the QuickScorer form of the trees (every tree has at most 32 leaves).</summary>
+    internal bool BitScoring => _scorer?.HasBitScorer == true;
+
+    /// <summary>Raw scores by walking the trees node by node, as before the QuickScorer form (tests compare the two).</summary>
+    internal double[] WalkRawScores(FeatureMatrix features)
+    {
+        if (_scorer is null) throw new InvalidOperationException("no direct scorer for this model");
+        _scorer.WalkOnly = true;
+        try { return _scorer.Score(features, threads: 1); }
+        finally { _scorer.WalkOnly = false; }
+    }
+
     private CoordinationModel(MLContext ml, ITransformer model, DataViewSchema inputSchema, ModelMetadata metadata)
     {
         _ml = ml;

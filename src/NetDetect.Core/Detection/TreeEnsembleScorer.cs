@@ -43,8 +43,15 @@ internal sealed class TreeEnsembleScorer
     private readonly double _bias;
     private readonly int _splits;
     private readonly int[][] _treesUsing; // per feature: the trees with a split on it, ascending
+    private readonly BitScorer? _bits;     // null when a tree has more than 32 leaves
 
     public int Features { get; }
+
+    /// <summary>Score by walking the trees even where the QuickScorer form exists (tests compare the two).</summary>
+    internal bool WalkOnly { get; set; }
+
+    /// <summary>True when <see cref="Score(ReadOnlySpan{float}, int, int, Span{double})"/> uses the QuickScorer form.</summary>
+    internal bool HasBitScorer => _bits is not null;
     public int Trees => _root.Length;
 
     /// <summary>Mean over trees of the longest root-to-leaf path (the walk length per tree).</summary>
@@ -72,6 +79,124 @@ internal sealed class TreeEnsembleScorer
             }
         }
         _treesUsing = Array.ConvertAll(using_, l => l.ToArray());
+        _bits = BitScorer.TryCreate(features, nodes, value, root);
+    }
+
+    /// <summary>
+    /// The ensemble in QuickScorer form (Lucchese et al., SIGIR 2015): every split as (threshold, tree, leaf mask),
+    /// grouped by feature and sorted by threshold. A row's value of a feature is compared with that feature's
+    /// thresholds in ascending order; each split it exceeds (the walk would go right there) clears the leaves of the
+    /// split's left subtree from its tree's 32-bit leaf set, and the walk's exit leaf is then the leftmost leaf left in
+    /// each tree. No node-to-node dependency chain and no branch on the path: a few thousand simple steps a row.
+    /// </summary>
+    /// <remarks>The leaves and leaf values are those the walk reaches, so the raw scores are bit for bit the walk's
+    /// (the trees' values are still added in tree order). A missing value goes right at the splits whose default
+    /// direction is right, as in the walk; those splits are listed per feature too.</remarks>
+    private sealed class BitScorer
+    {
+        [StructLayout(LayoutKind.Sequential)]
+        public struct Split
+        {
+            public float Threshold;
+            public int Tree;
+            public uint Mask;
+        }
+
+        public required Split[] Splits;     // by feature, thresholds ascending
+        public required int[] Start;        // feature f's splits: Splits[Start[f]..Start[f+1]]
+        public required Split[] NanSplits;  // by feature: the splits a missing value goes right at
+        public required int[] NanStart;
+        public required double[] LeafValue; // tree t, leaf k (left to right): LeafValue[t * 32 + k]
+        public int Trees;
+
+        public static BitScorer? TryCreate(int features, Node[] nodes, double[] value, int[] root)
+        {
+            int trees = root.Length;
+            var leafValue = new double[trees * 32];
+            var byFeature = new List<Split>[features];
+            var nanByFeature = new List<Split>[features];
+            for (int f = 0; f < features; f++) { byFeature[f] = []; nanByFeature[f] = []; }
+            var leafRange = new Dictionary<int, (int Lo, int Hi)>();
+            for (int t = 0; t < trees; t++)
+            {
+                // leaves numbered left to right; each node's subtree covers a contiguous range of them
+                int next = 0;
+                leafRange.Clear();
+                bool tooMany = false;
+                (int Lo, int Hi) Number(int g)
+                {
+                    // a leaf leads to itself (see Node)
+                    if (nodes[g].Left == g)
+                    {
+                        if (next == 32) { tooMany = true; return (next, next); }
+                        leafValue[t * 32 + next] = value[g];
+                        return (next, ++next);
+                    }
+                    var left = Number(nodes[g].Left);
+                    var right = Number(nodes[g].Right);
+                    leafRange[g] = (left.Lo, left.Hi);
+                    return (left.Lo, right.Hi);
+                }
+                Number(root[t]);
+                if (tooMany) return null;
+                foreach (var (g, left) in leafRange)
+                {
+                    ulong leftBits = ((1UL << (left.Hi - left.Lo)) - 1) << left.Lo;
+                    var split = new Split { Threshold = nodes[g].Threshold, Tree = t, Mask = ~(uint)leftBits };
+                    byFeature[nodes[g].Feature].Add(split);
+                    if (nodes[g].NanRight != 0) nanByFeature[nodes[g].Feature].Add(split);
+                }
+            }
+            static (Split[] All, int[] Start) Flatten(List<Split>[] lists, bool sort)
+            {
+                var start = new int[lists.Length + 1];
+                for (int f = 0; f < lists.Length; f++) start[f + 1] = start[f] + lists[f].Count;
+                var all = new Split[start[^1]];
+                for (int f = 0; f < lists.Length; f++)
+                {
+                    var span = all.AsSpan(start[f], lists[f].Count);
+                    lists[f].CopyTo(span);
+                    // the order among equal thresholds does not matter: clearing bits commutes
+                    if (sort) span.Sort((a, b) => a.Threshold.CompareTo(b.Threshold));
+                }
+                return (all, start);
+            }
+            var (splits, startOf) = Flatten(byFeature, sort: true);
+            var (nan, nanStart) = Flatten(nanByFeature, sort: false);
+            return new BitScorer { Splits = splits, Start = startOf, NanSplits = nan, NanStart = nanStart, LeafValue = leafValue, Trees = trees };
+        }
+
+        public unsafe void Score(float* x0, int columns, int rows, double bias, Span<double> destination)
+        {
+            int trees = Trees;
+            uint* leaves = stackalloc uint[trees];
+            fixed (Split* splits = Splits)
+            fixed (Split* nanSplits = NanSplits)
+            fixed (int* start = Start)
+            fixed (int* nanStart = NanStart)
+            fixed (double* leafValue = LeafValue)
+            {
+                for (int r = 0; r < rows; r++)
+                {
+                    float* x = x0 + (long)r * columns;
+                    new Span<uint>(leaves, trees).Fill(uint.MaxValue);
+                    for (int f = 0; f < columns; f++)
+                    {
+                        float v = x[f];
+                        if (float.IsNaN(v))
+                        {
+                            for (int k = nanStart[f], end = nanStart[f + 1]; k < end; k++) leaves[nanSplits[k].Tree] &= nanSplits[k].Mask;
+                            continue;
+                        }
+                        // the walk goes right where v > threshold: exactly the splits before the first threshold >= v
+                        for (int k = start[f], end = start[f + 1]; k < end && splits[k].Threshold < v; k++) leaves[splits[k].Tree] &= splits[k].Mask;
+                    }
+                    double sum = 0;
+                    for (int t = 0; t < trees; t++) sum += leafValue[t * 32 + System.Numerics.BitOperations.TrailingZeroCount(leaves[t])];
+                    destination[r] = (float)(sum + bias);
+                }
+            }
+        }
     }
 
     /// <summary>The flat form of a trained or loaded NetDetect model, or null when it is not the expected LightGBM ensemble.</summary>
@@ -163,6 +288,11 @@ internal sealed class TreeEnsembleScorer
     {
         if (columns != Features) throw new ArgumentException($"expected {Features} features, got {columns}", nameof(columns));
         if ((long)(start + destination.Length) * columns > values.Length) throw new ArgumentOutOfRangeException(nameof(destination));
+        if (_bits is not null && !WalkOnly)
+        {
+            fixed (float* all = values) _bits.Score(all + (long)start * columns, columns, destination.Length, _bias, destination);
+            return;
+        }
         // A block of rows walks one tree in lockstep: independent walks overlap in the CPU, one tree's nodes stay hot
         // in cache, and the fixed walk length needs no per-row branch. Every row still adds its trees in tree order.
         double* sum = stackalloc double[Block];

@@ -14,6 +14,7 @@ public class TreeEnsembleScorerTests(TrainedModelFixture fixture) : IClassFixtur
     {
         var model = CoordinationModel.Load(Shipped);
         Assert.True(model.FastScoring, "the shipped model should be scored by the direct tree walk");
+        Assert.True(model.BitScoring, "the shipped model's trees (31 leaves) should be scored in QuickScorer form");
         var dataset = await ParquetDatasetReader.ReadAsync(Path.Combine(SharedData.RepoRoot, "data", "sample"));
         var features = AccountFeatures.Compute(dataset, CoordinationNetwork.Build(dataset, model.Metadata.NetworkOptions(2)));
         var hard = Probe(features, model, new Random(11), 4000);
@@ -21,6 +22,7 @@ public class TreeEnsembleScorerTests(TrainedModelFixture fixture) : IClassFixtur
         foreach (var m in new[] { features, hard, odd })
         {
             var reference = model.MlNetRawScores(m);
+            Assert.Equal(reference, model.WalkRawScores(m));
             Assert.Equal(reference, model.RawScores(m, threads: 1));
             Assert.Equal(reference, model.RawScores(m, threads: 2));
         }
