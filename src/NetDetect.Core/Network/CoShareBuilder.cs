@@ -1032,32 +1032,32 @@ public static class CoShareBuilder
         {
             var span = entries.AsSpan();
             RadixSort.SortKeys(span, accountBits + RadixSort.BitsFor((ulong)postAccount.Length), ref buffers.EntryScratch);
+            // Distinct (post, other account) entries, rewritten in place as (edge, side) keys: (low << bits | high) << 1,
+            // plus 1 for the high account's side. Sorted, they meet the partition's edges (sorted by (A, B)) in order,
+            // so one merge walk finds every entry's edge instead of a binary search (a cache miss a step) per entry.
             ulong previous = 0; // (post + 1) << accountBits | account is never 0
             ulong accountMask = (1UL << accountBits) - 1;
+            int distinct = 0;
             foreach (ulong m in span)
             {
                 if (m == previous) continue;
                 previous = m;
                 int p = (int)(m >> accountBits) - 1;
-                int other = (int)(m & accountMask);
-                int owner = postAccount[p];
-                if (owner < other) c.PostsA[Find(c, e0, e1, owner, other)]++;
-                else c.PostsB[Find(c, e0, e1, other, owner)]++;
+                uint other = (uint)(m & accountMask);
+                uint owner = (uint)postAccount[p];
+                span[distinct++] = owner < other ? (((ulong)owner << accountBits) | other) << 1 : ((((ulong)other << accountBits) | owner) << 1) | 1;
             }
-        }
-
-        // The edge (a, b) among edges [e0, e1), which are sorted by (A, B).
-        private static int Find(Columns c, int e0, int e1, int a, int b)
-        {
-            int lo = e0, hi = e1 - 1;
-            while (lo <= hi)
+            var keys = span[..distinct];
+            RadixSort.SortKeys(keys, 2 * accountBits + 1, ref buffers.EntryScratch);
+            int e = e0;
+            foreach (ulong k in keys)
             {
-                int mid = (lo + hi) >>> 1;
-                int cmp = c.A[mid] != a ? c.A[mid].CompareTo(a) : c.B[mid].CompareTo(b);
-                if (cmp == 0) return mid;
-                if (cmp < 0) lo = mid + 1; else hi = mid - 1;
+                int a = (int)(k >> (accountBits + 1)), b = (int)((k >> 1) & accountMask);
+                while (e < e1 && (c.A[e] < a || (c.A[e] == a && c.B[e] < b))) e++;
+                if (e == e1 || c.A[e] != a || c.B[e] != b) throw new InvalidOperationException($"no edge ({a}, {b}) in its partition");
+                if ((k & 1) == 0) c.PostsA[e]++;
+                else c.PostsB[e]++;
             }
-            throw new InvalidOperationException($"no edge ({a}, {b}) in its partition");
         }
     }
 
