@@ -106,11 +106,14 @@ public sealed class CoordinationModel
     internal bool BitScoring => _scorer?.HasBitScorer == true;
 
     /// <summary>Raw scores by walking the trees node by node, as before the QuickScorer form (tests compare the two).</summary>
-    internal double[] WalkRawScores(FeatureMatrix features)
+    internal double[] WalkRawScores(FeatureMatrix features) => Walking(() => _scorer!.Score(features, threads: 1));
+
+    /// <summary>Runs <paramref name="run"/> with the direct scorer walking the trees node by node (tests compare the two forms).</summary>
+    internal T Walking<T>(Func<T> run)
     {
         if (_scorer is null) throw new InvalidOperationException("no direct scorer for this model");
         _scorer.WalkOnly = true;
-        try { return _scorer.Score(features, threads: 1); }
+        try { return run(); }
         finally { _scorer.WalkOnly = false; }
     }
 

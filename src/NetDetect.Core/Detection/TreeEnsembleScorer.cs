@@ -166,6 +166,19 @@ internal sealed class TreeEnsembleScorer
             return new BitScorer { Splits = splits, Start = startOf, NanSplits = nan, NanStart = nanStart, LeafValue = leafValue, Trees = trees };
         }
 
+        /// <summary>Clears, in <paramref name="leaves"/> (one set per tree), the leaves value <paramref name="v"/> of feature
+        /// <paramref name="f"/> cannot reach: the left subtrees of the splits the walk takes to the right.</summary>
+        public static unsafe void Apply(Split* splits, Split* nanSplits, int* start, int* nanStart, int f, float v, uint* leaves)
+        {
+            if (float.IsNaN(v))
+            {
+                for (int k = nanStart[f], end = nanStart[f + 1]; k < end; k++) leaves[nanSplits[k].Tree] &= nanSplits[k].Mask;
+                return;
+            }
+            // the walk goes right where v > threshold: exactly the splits before the first threshold >= v
+            for (int k = start[f], end = start[f + 1]; k < end && splits[k].Threshold < v; k++) leaves[splits[k].Tree] &= splits[k].Mask;
+        }
+
         public unsafe void Score(float* x0, int columns, int rows, double bias, Span<double> destination)
         {
             int trees = Trees;
@@ -180,17 +193,7 @@ internal sealed class TreeEnsembleScorer
                 {
                     float* x = x0 + (long)r * columns;
                     new Span<uint>(leaves, trees).Fill(uint.MaxValue);
-                    for (int f = 0; f < columns; f++)
-                    {
-                        float v = x[f];
-                        if (float.IsNaN(v))
-                        {
-                            for (int k = nanStart[f], end = nanStart[f + 1]; k < end; k++) leaves[nanSplits[k].Tree] &= nanSplits[k].Mask;
-                            continue;
-                        }
-                        // the walk goes right where v > threshold: exactly the splits before the first threshold >= v
-                        for (int k = start[f], end = start[f + 1]; k < end && splits[k].Threshold < v; k++) leaves[splits[k].Tree] &= splits[k].Mask;
-                    }
+                    for (int f = 0; f < columns; f++) Apply(splits, nanSplits, start, nanStart, f, x[f], leaves);
                     double sum = 0;
                     for (int t = 0; t < trees; t++) sum += leafValue[t * 32 + System.Numerics.BitOperations.TrailingZeroCount(leaves[t])];
                     destination[r] = (float)(sum + bias);
@@ -335,6 +338,11 @@ internal sealed class TreeEnsembleScorer
         internal readonly int[] AllTrees = Enumerable.Range(0, scorer.Trees).ToArray();
         internal readonly double[] Prefix = new double[scorer.Trees + 1];
         internal readonly float[] Row = new float[scorer.Features];
+        // QuickScorer form: each feature's leaf sets per tree, the AND of those of features c.. per tree, a replaced value's sets
+        internal readonly uint[] Contribution = new uint[scorer.Features * scorer.Trees];
+        internal readonly uint[] Suffix = new uint[(scorer.Features + 1) * scorer.Trees];
+        internal readonly uint[] Prefix32 = new uint[scorer.Trees];
+        internal readonly uint[] Replaced = new uint[scorer.Trees];
     }
 
     /// <summary>
@@ -352,6 +360,11 @@ internal sealed class TreeEnsembleScorer
     {
         if (row.Length != Features || reference.Length != Features || destination.Length != Features)
             throw new ArgumentException($"expected {Features} features");
+        if (_bits is not null && !WalkOnly)
+        {
+            OcclusionByBits(row, reference, destination, scratch);
+            return;
+        }
         int trees = _root.Length;
         var leaf = scratch.Leaf;
         var newLeaf = scratch.NewLeaf;
@@ -384,6 +397,77 @@ internal sealed class TreeEnsembleScorer
                     sum += next < affected.Length && affected[next] == t ? newLeaf[next++] : leaf[t];
                 destination[c] = (float)(sum + _bias);
                 xp[c] = v;
+            }
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Occlusion"/> in QuickScorer form. Each feature's splits give it a leaf set per tree; a tree's exit leaf
+    /// is the leftmost leaf in the AND of all features' sets. With feature c replaced, only c's sets change: the AND of
+    /// the other features' sets (a running AND of features before c with a stored AND of those after it) meets the
+    /// replaced value's sets, found by one scan of c's sorted thresholds. The leaves are the walk's, and the leaf values
+    /// are added in the walk's order from the first affected tree, so the scores are bit for bit the walk's.
+    /// </summary>
+    private unsafe void OcclusionByBits(ReadOnlySpan<float> row, ReadOnlySpan<float> reference, Span<double> destination, OcclusionScratch scratch)
+    {
+        var bits = _bits!;
+        int trees = _root.Length, features = Features;
+        var leaf = scratch.Leaf;
+        var newLeaf = scratch.NewLeaf;
+        var prefix = scratch.Prefix;
+        fixed (BitScorer.Split* splits = bits.Splits)
+        fixed (BitScorer.Split* nanSplits = bits.NanSplits)
+        fixed (int* start = bits.Start)
+        fixed (int* nanStart = bits.NanStart)
+        fixed (double* leafValue = bits.LeafValue)
+        fixed (uint* contribution = scratch.Contribution)
+        fixed (uint* suffix = scratch.Suffix)
+        fixed (uint* before = scratch.Prefix32)
+        fixed (uint* replaced = scratch.Replaced)
+        {
+            // each feature's leaf sets for the row's own value
+            new Span<uint>(contribution, features * trees).Fill(uint.MaxValue);
+            for (int f = 0; f < features; f++)
+                BitScorer.Apply(splits, nanSplits, start, nanStart, f, row[f], contribution + (long)f * trees);
+            // suffix[c] = AND of the sets of features c.. (suffix[features] = all leaves)
+            new Span<uint>(suffix + (long)features * trees, trees).Fill(uint.MaxValue);
+            for (int f = features - 1; f >= 0; f--)
+            {
+                uint* dst = suffix + (long)f * trees, next = dst + trees, own = contribution + (long)f * trees;
+                for (int t = 0; t < trees; t++) dst[t] = next[t] & own[t];
+            }
+            prefix[0] = 0;
+            for (int t = 0; t < trees; t++)
+            {
+                leaf[t] = leafValue[t * 32 + System.Numerics.BitOperations.TrailingZeroCount(suffix[t])];
+                prefix[t + 1] = prefix[t] + leaf[t];
+            }
+            double own0 = (float)(prefix[trees] + _bias);
+            new Span<uint>(before, trees).Fill(uint.MaxValue);
+            for (int c = 0; c < features; c++)
+            {
+                float v = row[c], r = reference[c];
+                var affected = _treesUsing[c];
+                if (affected.Length == 0 || v == r || (float.IsNaN(v) && float.IsNaN(r)))
+                    destination[c] = own0;
+                else
+                {
+                    foreach (int t in affected) replaced[t] = uint.MaxValue;
+                    BitScorer.Apply(splits, nanSplits, start, nanStart, c, r, replaced);
+                    uint* after = suffix + (long)(c + 1) * trees;
+                    for (int j = 0; j < affected.Length; j++)
+                    {
+                        int t = affected[j];
+                        newLeaf[j] = leafValue[t * 32 + System.Numerics.BitOperations.TrailingZeroCount(before[t] & after[t] & replaced[t])];
+                    }
+                    int first = affected[0], next = 0;
+                    double sum = prefix[first];
+                    for (int t = first; t < trees; t++)
+                        sum += next < affected.Length && affected[next] == t ? newLeaf[next++] : leaf[t];
+                    destination[c] = (float)(sum + _bias);
+                }
+                uint* ownC = contribution + (long)c * trees;
+                for (int t = 0; t < trees; t++) before[t] &= ownC[t];
             }
         }
     }

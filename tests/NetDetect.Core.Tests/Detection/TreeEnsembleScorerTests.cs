@@ -37,6 +37,7 @@ public class TreeEnsembleScorerTests(TrainedModelFixture fixture) : IClassFixtur
     {
         var model = fixture.Model;
         Assert.True(model.FastScoring);
+        Assert.True(model.BitScoring);
         var dataset = CoordinatedData.Build(seed: 4);
         var features = AccountFeatures.Compute(dataset, CoordinationNetwork.Build(dataset, model.Metadata.NetworkOptions(1)));
         Assert.Equal(model.MlNetRawScores(features), model.RawScores(features, threads: 2));
@@ -64,6 +65,9 @@ public class TreeEnsembleScorerTests(TrainedModelFixture fixture) : IClassFixtur
         var rows = Enumerable.Range(0, probe.Rows - 1).ToArray();
         var occluded = model.OcclusionScores(probe, rows, reference, threads: 2);
         Assert.Equal(model.RawScores(ReplacedRows(probe, rows, reference), threads: 1), occluded);
+        // the QuickScorer form and the node-by-node walk agree bit for bit, occlusion and plain scores alike
+        Assert.Equal(model.Walking(() => model.OcclusionScores(probe, rows, reference, threads: 1)), occluded);
+        Assert.Equal(model.WalkRawScores(ReplacedRows(probe, rows, reference)), occluded);
         // and the replacements matter: many occluded scores differ from the row's own
         var own = model.RawScores(probe, threads: 1);
         int changed = 0;
