@@ -50,6 +50,18 @@ public sealed class FusedNetwork
         var start = EntryStart;
         var layerOf = EntryLayer;
         var edgeOf = EntryEdge;
+        if (weight == EdgeWeight.Evidence)
+        {
+            // detection's weight, read for every fused edge: the layers' evidence columns directly (same sums, same order)
+            var evidence = Array.ConvertAll(layers, l => l.Evidence);
+            for (int e = 0; e < w.Length; e++)
+            {
+                double s = 0;
+                for (int k = start[e], end = start[e + 1]; k < end; k++) s += evidence[layerOf[k]][edgeOf[k]];
+                w[e] = s;
+            }
+            return w;
+        }
         for (int e = 0; e < w.Length; e++)
         {
             double s = 0;
