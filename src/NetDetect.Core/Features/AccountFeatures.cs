@@ -230,48 +230,33 @@ public static class AccountFeatures
                 bool inA = a >= lo, inB = b >= lo && b < hi;
                 if (!inA && !inB) continue;
                 double ev = edgeEvidence[e];
-                if (inA)
-                {
-                    ref var sa = ref sums[a];
-                    sa.Partners++;
-                    sa.Evidence += ev;
-                    if (ev > sa.MaxEvidence) sa.MaxEvidence = ev;
-                }
-                if (inB)
-                {
-                    ref var sb = ref sums[b];
-                    sb.Partners++;
-                    sb.Evidence += ev;
-                    if (ev > sb.MaxEvidence) sb.MaxEvidence = ev;
-                }
+                if (inA) AddEdge(ref sums[a], ev);
+                if (inB) AddEdge(ref sums[b], ev);
                 long rowA = (long)a * layerCount, rowB = (long)b * layerCount;
                 for (int k = entryStart[e], end = entryStart[e + 1]; k < end; k++)
                 {
                     int l = entryLayer[k], le = entryEdge[k];
                     long p = layerPairs[l][le];
                     long delta = layerDelta[l][le];
-                    if (inA)
-                    {
-                        ref var sa = ref sums[a];
-                        sa.Pairs += p;
-                        sa.DeltaSeconds += delta / (double)Time.MicrosPerSecond;
-                        ref var la = ref layerSums[rowA + l];
-                        la.Edges++;
-                        float shareA = (float)(sa.Posts == 0 ? 0 : (double)layerPostsA[l][le] / sa.Posts);
-                        if (shareA > la.Matched) la.Matched = shareA;
-                    }
-                    if (inB)
-                    {
-                        ref var sb = ref sums[b];
-                        sb.Pairs += p;
-                        sb.DeltaSeconds += delta / (double)Time.MicrosPerSecond;
-                        ref var lb = ref layerSums[rowB + l];
-                        lb.Edges++;
-                        float shareB = (float)(sb.Posts == 0 ? 0 : (double)layerPostsB[l][le] / sb.Posts);
-                        if (shareB > lb.Matched) lb.Matched = shareB;
-                    }
+                    if (inA) AddLayerEdge(ref sums[a], ref layerSums[rowA + l], p, delta, layerPostsA[l][le]);
+                    if (inB) AddLayerEdge(ref sums[b], ref layerSums[rowB + l], p, delta, layerPostsB[l][le]);
                 }
             }
+        }
+        static void AddEdge(ref AccountSums s, double evidence)
+        {
+            s.Partners++;
+            s.Evidence += evidence;
+            if (evidence > s.MaxEvidence) s.MaxEvidence = evidence;
+        }
+        // one layer's edge of an account: its pairs, Δ, and the share of its posts the partner matched there
+        static void AddLayerEdge(ref AccountSums s, ref LayerSums ls, long pairs, long delta, int matchedPosts)
+        {
+            s.Pairs += pairs;
+            s.DeltaSeconds += delta / (double)Time.MicrosPerSecond;
+            ls.Edges++;
+            float share = (float)(s.Posts == 0 ? 0 : (double)matchedPosts / s.Posts);
+            if (share > ls.Matched) ls.Matched = share;
         }
         if (threads >= 2 && n >= 2)
         {
