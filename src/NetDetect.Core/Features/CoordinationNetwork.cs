@@ -136,7 +136,7 @@ public sealed class CoordinationNetwork
         foreach (var layer in layers) layerEdges += layer.EdgeCount;
         // fused edges (A, B) and per layer edge its entry (start, layer, edge), merge scratch: about 24 bytes a layer edge
         Diagnostics.MemoryGuard.Reserve("fusing the layers", layerEdges * 24);
-        var fused = FusedNetwork.Combine(layers);
+        var fused = FusedNetwork.Combine(layers, options.Threads);
         Diagnostics.Lap.Mark("network: fuse");
         var evidence = fused.Weights(EdgeWeight.Evidence);
         Diagnostics.Lap.Mark("network: evidence");

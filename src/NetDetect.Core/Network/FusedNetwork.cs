@@ -72,7 +72,11 @@ public sealed class FusedNetwork
     }
 
     /// <summary>Unions the layers' edges (all built on the same dataset's account ids), sorted by (A, B).</summary>
-    public static FusedNetwork Combine(IReadOnlyList<CoShareNetwork> layers)
+    public static FusedNetwork Combine(IReadOnlyList<CoShareNetwork> layers) => Combine(layers, 0);
+
+    /// <summary>As <see cref="Combine(IReadOnlyList{CoShareNetwork})"/>, merging on up to <paramref name="threads"/> threads
+    /// (0 = all cores); the result does not depend on it.</summary>
+    public static FusedNetwork Combine(IReadOnlyList<CoShareNetwork> layers, int threads)
     {
         if (layers.Count == 0) throw new ArgumentException("no layers to fuse", nameof(layers));
         if (layers.Count > byte.MaxValue) throw new ArgumentException($"at most {byte.MaxValue} layers can be fused", nameof(layers));
@@ -93,7 +97,7 @@ public sealed class FusedNetwork
         foreach (var l in layers)
             if (l.Shares.AccountCount != accounts) throw new ArgumentException("layers come from different datasets", nameof(layers));
         // The builders emit their edges in (A, B) order: merging the sorted lists gives what sorting them all would.
-        if (layers.All(SortedAndUnique)) return Merge(layers, accounts);
+        if (layers.All(SortedAndUnique)) return Merge(layers, accounts, threads > 0 ? threads : Environment.ProcessorCount);
         int bits = RadixSort.BitsFor((ulong)Math.Max(1, accounts - 1));
         int total = 0;
         foreach (var l in layers) total += l.EdgeCount;
@@ -160,19 +164,30 @@ public sealed class FusedNetwork
 
     // K-way merge of layers whose edges are sorted by (A, B) and unique: one pass counts the distinct pairs, one fills
     // the columns and the layer entries. Same result as the radix path (which handles any order).
-    private static FusedNetwork Merge(IReadOnlyList<CoShareNetwork> layers, int accounts)
+    private static FusedNetwork Merge(IReadOnlyList<CoShareNetwork> layers, int accounts, int threads)
     {
         int count = layers.Count;
-        var head = new int[count];
-        var current = new ulong[count];
-        ulong Key(int l) => head[l] < layers[l].EdgeCount
-            ? ((ulong)(uint)layers[l].AccountA[head[l]] << 32) | (uint)layers[l].AccountB[head[l]]
-            : ulong.MaxValue;
-        int Pass(int[]? a, int[]? b, int[]? start, byte[]? entryLayer, int[]? entryEdge)
+        // Ranges of the lower account A, each merged on its own: every layer is sorted by (A, B), so a range's edges are
+        // one run of each layer, and the ranges' merges one after another are the whole merge. Split at the median A
+        // of the largest layer, so both halves carry about as many edges.
+        int parts = threads >= 2 ? 2 : 1;
+        var bounds = new int[parts + 1][];
+        for (int r = 0; r <= parts; r++) bounds[r] = new int[count];
+        for (int l = 0; l < count; l++) bounds[parts][l] = layers[l].EdgeCount;
+        if (parts == 2)
         {
-            Array.Clear(head);
+            var largest = layers.MaxBy(x => x.EdgeCount)!;
+            int mid = largest.EdgeCount == 0 ? 0 : largest.AccountA[largest.EdgeCount / 2];
+            for (int l = 0; l < count; l++) bounds[1][l] = FirstWithA(layers[l].AccountA, mid);
+        }
+        int Pass(int[] lo, int[] hi, int k, int entries, int[]? a, int[]? b, int[]? start, byte[]? entryLayer, int[]? entryEdge)
+        {
+            var head = (int[])lo.Clone();
+            var current = new ulong[count];
+            ulong Key(int l) => head[l] < hi[l]
+                ? ((ulong)(uint)layers[l].AccountA[head[l]] << 32) | (uint)layers[l].AccountB[head[l]]
+                : ulong.MaxValue;
             for (int l = 0; l < count; l++) current[l] = Key(l);
-            int k = 0, entries = 0;
             while (true)
             {
                 ulong min = ulong.MaxValue;
@@ -198,19 +213,43 @@ public sealed class FusedNetwork
                 }
                 k++;
             }
-            if (start is not null) start[k] = entries;
             return k;
         }
-        int edges = Pass(null, null, null, null, null);
-        int total = 0;
-        foreach (var l in layers) total += l.EdgeCount;
+        var options = new ParallelOptions { MaxDegreeOfParallelism = parts };
+        // first the distinct pairs of each range, which places each range's edges and entries
+        var edgesIn = new int[parts];
+        Parallel.For(0, parts, options, r => edgesIn[r] = Pass(bounds[r], bounds[r + 1], 0, 0, null, null, null, null, null));
+        var edgeAt = new int[parts + 1];
+        var entryAt = new int[parts + 1];
+        for (int r = 0; r < parts; r++)
+        {
+            edgeAt[r + 1] = edgeAt[r] + edgesIn[r];
+            int entries = 0;
+            for (int l = 0; l < count; l++) entries += bounds[r + 1][l] - bounds[r][l];
+            entryAt[r + 1] = entryAt[r] + entries;
+        }
+        int edges = edgeAt[parts];
         var accountA = new int[edges];
         var accountB = new int[edges];
         var start = new int[edges + 1];
-        var entryLayer = new byte[total];
-        var entryEdge = new int[total];
-        Pass(accountA, accountB, start, entryLayer, entryEdge);
+        var entryLayer = new byte[entryAt[parts]];
+        var entryEdge = new int[entryAt[parts]];
+        Parallel.For(0, parts, options, r => Pass(bounds[r], bounds[r + 1], edgeAt[r], entryAt[r], accountA, accountB, start, entryLayer, entryEdge));
+        start[edges] = entryAt[parts];
         return Create(layers, accounts, accountA, accountB, start, entryLayer, entryEdge);
+    }
+
+    // The first edge of a layer sorted by (A, B) whose A is at least a.
+    private static int FirstWithA(int[] accountA, int a)
+    {
+        int lo = 0, hi = accountA.Length;
+        while (lo < hi)
+        {
+            int mid = (lo + hi) >>> 1;
+            if (accountA[mid] < a) lo = mid + 1;
+            else hi = mid;
+        }
+        return lo;
     }
 
     private static bool SortedAndUnique(CoShareNetwork layer)

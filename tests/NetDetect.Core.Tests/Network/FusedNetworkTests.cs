@@ -124,7 +124,18 @@ public class FusedNetworkTests
         var layers = new[] { Modality.Repost, Modality.Hashtag, Modality.Url, Modality.Reply }
             .Select(m => CoShareBuilder.Build(ShareExtractor.Extract(ds, m), window)).ToArray();
         Assert.True(layers.Count(l => l.EdgeCount > 0) >= 3);
-        var merged = FusedNetwork.Combine(layers);
+        var merged = FusedNetwork.Combine(layers, threads: 1);
+        // two threads merge two ranges of the lower account, split at the largest layer's median: the same network
+        foreach (var set in new[] { layers, layers.Append(layers[0].Where(new bool[layers[0].EdgeCount])).ToArray() })
+        {
+            var one = FusedNetwork.Combine(set, threads: 1);
+            var two = FusedNetwork.Combine(set, threads: 2);
+            Assert.Equal(one.AccountA, two.AccountA);
+            Assert.Equal(one.AccountB, two.AccountB);
+            Assert.Equal(one.EntryStart, two.EntryStart);
+            Assert.Equal(one.EntryLayer, two.EntryLayer);
+            Assert.Equal(one.EntryEdge, two.EntryEdge);
+        }
         // the same layers with their edges reversed must take the sorting path and give the same fused network,
         // layer edge indices translated back
         var reversed = layers.Select(l => l.Select(Enumerable.Range(0, l.EdgeCount).Reverse().ToArray())).ToArray();
