@@ -95,35 +95,76 @@ public sealed class WeightedGraph
     /// <paramref name="minWeight"/> on the way in (no clamped copy of the weights needed).</summary>
     public static WeightedGraph FromEdges(int nodeCount, ReadOnlySpan<int> a, ReadOnlySpan<int> b, ReadOnlySpan<double> w, double minWeight)
     {
+        Validate(nodeCount, a, b, w);
+        var counts = new int[nodeCount + 1];
+        Count(a, b, counts, 0, (uint)nodeCount);
+        var (nbr, wt, pos) = Lists(counts, nodeCount);
+        Fill(a, b, w, minWeight, nbr, wt, pos, 0, (uint)nodeCount);
+        return Compact(nodeCount, counts, nbr, wt);
+    }
+
+    /// <summary>As <see cref="FromEdges(int, ReadOnlySpan{int}, ReadOnlySpan{int}, ReadOnlySpan{double}, double)"/>, the
+    /// counting and filling passes on two threads when <paramref name="threads"/> allows, each for half of the nodes:
+    /// every list still takes its entries in edge order, so the graph is the one-thread graph.</summary>
+    public static WeightedGraph FromEdges(int nodeCount, int[] a, int[] b, double[] w, double minWeight, int threads)
+    {
+        if (threads < 2 || nodeCount < 2) return FromEdges(nodeCount, a, b, w, minWeight);
+        Validate(nodeCount, a, b, w);
+        var options = new ParallelOptions { MaxDegreeOfParallelism = 2 };
+        int mid = nodeCount / 2;
+        var counts = new int[nodeCount + 1];
+        Parallel.For(0, 2, options, r => Count(a, b, counts, r == 0 ? 0 : (uint)mid, r == 0 ? (uint)mid : (uint)(nodeCount - mid)));
+        var (nbr, wt, pos) = Lists(counts, nodeCount);
+        Parallel.For(0, 2, options, r => Fill(a, b, w, minWeight, nbr, wt, pos, r == 0 ? 0 : (uint)mid, r == 0 ? (uint)mid : (uint)(nodeCount - mid)));
+        return Compact(nodeCount, counts, nbr, wt);
+    }
+
+    private static void Validate(int nodeCount, ReadOnlySpan<int> a, ReadOnlySpan<int> b, ReadOnlySpan<double> w)
+    {
         ArgumentOutOfRangeException.ThrowIfNegative(nodeCount);
         if (a.Length != b.Length || a.Length != w.Length)
             throw new ArgumentException($"edge arrays differ in length: a={a.Length}, b={b.Length}, w={w.Length}.");
+        for (int i = 0; i < a.Length; i++)
+            if ((uint)a[i] >= (uint)nodeCount || (uint)b[i] >= (uint)nodeCount)
+                throw new ArgumentOutOfRangeException(nameof(a), $"edge {i} ({a[i]},{b[i]}) has an endpoint outside 0..{nodeCount - 1}.");
+    }
 
-        int m = a.Length;
-        // Counting pass: each non-loop edge goes into both lists, a loop into one.
-        var counts = new int[nodeCount + 1];
-        for (int i = 0; i < m; i++)
+    // Counting pass for nodes [lo, lo + span): each non-loop edge goes into both lists, a loop into one.
+    private static void Count(ReadOnlySpan<int> a, ReadOnlySpan<int> b, int[] counts, uint lo, uint span)
+    {
+        for (int i = 0; i < a.Length; i++)
         {
             int u = a[i], v = b[i];
-            if ((uint)u >= (uint)nodeCount || (uint)v >= (uint)nodeCount)
-                throw new ArgumentOutOfRangeException(nameof(a), $"edge {i} ({u},{v}) has an endpoint outside 0..{nodeCount - 1}.");
-            counts[u + 1]++;
-            if (u != v) counts[v + 1]++;
+            if ((uint)u - lo < span) counts[u + 1]++;
+            if (u != v && (uint)v - lo < span) counts[v + 1]++;
         }
-        for (int u = 0; u < nodeCount; u++) counts[u + 1] += counts[u];
+    }
 
-        var nbr = new int[counts[nodeCount]];
-        var wt = new double[counts[nodeCount]];
+    // Prefix sums of the counts (list starts), and the lists with a write position per node.
+    private static (int[] Nbr, double[] Wt, int[] Pos) Lists(int[] counts, int nodeCount)
+    {
+        for (int u = 0; u < nodeCount; u++) counts[u + 1] += counts[u];
         var pos = new int[nodeCount];
         Array.Copy(counts, pos, nodeCount);
-        for (int i = 0; i < m; i++)
+        return (new int[counts[nodeCount]], new double[counts[nodeCount]], pos);
+    }
+
+    // Filling pass for nodes [lo, lo + span), edges in order.
+    private static void Fill(ReadOnlySpan<int> a, ReadOnlySpan<int> b, ReadOnlySpan<double> w, double minWeight, int[] nbr, double[] wt, int[] pos, uint lo, uint span)
+    {
+        for (int i = 0; i < a.Length; i++)
         {
             int u = a[i], v = b[i];
+            bool inU = (uint)u - lo < span, inV = u != v && (uint)v - lo < span;
+            if (!inU && !inV) continue;
             double x = Math.Max(w[i], minWeight);
-            nbr[pos[u]] = v; wt[pos[u]++] = x;
-            if (u != v) { nbr[pos[v]] = u; wt[pos[v]++] = x; }
+            if (inU) { nbr[pos[u]] = v; wt[pos[u]++] = x; }
+            if (inV) { nbr[pos[v]] = u; wt[pos[v]++] = x; }
         }
+    }
 
+    private static WeightedGraph Compact(int nodeCount, int[] counts, int[] nbr, double[] wt)
+    {
         // Sort each list by neighbour and merge duplicates in place, compacting as we go.
         var offsets = new int[nodeCount + 1];
         int write = 0;

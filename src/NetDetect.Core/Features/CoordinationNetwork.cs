@@ -144,7 +144,8 @@ public sealed class CoordinationNetwork
         // the graph's adjacency both ways (neighbour and weight) with its offsets
         Diagnostics.MemoryGuard.Reserve("the community graph", (long)evidence.Length * 2 * 12 + 8L * dataset.Accounts.Count);
         // an object everybody shared has idf 0; keep such edges in the graph with a small weight instead of none
-        var graph = WeightedGraph.FromEdges(dataset.Accounts.Count, fused.AccountA, fused.AccountB, evidence, minWeight: 1e-3);
+        var graph = WeightedGraph.FromEdges(dataset.Accounts.Count, fused.AccountA, fused.AccountB, evidence, minWeight: 1e-3,
+            threads: options.Threads > 0 ? options.Threads : Environment.ProcessorCount);
         Diagnostics.Lap.Mark("network: graph");
         // the graph build's buffers are large garbage now: free them for Leiden's arrays
         LargeArrays.Reclaim();

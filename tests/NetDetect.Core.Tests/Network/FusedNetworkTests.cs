@@ -157,6 +157,16 @@ public class FusedNetworkTests
         Assert.Equal(other.Offsets, graph.Offsets);
         Assert.Equal(other.Neighbors, graph.Neighbors);
         Assert.Equal(other.Weights, graph.Weights);
+        // two threads, each filling half of the nodes' lists in edge order: the same graph, sorted input or not
+        var twoThreads = NetDetect.Core.Communities.WeightedGraph.FromEdges(ds.Accounts.Count, merged.AccountA, merged.AccountB, w, double.NegativeInfinity, threads: 2);
+        var twoShuffled = NetDetect.Core.Communities.WeightedGraph.FromEdges(ds.Accounts.Count, shuffled.Select(i => merged.AccountA[i]).ToArray(),
+            shuffled.Select(i => merged.AccountB[i]).ToArray(), shuffled.Select(i => w[i]).ToArray(), double.NegativeInfinity, threads: 2);
+        foreach (var g in new[] { twoThreads, twoShuffled })
+        {
+            Assert.Equal(graph.Offsets, g.Offsets);
+            Assert.Equal(graph.Neighbors, g.Neighbors);
+            Assert.Equal(graph.Weights, g.Weights);
+        }
     }
 
     [Fact]
