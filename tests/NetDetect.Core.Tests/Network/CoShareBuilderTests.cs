@@ -53,6 +53,34 @@ public class CoShareBuilderTests
         }
     }
 
+    [Fact]
+    public void Many_accounts_pairs_sorted_on_several_key_digits_equal_a_brute_force_reference()
+    {
+        // 5,000 accounts: 26-bit pair keys, which the partition sort orders in several 11-bit digit passes (the
+        // reference test above has keys of one digit)
+        var shares = Random(new Random(11), accounts: 5_000, posts: 8_000, objects: 40, spanSeconds: 600, listValues: true);
+        var options = new CoShareOptions { WindowMicros = 60 * Time.MicrosPerSecond, TopObjects = 2 };
+        var got = CoShareBuilder.Build(shares, options);
+        var expected = Reference(shares, options);
+        Assert.True(got.TotalPairs > 50_000, $"{got.TotalPairs} pairs");
+        Assert.Equal(expected.Count, got.EdgeCount);
+        for (int e = 0; e < got.EdgeCount; e++)
+        {
+            if (e > 0) Assert.True(got.AccountA[e - 1] < got.AccountA[e] || (got.AccountA[e - 1] == got.AccountA[e] && got.AccountB[e - 1] < got.AccountB[e]));
+            var x = expected[(got.AccountA[e], got.AccountB[e])];
+            Assert.Equal(x.Pairs, got.Pairs[e]);
+            Assert.Equal(x.Objects.Count, got.Objects[e]);
+            Assert.Equal(x.PostsA.Count, got.PostsA[e]);
+            Assert.Equal(x.PostsB.Count, got.PostsB[e]);
+            Assert.Equal(x.SumDelta, got.SumDeltaMicros[e]);
+            Assert.Equal(x.Evidence, got.Evidence[e], 9);
+            Assert.Equal(x.First, got.FirstTime[e]);
+            Assert.Equal(x.Last, got.LastTime[e]);
+        }
+        // records reduced in emission order: the same network from many partitions and groups
+        AssertSameNetwork(got, CoShareBuilder.Build(shares, options with { Partitions = 9, PairGroups = 3, Threads = 2 }));
+    }
+
     [Theory]
     [InlineData(true)]  // posts with several shares: posts_a/posts_b deduplicated globally
     [InlineData(false)] // one share per post: posts_a/posts_b counted inside each chunk
