@@ -28,14 +28,7 @@ public class CoShareBuilderTests
             {
                 var x = expected[(got.AccountA[e], got.AccountB[e])];
                 Assert.True(got.AccountA[e] < got.AccountB[e]);
-                Assert.Equal(x.Pairs, got.Pairs[e]);
-                Assert.Equal(x.Objects.Count, got.Objects[e]);
-                Assert.Equal(x.PostsA.Count, got.PostsA[e]);
-                Assert.Equal(x.PostsB.Count, got.PostsB[e]);
-                Assert.Equal(x.SumDelta, got.SumDeltaMicros[e]);
-                Assert.Equal(x.Evidence, got.Evidence[e], 9);
-                Assert.Equal(x.First, got.FirstTime[e]);
-                Assert.Equal(x.Last, got.LastTime[e]);
+                AssertWeights(x, got, e);
                 // evidence: the strongest objects, each a real in-window pair of the two accounts
                 var top = got.TopObjects(e).ToArray();
                 Assert.Equal(Math.Min(2, x.Objects.Count), top.Length);
@@ -68,14 +61,7 @@ public class CoShareBuilderTests
         {
             if (e > 0) Assert.True(got.AccountA[e - 1] < got.AccountA[e] || (got.AccountA[e - 1] == got.AccountA[e] && got.AccountB[e - 1] < got.AccountB[e]));
             var x = expected[(got.AccountA[e], got.AccountB[e])];
-            Assert.Equal(x.Pairs, got.Pairs[e]);
-            Assert.Equal(x.Objects.Count, got.Objects[e]);
-            Assert.Equal(x.PostsA.Count, got.PostsA[e]);
-            Assert.Equal(x.PostsB.Count, got.PostsB[e]);
-            Assert.Equal(x.SumDelta, got.SumDeltaMicros[e]);
-            Assert.Equal(x.Evidence, got.Evidence[e], 9);
-            Assert.Equal(x.First, got.FirstTime[e]);
-            Assert.Equal(x.Last, got.LastTime[e]);
+            AssertWeights(x, got, e);
         }
         // records reduced in emission order: the same network from many partitions and groups
         AssertSameNetwork(got, CoShareBuilder.Build(shares, options with { Partitions = 9, PairGroups = 3, Threads = 2 }));
@@ -205,6 +191,19 @@ public class CoShareBuilderTests
     }
 
     // Every column agrees, bit for bit (the doubles included).
+    // Edge e's weights against the brute-force reference's.
+    private static void AssertWeights(Expected x, CoShareNetwork got, int e)
+    {
+        Assert.Equal(x.Pairs, got.Pairs[e]);
+        Assert.Equal(x.Objects.Count, got.Objects[e]);
+        Assert.Equal(x.PostsA.Count, got.PostsA[e]);
+        Assert.Equal(x.PostsB.Count, got.PostsB[e]);
+        Assert.Equal(x.SumDelta, got.SumDeltaMicros[e]);
+        Assert.Equal(x.Evidence, got.Evidence[e], 9);
+        Assert.Equal(x.First, got.FirstTime[e]);
+        Assert.Equal(x.Last, got.LastTime[e]);
+    }
+
     private static void AssertSameNetwork(CoShareNetwork expected, CoShareNetwork actual)
     {
         Assert.Equal(expected.AccountA, actual.AccountA);
