@@ -48,7 +48,7 @@ public sealed record DetectionOptions
     public int MinClusterSize { get; init; } = 2;
     /// <summary>Scale mode (<see cref="DetectionNetworkOptions.MinEdgePairs"/>): 1 builds the network the model was trained on.</summary>
     public int MinEdgePairs { get; init; } = 1;
-    /// <summary>Drop the posts' text once the network is built (<see cref="DetectionNetworkOptions.ReleasePostText"/>): for callers that own the dataset.</summary>
+    /// <summary>Drop the posts' text once the layers that read it are built (<see cref="DetectionNetworkOptions.ReleasePostText"/>): for callers that own the dataset.</summary>
     public bool ReleasePostText { get; init; }
 }
 

@@ -254,7 +254,7 @@ public static class ShareExtractor
     // Names of the texts more than one post carries are kept; any other is normalised again from its post's text
     // when asked for. Only shared texts can be on a co-share pair, so evidence never asks for the others, and nearly
     // every normalised text is a single post's: keeping them all held hundreds of MB (UTF-8, entries, hash table) through
-    // the whole run at 10M posts. Detection also drops the posts' text after the layers (ReleasePostText).
+    // the whole run at 10M posts. Detection also drops the posts' text once this layer is built (ReleasePostText).
     private static Func<int, string> SharedTextNames(Dataset dataset, StringInterner texts, int[] objects, int[] posts)
     {
         var seen = new byte[texts.Count];

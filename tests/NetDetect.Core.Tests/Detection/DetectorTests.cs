@@ -39,7 +39,7 @@ public class DetectorTests(TrainedModelFixture fixture) : IClassFixture<TrainedM
     }
 
     [Fact]
-    public async Task Releasing_the_post_text_after_the_network_changes_no_output()
+    public async Task Releasing_the_post_text_once_the_text_layers_are_built_changes_no_output()
     {
         var kept = CoordinatedData.Build(seed: 5);
         var released = CoordinatedData.Build(seed: 5);
