@@ -67,8 +67,15 @@ public static class Detector
         // the temporal, content and profile features need the layers, not the communities: they are computed beside
         // the (single-threaded) community search, inside the network stage's time; the network features come after it
         var featureBuilder = new AccountFeatures.Builder(dataset);
-        var network = CoordinationNetwork.Build(dataset, meta.NetworkOptions(options.Threads) with { MinEdgePairs = options.MinEdgePairs, ReleasePostText = options.ReleasePostText },
-            fused => featureBuilder.AddOtherGroups(fused, cancellationToken), progress, cancellationToken);
+        // the content features take what they need from each layer's shares as it is built, so its share columns go then
+        var networkOptions = meta.NetworkOptions(options.Threads) with
+        {
+            MinEdgePairs = options.MinEdgePairs,
+            ReleasePostText = options.ReleasePostText,
+            ReleaseShareColumns = true,
+        };
+        var network = CoordinationNetwork.Build(dataset, networkOptions, fused => featureBuilder.AddOtherGroups(fused, cancellationToken),
+            featureBuilder.MarkSharedPosts, progress, cancellationToken);
         Lap("network");
         // only seed expansion reads the community graph from here on
         bool expand = seedIds is { Count: > 0 };

@@ -115,14 +115,33 @@ public static class AccountFeatures
             }
         }
 
-        /// <summary>Temporal, content and profile features: the posts, and the fused network's layers (shares only).</summary>
+        private SharedPosts? _shared;
+
+        /// <summary>Takes what the content features need from a layer's shares as soon as it is built, so that its share
+        /// columns can be dropped before the next layer (<see cref="ShareTable.ReleaseColumns"/>); <see cref="AddOtherGroups"/>
+        /// then reads these marks instead of the shares, once every layer of its network was marked.</summary>
+        public void MarkSharedPosts(CoShareNetwork layer)
+        {
+            _shared ??= new SharedPosts(dataset.Posts.Count);
+            _shared.Add(layer);
+        }
+
+        /// <summary>Temporal, content and profile features: the posts, and the fused network's layers (shares only, or the
+        /// marks <see cref="MarkSharedPosts"/> took from them).</summary>
         public void AddOtherGroups(FusedNetwork fused, CancellationToken cancellationToken = default)
         {
             var w = W;
             var byAccount = PostsByAccount(dataset.Posts, dataset.Accounts.Count);
             Temporal(dataset, byAccount, w);
             cancellationToken.ThrowIfCancellationRequested();
-            Content(dataset, fused, byAccount, w);
+            var shared = _shared;
+            if (shared is null || !shared.Covers(fused))
+            {
+                shared = new SharedPosts(dataset.Posts.Count);
+                foreach (var layer in fused.Layers) shared.Add(layer);
+            }
+            _shared = null;
+            Content(dataset, shared, byAccount, w);
             cancellationToken.ThrowIfCancellationRequested();
             Profile(dataset, byAccount, w);
         }
@@ -406,17 +425,22 @@ public static class AccountFeatures
         }
     }
 
-    private static void Content(Dataset dataset, FusedNetwork fused, AccountPosts byAccount, Writer w)
+    /// <summary>
+    /// What the content features read from the layers' shares, per post: its object was shared by another account too
+    /// (in any layer), and its text was (near-duplicate text). Filled layer by layer, so detection can drop each layer's
+    /// share columns as soon as it is built.
+    /// </summary>
+    private sealed class SharedPosts(int posts)
     {
-        int n = dataset.Accounts.Count;
-        var posts = dataset.Posts;
-        // near-duplicate text: a post whose normalised text was also posted by another account
-        var textDup = new bool[posts.Count];
-        var sharedObject = new bool[posts.Count];
-        foreach (var layer in fused.Layers)
+        public readonly bool[] TextDup = new bool[posts];
+        public readonly bool[] SharedObject = new bool[posts];
+        /// <summary>The layers taken, to check the set is the fused network's.</summary>
+        public readonly HashSet<CoShareNetwork> Layers = new(ReferenceEqualityComparer.Instance);
+
+        public void Add(CoShareNetwork layer)
         {
+            if (layer.Modality == Modality.Sync || !Layers.Add(layer)) return;
             var s = layer.Shares;
-            if (layer.Modality == Modality.Sync) continue;
             var firstAccount = new int[s.ObjectCount];
             var multi = new bool[s.ObjectCount];
             Array.Fill(firstAccount, -1);
@@ -430,10 +454,32 @@ public static class AccountFeatures
             for (int i = 0; i < s.Count; i++)
             {
                 if (!multi[s.Object[i]]) continue;
-                if (isText) textDup[s.Post[i]] = true;
-                sharedObject[s.Post[i]] = true;
+                if (isText) TextDup[s.Post[i]] = true;
+                SharedObject[s.Post[i]] = true;
             }
         }
+
+        /// <summary>Whether every co-share layer of <paramref name="fused"/> was taken (and no other).</summary>
+        public bool Covers(FusedNetwork fused)
+        {
+            int layers = 0;
+            foreach (var layer in fused.Layers)
+            {
+                if (layer.Modality == Modality.Sync) continue;
+                if (!Layers.Contains(layer)) return false;
+                layers++;
+            }
+            return layers == Layers.Count;
+        }
+    }
+
+    private static void Content(Dataset dataset, SharedPosts marks, AccountPosts byAccount, Writer w)
+    {
+        int n = dataset.Accounts.Count;
+        var posts = dataset.Posts;
+        // near-duplicate text: a post whose normalised text was also posted by another account
+        var textDup = marks.TextDup;
+        var sharedObject = marks.SharedObject;
         int cRepost = w.Column("c_repost_share"), cReply = w.Column("c_reply_share"), cQuote = w.Column("c_quote_share"),
             cDup = w.Column("c_dup_text_share"), cHd = w.Column("c_hashtag_diversity"), cDd = w.Column("c_domain_diversity"),
             cHpp = w.Column("c_hashtags_per_post"), cUpp = w.Column("c_urls_per_post"), cRsd = w.Column("c_repost_source_diversity"),

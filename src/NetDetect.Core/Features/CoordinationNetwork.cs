@@ -48,6 +48,14 @@ public sealed record DetectionNetworkOptions
     /// </summary>
     public bool ReleasePostText { get; init; }
 
+    /// <summary>
+    /// Drop each co-share layer's share columns (<see cref="ShareTable.ReleaseColumns"/>) as soon as the layer is built and
+    /// the caller's per-layer work has read them: 20 bytes a share, about 1.4 GB for the layers of 10M posts, otherwise
+    /// held through fusion and communities, where the run peaks. Nothing after a layer's build reads them but the content
+    /// features, which detection takes layer by layer (<see cref="AccountFeatures.Builder.MarkSharedPosts"/>). Not stored in models.
+    /// </summary>
+    public bool ReleaseShareColumns { get; init; }
+
     /// <summary>Seed of the Leiden community detection.</summary>
     public long Seed { get; init; } = 42;
 
@@ -95,7 +103,7 @@ public sealed class CoordinationNetwork
 
     /// <summary>Builds every layer, fuses them and finds communities. A window finer than the data's resolution is widened to it.</summary>
     public static CoordinationNetwork Build(Dataset dataset, DetectionNetworkOptions options, IProgress<StageProgress>? progress = null, CancellationToken cancellationToken = default) =>
-        Build(dataset, options, null, progress, cancellationToken);
+        Build(dataset, options, null, null, progress, cancellationToken);
 
     /// <summary>As <see cref="Build(Dataset, DetectionNetworkOptions, IProgress{StageProgress}?, CancellationToken)"/>, running
     /// <paramref name="besideCommunities"/> (given the fused network) beside the community search when there are two or more
@@ -103,8 +111,11 @@ public sealed class CoordinationNetwork
     /// <remarks>Leiden runs on one thread, the longest single step after the layers (14 s at 10M posts): k-cores and the
     /// caller's work that needs the layers but not the communities (detection's temporal, content and profile features)
     /// use the other core meanwhile. Nothing they compute depends on the other side, so results do not change.</remarks>
+    /// <param name="afterLayer">Called with each co-share layer once it is built (on a pool thread, beside the next layer's
+    /// build; the calls one after another in build order), before <see cref="DetectionNetworkOptions.ReleaseShareColumns"/>
+    /// drops its share columns.</param>
     public static CoordinationNetwork Build(Dataset dataset, DetectionNetworkOptions options, Action<FusedNetwork>? besideCommunities,
-        IProgress<StageProgress>? progress = null, CancellationToken cancellationToken = default)
+        Action<CoShareNetwork>? afterLayer = null, IProgress<StageProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         var coshare = new CoShareOptions
         {
@@ -127,6 +138,18 @@ public sealed class CoordinationNetwork
         // column (1.2 GB at 10M posts), is dropped before the big layers, whose columns then reuse its memory instead
         // of fresh pages. The layers keep their modality order; each layer is the same whatever is built before it.
         var built = new CoShareNetwork[options.Modalities.Count];
+        Task? pending = null;
+        static void AfterLayer(Task? task)
+        {
+            try
+            {
+                task?.Wait();
+            }
+            catch (AggregateException e) when (e.InnerExceptions.Count == 1)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
+            }
+        }
         var order = Enumerable.Range(0, built.Length).OrderBy(i => ReadsPostText(options.Modalities[i]) ? 0 : 1).ToArray();
         int lastTextReader = Array.FindLastIndex(order, i => ReadsPostText(options.Modalities[i]));
         for (int k = 0; k < order.Length; k++)
@@ -142,8 +165,21 @@ public sealed class CoordinationNetwork
                 _ => CoShareBuilder.Build(Uncrowded(ShareExtractor.Extract(dataset, m, threads: options.Threads)), coshare, null, cancellationToken),
             };
             Diagnostics.Lap.Mark($"network: {m.Name()} layer, {built[i].EdgeCount:N0} edges");
+            if (m != Modality.Sync && (afterLayer is not null || options.ReleaseShareColumns))
+            {
+                // the caller's per-layer work (one pass over the shares) runs beside the next layer's build; one at a
+                // time, in build order, and the share columns go when it is done
+                AfterLayer(pending);
+                var layer = built[i];
+                pending = Task.Run(() =>
+                {
+                    afterLayer?.Invoke(layer);
+                    if (options.ReleaseShareColumns) layer.Shares.ReleaseColumns();
+                }, cancellationToken);
+            }
             if (k == lastTextReader && options.ReleasePostText) ReleaseText(dataset);
         }
+        AfterLayer(pending);
         var layers = built.ToList();
         Diagnostics.Lap.Mark("network: layers");
         coshare.Records!.Clear();

@@ -10,10 +10,12 @@ namespace NetDetect.Core.Network;
 public sealed class ShareTable
 {
     public required Modality Modality { get; init; }
-    public required int[] Object { get; init; }
-    public required int[] Account { get; init; }
-    public required long[] Time { get; init; }
-    public required int[] Post { get; init; }
+    public required int[] Object { get => _object ?? throw Released(); init => _object = value; }
+    public required int[] Account { get => _account ?? throw Released(); init => _account = value; }
+    public required long[] Time { get => _time ?? throw Released(); init => _time = value; }
+    public required int[] Post { get => _post ?? throw Released(); init => _post = value; }
+    private int[]? _object, _account, _post;
+    private long[]? _time;
     public required int ObjectCount { get; init; }
     /// <summary>Accounts in the dataset (N of the idf), ids 0..AccountCount-1.</summary>
     public required int AccountCount { get; init; }
@@ -31,7 +33,28 @@ public sealed class ShareTable
     public required Func<int, string> AccountName { get; init; }
     public required Func<int, string> PostName { get; init; }
 
-    public int Count => Object.Length;
+    /// <summary>Shares (still known once the columns are released).</summary>
+    public int Count => _count >= 0 ? _count : Object.Length;
+    private int _count = -1;
+
+    /// <summary>True once <see cref="ReleaseColumns"/> dropped the four share columns.</summary>
+    public bool ColumnsReleased => _object is null;
+
+    /// <summary>
+    /// Drops the share columns (object, account, time, post: 20 bytes a share, about 1.4 GB for the seven layers of 10M
+    /// posts) once a layer is built from them and nothing will read them again; counts and names stay. Detection does
+    /// it layer by layer, after the content features took what they need (<see cref="Features.AccountFeatures.Builder.MarkSharedPosts"/>).
+    /// </summary>
+    public void ReleaseColumns()
+    {
+        if (_object is null) return;
+        _count = _object.Length;
+        _object = _account = _post = null;
+        _time = null;
+    }
+
+    private InvalidOperationException Released() =>
+        new($"the {Modality.Name()} shares' columns were released once its layer was built (ShareTable.ReleaseColumns)");
 
     /// <summary>Builds a table from plain columns (tests, peer formats); names default to the numbers.</summary>
     public static ShareTable FromColumns(Modality modality, int[] obj, int[] account, long[] time, int[] post,

@@ -1,5 +1,6 @@
 using NetDetect.Core.Data;
 using NetDetect.Core.Features;
+using NetDetect.Core.Network;
 
 namespace NetDetect.Core.Tests.Features;
 
@@ -38,6 +39,38 @@ public class AccountFeaturesTests
             builder.AddNetworkGroup(split, threads);
             Assert.Equal(expected.Values, builder.Matrix.Values);
         }
+    }
+
+    [Fact]
+    public void Content_marks_taken_layer_by_layer_let_the_share_columns_go_with_the_same_matrix()
+    {
+        // detection marks each layer's shared posts as it is built and drops its share columns at once
+        var dataset = NetDetect.Core.Tests.Detection.CoordinatedData.Build(seed: 23, organic: 200);
+        var expected = AccountFeatures.Compute(dataset, CoordinationNetwork.Build(dataset, new DetectionNetworkOptions { Threads = 1 }), threads: 1);
+        var builder = new AccountFeatures.Builder(dataset);
+        var marked = new List<CoShareNetwork>();
+        var counts = new List<int>();
+        var released = CoordinationNetwork.Build(dataset, new DetectionNetworkOptions { Threads = 2, ReleaseShareColumns = true },
+            fused => builder.AddOtherGroups(fused), layer =>
+            {
+                Assert.False(layer.Shares.ColumnsReleased);
+                marked.Add(layer);
+                counts.Add(layer.Shares.Count);
+                builder.MarkSharedPosts(layer);
+            });
+        builder.AddNetworkGroup(released, 2);
+        Assert.Equal(expected.Values, builder.Matrix.Values);
+        Assert.Equal(released.Network.Layers.Count, marked.Count);
+        foreach (var layer in released.Network.Layers)
+        {
+            Assert.Contains(layer, marked);
+            Assert.True(layer.Shares.ColumnsReleased);
+            Assert.Equal(counts[marked.IndexOf(layer)], layer.Shares.Count);
+            Assert.Throws<InvalidOperationException>(() => layer.Shares.Object);
+        }
+        // without the marks the content features read the shares, which are gone: a clear error, not wrong features
+        var unmarked = new AccountFeatures.Builder(dataset);
+        Assert.Throws<InvalidOperationException>(() => unmarked.AddOtherGroups(released.Network));
     }
 
     [Fact]
