@@ -43,8 +43,8 @@ public sealed record DetectionNetworkOptions
     /// built, before the others: nothing after them reads it, and at 10M posts it is the dataset's largest column (1.2 GB),
     /// whose memory the big layers' columns then reuse instead of fresh pages: the peak is 0.6–0.7 GB lower at 10M posts
     /// (scale mode) and 0.15–0.36 GB at 2.07M than with the text dropped after all layers, in alternating runs whose
-    /// times differ by less than this machine's noise. For callers
-    /// that own the dataset and do not read its text afterwards (the CLI, the service). Not stored in models.
+    /// times differ by less than this machine's noise. For callers that own the dataset and do not read its text
+    /// afterwards (the CLI, the service). Not stored in models.
     /// </summary>
     public bool ReleasePostText { get; init; }
 
@@ -139,7 +139,7 @@ public sealed class CoordinationNetwork
         // of fresh pages. The layers keep their modality order; each layer is the same whatever is built before it.
         var built = new CoShareNetwork[options.Modalities.Count];
         Task? pending = null;
-        static void AfterLayer(Task? task)
+        static void WaitFor(Task? task)
         {
             try
             {
@@ -169,7 +169,7 @@ public sealed class CoordinationNetwork
             {
                 // the caller's per-layer work (one pass over the shares) runs beside the next layer's build; one at a
                 // time, in build order, and the share columns go when it is done
-                AfterLayer(pending);
+                WaitFor(pending);
                 var layer = built[i];
                 pending = Task.Run(() =>
                 {
@@ -179,7 +179,7 @@ public sealed class CoordinationNetwork
             }
             if (k == lastTextReader && options.ReleasePostText) ReleaseText(dataset);
         }
-        AfterLayer(pending);
+        WaitFor(pending);
         var layers = built.ToList();
         Diagnostics.Lap.Mark("network: layers");
         coshare.Records!.Clear();
