@@ -275,6 +275,7 @@ public sealed class StringInterner
     }
 
     /// <summary>Whether id's value is exactly <paramref name="utf8"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool Matches(int id, ReadOnlySpan<byte> utf8)
     {
         var e = _entries[id];
@@ -330,6 +331,7 @@ public sealed class StringInterner
     }
 
     /// <summary>The bytes of an entry that is not a number.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private ReadOnlySpan<byte> Bytes(Entry e)
     {
         var chunk = _chunks[e.Chunk];
@@ -341,12 +343,14 @@ public sealed class StringInterner
     // stage's load has landed when the next stage reads it. Read-only hints: no result changes.
 
     /// <summary>Stage 1: starts loading the table slot a value with <paramref name="hash"/> probes first.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal unsafe void PrefetchSlot(uint hash)
     {
         if (Sse.IsSupported && !_ordered) Sse.Prefetch0(Unsafe.AsPointer(ref _table[(int)hash & _mask]));
     }
 
     /// <summary>Stage 2 (slot loaded): starts loading the entry of the id in that slot.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal unsafe void PrefetchEntry(uint hash)
     {
         if (_ordered) return;
@@ -356,6 +360,7 @@ public sealed class StringInterner
     }
 
     /// <summary>Stage 3 (entry loaded): starts loading that id's bytes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal unsafe void PrefetchBytes(uint hash)
     {
         if (_ordered) return;
@@ -417,6 +422,7 @@ public sealed class StringInterner
     private static readonly ulong Seed = (ulong)Random.Shared.NextInt64() | 1;
 
     /// <summary>A fast 32-bit hash of UTF-8 bytes (two multiply-rotate lanes over 16-byte blocks, then a 64-bit finaliser).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static uint Hash(ReadOnlySpan<byte> bytes)
     {
         const ulong K1 = 0x9E3779B97F4A7C15, K2 = 0xC2B2AE3D27D4EB4F;
