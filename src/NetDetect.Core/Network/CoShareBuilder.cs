@@ -638,6 +638,8 @@ public static class CoShareBuilder
         var part = store.Partition(q);
         n = part.Length;
         ulong keyMask = (1UL << bits) - 1;
+        var sortedRecords = SortByIndex(part, keyMask, buffers);
+        if (sortedRecords is not null) return CountEdges(sortedRecords, n, keyMask, topK, minPairs, out edges, out top);
         int passes = Math.Max(1, (bits + Width - 1) / Width);
         var counts = new int[passes * Buckets];
         foreach (ref readonly var rec in part)
@@ -677,7 +679,44 @@ public static class CoShareBuilder
             (src, dst) = (dst, src);
         }
         if (!gathered) part.CopyTo(src);
-        // edges (pairs with at least minPairs records) and evidence entries (an edge keeps min(K, its distinct objects) of them)
+        return CountEdges(src, n, keyMask, topK, minPairs, out edges, out top);
+    }
+
+    // Sorts a partition's records by pair key without moving them through the passes: each record's key, less the
+    // partition's smallest (a partition is a range of low accounts, so its keys span far fewer bits than two account
+    // ids), is packed above the record's index into one 64-bit word; those words are radix sorted on the key bits
+    // only (the index bits already count up, and the sort is stable) and the records gathered once in that order.
+    // Moving 8 bytes per pass instead of 48 takes most of the sort's memory traffic away. Null when key range and
+    // index do not fit 64 bits together (the caller then sorts the records themselves).
+    private static PairRecord[]? SortByIndex(ReadOnlySpan<PairRecord> part, ulong keyMask, SortBuffers buffers)
+    {
+        int n = part.Length;
+        if (n < 2) return null;
+        ulong min = ulong.MaxValue, max = 0;
+        foreach (ref readonly var rec in part)
+        {
+            ulong k = rec.Key & keyMask;
+            if (k < min) min = k;
+            if (k > max) max = k;
+        }
+        int indexBits = RadixSort.BitsFor((ulong)(n - 1));
+        int keyBits = RadixSort.BitsFor(max - min);
+        if (indexBits + keyBits > 64) return null;
+        if (buffers.Packed.Length < n) buffers.Packed = GC.AllocateUninitializedArray<ulong>(Math.Max(n, buffers.Packed.Length + buffers.Packed.Length / 2));
+        var packed = buffers.Packed.AsSpan(0, n);
+        for (int i = 0; i < n; i++) packed[i] = ((part[i].Key & keyMask) - min) << indexBits | (uint)i;
+        RadixSort.SortKeys(packed, indexBits, indexBits + keyBits, ref buffers.PackedScratch);
+        if (buffers.A.Length < n) buffers.A = GC.AllocateUninitializedArray<PairRecord>(Math.Max(n, buffers.A.Length + buffers.A.Length / 2));
+        var sorted = buffers.A;
+        ulong indexMask = (1UL << indexBits) - 1;
+        for (int i = 0; i < n; i++) sorted[i] = part[(int)(packed[i] & indexMask)];
+        return sorted;
+    }
+
+    // Edges (pairs with at least minPairs records) and evidence entries (an edge keeps min(K, its distinct objects) of
+    // them) of n records sorted by pair key; returns the records.
+    private static PairRecord[] CountEdges(PairRecord[] src, int n, ulong keyMask, int topK, int minPairs, out int edges, out long top)
+    {
         edges = 0;
         top = 0;
         int objects = 0, run = 0;

@@ -197,24 +197,31 @@ public static class RadixSort
     /// <paramref name="scratch"/> is grown to the keys' length when shorter and kept for the next call.
     /// </summary>
     /// <remarks>11-bit digits, one histogram read for every digit, a digit on which all keys agree skipped.</remarks>
-    public static unsafe void SortKeys(Span<ulong> keys, int bits, ref ulong[] scratch)
+    public static void SortKeys(Span<ulong> keys, int bits, ref ulong[] scratch) => SortKeys(keys, 0, bits, ref scratch);
+
+    /// <summary>
+    /// Sorts <paramref name="keys"/> stably by their bits [<paramref name="lowBit"/>, <paramref name="bits"/>); no bit at or
+    /// above <paramref name="bits"/> may be set. Keys equal in those bits keep their order, so keys whose low bits count
+    /// up (an index) come out fully sorted without passes over those bits.
+    /// </summary>
+    public static unsafe void SortKeys(Span<ulong> keys, int lowBit, int bits, ref ulong[] scratch)
     {
         int count = keys.Length;
-        if (count < 2 || bits <= 0) return;
+        if (count < 2 || bits <= lowBit) return;
         if (count <= 48)
         {
             for (int i = 1; i < count; i++)
             {
-                ulong k = keys[i];
+                ulong k = keys[i], high = k >> lowBit;
                 int j = i - 1;
-                while (j >= 0 && keys[j] > k) { keys[j + 1] = keys[j]; j--; }
+                while (j >= 0 && (keys[j] >> lowBit) > high) { keys[j + 1] = keys[j]; j--; }
                 keys[j + 1] = k;
             }
             return;
         }
         const int Width = 11;
         const int Buckets = 1 << Width;
-        int passes = (Math.Min(bits, 64) + Width - 1) / Width;
+        int passes = (Math.Min(bits, 64) - lowBit + Width - 1) / Width;
         if (scratch.Length < count) scratch = new ulong[Math.Max(count, scratch.Length * 2)];
         var counts = new int[passes * Buckets];
         var offsets = new int[Buckets];
@@ -223,7 +230,7 @@ public static class RadixSort
         {
             for (int i = 0; i < count; i++)
             {
-                ulong key = k0[i];
+                ulong key = k0[i] >> lowBit;
                 int* cp = c0;
                 for (int p = 0; p < passes; p++, cp += Buckets, key >>= Width)
                     cp[(int)(key & (Buckets - 1))]++;
@@ -232,7 +239,7 @@ public static class RadixSort
             ulong first = k0[0];
             for (int p = 0; p < passes; p++)
             {
-                int shift = p * Width;
+                int shift = lowBit + p * Width;
                 int* c = c0 + p * Buckets;
                 if (c[(int)((first >> shift) & (Buckets - 1))] == count) continue;
                 int sum = 0;
