@@ -627,18 +627,19 @@ public static class CoShareBuilder
         public ulong[] EntryScratch = [];
     }
 
-    // Sorts partition q's records (every chunk's, in chunk order) stably by account pair (LSD radix, 11-bit digits,
-    // one histogram read, trivial digits skipped) between the worker's two buffers; the first scatter reads the
-    // store directly. Within a pair the records stay in emission order, hence in object
-    // order. Returns the buffer holding the n sorted records, with the partition's edge count and evidence-list length.
-    private static PairRecord[] SortPartition(PairStore store, int q, int bits, int topK, int minPairs, SortBuffers buffers, out int n, out int edges, out long top)
+    // Sorts partition q's records (every chunk's, in chunk order) stably by account pair: by packed index (see
+    // SortByIndex) when it fits, else (or when byRecords) the records themselves (LSD radix, 11-bit digits, one histogram
+    // read, trivial digits skipped) between the worker's two buffers, the first scatter reading the store directly.
+    // Within a pair the records stay in emission order, hence in object order. Returns the buffer holding the n sorted
+    // records, with the partition's edge count and evidence-list length.
+    private static PairRecord[] SortPartition(PairStore store, int q, int bits, int topK, int minPairs, bool byRecords, SortBuffers buffers, out int n, out int edges, out long top)
     {
         const int Width = 11;
         const int Buckets = 1 << Width;
         var part = store.Partition(q);
         n = part.Length;
         ulong keyMask = (1UL << bits) - 1;
-        var sortedRecords = SortByIndex(part, keyMask, buffers);
+        var sortedRecords = byRecords ? null : SortByIndex(part, keyMask, buffers);
         if (sortedRecords is not null) return CountEdges(sortedRecords, n, keyMask, topK, minPairs, out edges, out top);
         int passes = Math.Max(1, (bits + Width - 1) / Width);
         var counts = new int[passes * Buckets];
@@ -932,7 +933,7 @@ public static class CoShareBuilder
                 () => _buffers.TryTake(out var b) ? b : new SortBuffers { Top = new SharedObjectEvidence[Math.Max(1, topK)] },
                 (q, _, buffers) =>
                 {
-                    var records = SortPartition(store, q, 2 * accountBits, topK, options.MinEdgePairs, buffers, out int n, out int edges, out long top);
+                    var records = SortPartition(store, q, 2 * accountBits, topK, options.MinEdgePairs, options.SortRecords, buffers, out int n, out int edges, out long top);
                     Parts[q] = new Columns(edges, top, What);
                     var entries = ReducePartition(records, n, Parts[q], 0, 0, accountBits, multi, inPair, topK, options.MinEdgePairs, buffers.Top);
                     if (entries is not null) ApplyEntries(entries, Parts[q], postAccount, accountBits, 0, Parts[q].A.Length, buffers);
@@ -981,7 +982,7 @@ public static class CoShareBuilder
                 () => _buffers.TryTake(out var b) ? b : new SortBuffers { Top = new SharedObjectEvidence[Math.Max(1, topK)] },
                 (q, _, buffers) =>
                 {
-                    var records = SortPartition(store, q, 2 * accountBits, topK, options.MinEdgePairs, buffers, out int n, out int e, out long t);
+                    var records = SortPartition(store, q, 2 * accountBits, topK, options.MinEdgePairs, options.SortRecords, buffers, out int n, out int e, out long t);
                     if (e != edges[q] || t != tops[q]) throw new InvalidOperationException($"partition {q}: counted {edges[q]} edges, sorted {e}");
                     var entries = ReducePartition(records, n, c, edgeStart[q], topStart[q], accountBits, multi, inPair, topK, options.MinEdgePairs, buffers.Top);
                     if (entries is not null) ApplyEntries(entries, c, postAccount, accountBits, edgeStart[q], edgeStart[q + 1], buffers);

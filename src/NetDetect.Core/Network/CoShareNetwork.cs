@@ -64,6 +64,8 @@ public sealed record CoShareOptions
     internal int PairGroups { get; init; }
     /// <summary>Reduce one group through per-partition columns joined afterwards, as several groups do (tests compare the two paths).</summary>
     internal bool PartitionColumns { get; init; }
+    /// <summary>Sort each partition's records themselves through every radix pass, as when key range and index do not fit one word (tests compare the two sorts).</summary>
+    internal bool SortRecords { get; init; }
     /// <summary>The record array to reuse from the previous layer of the same run (see <see cref="CoShareBuilder.RecordCache"/>); null: each build allocates its own.</summary>
     internal CoShareBuilder.RecordCache? Records { get; init; }
 }

@@ -65,6 +65,9 @@ public class CoShareBuilderTests
         }
         // records reduced in emission order: the same network from many partitions and groups
         AssertSameNetwork(got, CoShareBuilder.Build(shares, options with { Partitions = 9, PairGroups = 3, Threads = 2 }));
+        // partitions sorted by packed index (the default) and by moving the records themselves: the same network
+        AssertSameNetwork(got, CoShareBuilder.Build(shares, options with { SortRecords = true }));
+        AssertSameNetwork(got, CoShareBuilder.Build(shares, options with { Partitions = 9, PairGroups = 3, Threads = 2, SortRecords = true }));
     }
 
     [Theory]

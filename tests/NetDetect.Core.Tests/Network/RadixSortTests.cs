@@ -86,4 +86,26 @@ public class RadixSortTests
         Assert.Equal(expected, again);
         Assert.Same(before, scratch);
     }
+
+    [Theory]
+    [InlineData(0, 40, 12, 50)]       // insertion-sort path
+    [InlineData(1, 60_000, 16, 48)]   // 3 digits above the low bits
+    [InlineData(2, 30_000, 15, 64)]   // every bit in use
+    [InlineData(3, 30_000, 20, 20)]   // nothing above the low bits: order kept
+    public void Key_sort_above_a_low_bit_keeps_the_order_of_equal_high_bits(int seed, int n, int lowBit, int bits)
+    {
+        // the low bits are noise, not an ascending index: equal high bits must keep their input order, not be sorted by them
+        var rng = new Random(seed);
+        ulong mask = bits == 64 ? ulong.MaxValue : (1UL << bits) - 1;
+        var keys = new ulong[n];
+        for (int i = 0; i < n; i++)
+        {
+            ulong high = (ulong)rng.Next(i % 2 == 0 ? 4 : int.MaxValue) * 0x9E3779B97F4A7C15UL;
+            keys[i] = (high << lowBit | (ulong)rng.NextInt64() & ((1UL << lowBit) - 1)) & mask;
+        }
+        var expected = keys.Select((k, i) => (k, i)).OrderBy(x => x.k >> lowBit).ThenBy(x => x.i).Select(x => x.k).ToArray();
+        ulong[] scratch = [];
+        RadixSort.SortKeys(keys, lowBit, bits, ref scratch);
+        Assert.Equal(expected, keys);
+    }
 }
