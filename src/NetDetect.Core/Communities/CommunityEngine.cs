@@ -34,6 +34,7 @@ internal sealed class CommunityEngine
     private readonly int[] _queue;
     private readonly bool[] _inQueue;
     private readonly bool[] _nonSingleton;
+    private readonly bool[] _idle;
     private readonly int[] _order;
     private readonly int[] _map;
     private readonly int[] _start;
@@ -41,6 +42,9 @@ internal sealed class CommunityEngine
     private readonly int[] _nodeToAggregate;
     private readonly int[] _membA, _membB;
     private LevelGraph? _bufferA, _bufferB;
+
+    /// <summary>See <see cref="CommunityOptions.VisitIdleNodes"/>: no node is marked idle.</summary>
+    public bool VisitIdleNodes { get; init; }
 
     public CommunityEngine(int nodeCount, bool refine, double gamma, double theta, long seed)
     {
@@ -50,7 +54,7 @@ internal sealed class CommunityEngine
         _clusterWeight = new double[n]; _clusterSize = new int[n]; _empty = new int[n];
         _edgeTo = new double[n]; _touched = new int[n]; _external = new double[n]; _refinedWeight = new double[n];
         _candidateCum = new double[n]; _candidate = new int[n];
-        _queue = new int[n]; _inQueue = new bool[n]; _nonSingleton = new bool[n];
+        _queue = new int[n]; _inQueue = new bool[n]; _nonSingleton = new bool[n]; _idle = new bool[n];
         _order = new int[n]; _map = new int[n]; _start = new int[n + 1];
         _refined = new int[n]; _nodeToAggregate = new int[n]; _membA = new int[n]; _membB = new int[n];
         Array.Fill(_edgeTo, -1.0);
@@ -70,6 +74,7 @@ internal sealed class CommunityEngine
         var refined = _refined;
         while (true)
         {
+            MarkIdle(g);
             FastMoveNodes(g, memb);
             int clusters = Renumber(memb, g.NodeCount);
             // Every community a single aggregate node: nothing left to merge.
@@ -113,6 +118,23 @@ internal sealed class CommunityEngine
         if (Sse.IsSupported) Sse.Prefetch0(address);
     }
 
+    /// <summary>
+    /// Marks the nodes of <paramref name="g"/> without neighbours and without weight: moving one changes no quality
+    /// (its gain is 0 wherever it goes, so it stays), and refining one leaves it a singleton. Both passes skip them
+    /// after drawing their random orders over all nodes, so the partition is exactly the one that visiting them gives.
+    /// An account without edges is such a node, and so is every aggregate of them: in a detection run they are most
+    /// nodes (2.31M of 2.5M at 10M posts), at every level of every iteration.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void MarkIdle(LevelGraph g)
+    {
+        if (VisitIdleNodes) return;
+        var off = g.Offsets;
+        var nw = g.NodeWeights;
+        var idle = _idle;
+        for (int v = 0; v < g.NodeCount; v++) idle[v] = off[v + 1] == off[v] && nw[v] == 0;
+    }
+
     /// <summary>Renumbers community ids to 0..k-1 in order of first appearance; returns k.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int Renumber(int[] memb, int n)
@@ -149,8 +171,17 @@ internal sealed class CommunityEngine
 
             for (int v = 0; v < n; v++) queue[v] = v;
             _rng.Shuffle(queue.AsSpan(0, n));
+            // idle nodes (see MarkIdle) leave the queue, the others keep their shuffled order; no idle node is ever
+            // requeued, having no neighbours
+            var idle = _idle;
+            int count = 0;
+            for (int i = 0; i < n; i++)
+            {
+                int v = queue[i];
+                if (!idle[v]) queue[count++] = v;
+            }
             Array.Fill(_inQueue, true, 0, n);
-            int head = 0, count = n;
+            int head = 0;
 
             while (count > 0)
             {
@@ -255,22 +286,29 @@ internal sealed class CommunityEngine
                 ext[v] = e;
             }
 
-            // Random order within each community: shuffle all nodes, then stable counting sort by community.
+            // Random order within each community: shuffle all nodes, then stable counting sort by community of the
+            // nodes that are not idle (see MarkIdle: an idle node's turn changes nothing).
             var perm = _queue;
             for (int v = 0; v < n; v++) perm[v] = v;
             _rng.Shuffle(perm.AsSpan(0, n));
             var order = _order;
             var fill = _clusterSize;
+            var idle = _idle;
             Array.Clear(fill, 0, clusters);
-            for (int v = 0; v < n; v++) fill[memb[v]]++;
+            for (int v = 0; v < n; v++) if (!idle[v]) fill[memb[v]]++;
             int acc = 0;
             for (int c = 0; c < clusters; c++) { int x = fill[c]; fill[c] = acc; acc += x; }
-            for (int j = 0; j < n; j++) { int v = perm[j]; order[fill[memb[v]]++] = v; }
-
+            int visits = acc;
             for (int j = 0; j < n; j++)
             {
+                int v = perm[j];
+                if (!idle[v]) order[fill[memb[v]]++] = v;
+            }
+
+            for (int j = 0; j < visits; j++)
+            {
                 // Random order again: prefetch as in FastMoveNodes.
-                if (j + FarAhead < n)
+                if (j + FarAhead < visits)
                 {
                     Prefetch(off + order[j + FarAhead]);
                     int start = off[order[j + NearAhead]];

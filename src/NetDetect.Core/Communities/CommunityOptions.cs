@@ -28,6 +28,9 @@ public sealed record CommunityOptions
     /// <summary>Leiden refinement randomness θ (igraph's beta): merge probabilities ∝ exp(ΔH/θ).</summary>
     public double Randomness { get; init; } = 0.01;
 
+    /// <summary>Visit nodes without neighbours or weight too, instead of skipping them (the same partition; tests compare).</summary>
+    internal bool VisitIdleNodes { get; init; }
+
     /// <summary>Checks the values, naming the first bad one.</summary>
     public void Validate()
     {

@@ -81,7 +81,7 @@ internal static class MultilevelRunner
             gamma = twoM > 0 ? gamma / twoM : 0;
         }
 
-        var engine = new CommunityEngine(n, refine, gamma, options.Randomness, options.Seed);
+        var engine = new CommunityEngine(n, refine, gamma, options.Randomness, options.Seed) { VisitIdleNodes = options.VisitIdleNodes };
         int iterations = 0;
         int count = 0;
         var previous = new int[n];

@@ -75,6 +75,31 @@ public class LeidenTests
         Assert.Equal(groups, result.Count);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Skipping_nodes_without_edges_gives_the_partition_that_visiting_them_gives(bool refine)
+    {
+        // a planted graph spread over many more nodes without edges, as accounts without coordination are in a
+        // detection run: their turns are skipped, and the partition must be the one that taking them gives
+        var planted = TestGraphs.PlantedPartition(2_000, 12, 8, 0.3, seed: 7, weighted: true);
+        var rng = new Random(7);
+        int n = 20_000;
+        var place = Enumerable.Range(0, n).OrderBy(_ => rng.Next()).Take(2_000).ToArray();
+        var g = WeightedGraph.FromEdges(n, planted.A.Select(v => place[v]).ToArray(), planted.B.Select(v => place[v]).ToArray(), planted.W);
+        foreach (int seed in new[] { 1, 2, 3 })
+            foreach (int iterations in new[] { 2, -1 })
+            {
+                var options = new CommunityOptions { Seed = seed, Iterations = iterations };
+                var skipped = refine ? new Leiden(g, options).Compute() : new Louvain(g, options).Compute();
+                var visited = refine ? new Leiden(g, options with { VisitIdleNodes = true }).Compute() : new Louvain(g, options with { VisitIdleNodes = true }).Compute();
+                Assert.Equal(visited.Membership, skipped.Membership);
+                Assert.Equal(visited.Quality, skipped.Quality);
+                Assert.Equal(visited.IterationsRun, skipped.IterationsRun);
+                Assert.True(skipped.Count > n - 2_000, $"{skipped.Count} communities");
+            }
+    }
+
     [Fact]
     public void Invariants_HoldOverManyGeneratedGraphs()
     {
