@@ -166,12 +166,14 @@ public static class ClusterSummarizer
                 first = Math.Min(first, layer.FirstTime[le]);
                 last = Math.Max(last, layer.LastTime[le]);
                 int objectBase = tally.Base[l];
-                for (int t = layer.TopOffsets[le], end = layer.TopOffsets[le + 1]; t < end; t++)
+                int t0 = layer.TopOffsets[le];
+                var items = layer.TopObjects(le);
+                for (int i = 0; i < items.Length; i++)
                 {
-                    int g = objectBase + layer.TopItems[t].Object;
+                    int g = objectBase + items[i].Object;
                     if (count[g]++ == 0)
                     {
-                        example[g] = t;
+                        example[g] = t0 + i;
                         touched.Add((g, l));
                     }
                 }

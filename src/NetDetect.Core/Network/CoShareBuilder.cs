@@ -754,6 +754,8 @@ public static class CoShareBuilder
         public int[] PostsB = null!;
         public int[] TopOffsets = null!;
         public SharedObjectEvidence[] TopItems = null!;
+        /// <summary>Of concatenated columns: the partitions' <see cref="TopItems"/>, kept as segments (see <see cref="EvidenceItems"/>).</summary>
+        public EvidenceItems? TopSegments;
 
         private Columns() { }
 
@@ -774,11 +776,12 @@ public static class CoShareBuilder
             PostsA = new int[edges];
             PostsB = new int[edges];
             TopOffsets = new int[edges + 1];
-            TopItems = new SharedObjectEvidence[top];
+            TopItems = GC.AllocateArray<SharedObjectEvidence>((int)top, pinned: true);
         }
 
         // The partitions' columns one after another, joined column by column: each partition's copy of a column is
-        // dropped as soon as it is joined, so the peak holds the edges once plus one column, not twice.
+        // dropped as soon as it is joined, so the peak holds the edges once plus one column, not twice. The evidence
+        // items are not joined: the partitions' arrays become the segments of one EvidenceItems.
         public static Columns Concatenate(Columns[] parts, ParallelOptions parallel, string what)
         {
             var edgeStart = new int[parts.Length + 1];
@@ -799,7 +802,9 @@ public static class CoShareBuilder
             c.Last = Join(parts, p => p.Last, p => p.Last = null!, edgeStart, parallel, what);
             c.PostsA = Join(parts, p => p.PostsA, p => p.PostsA = null!, edgeStart, parallel, what);
             c.PostsB = Join(parts, p => p.PostsB, p => p.PostsB = null!, edgeStart, parallel, what);
-            c.TopItems = Join(parts, p => p.TopItems, p => p.TopItems = null!, topStart, parallel, what);
+            // the evidence items, the largest column, stay in the partitions' arrays: no copy into fresh memory
+            c.TopSegments = new EvidenceItems(parts.Select(p => p.TopItems).ToArray());
+            foreach (var p in parts) p.TopItems = null!;
             var offsets = new int[edgeStart[^1] + 1];
             Parallel.For(0, parts.Length, parallel, q =>
             {
@@ -808,6 +813,9 @@ public static class CoShareBuilder
                 for (int e = 1; e < local.Length; e++) offsets[e0 + e] = local[e] + t0;
             });
             c.TopOffsets = offsets;
+            // the partitions' copies of the smaller columns are garbage now, none of them large enough for Join to
+            // have collected after it: collect them here, or the next layer faults in fresh memory beside them
+            if ((long)edgeStart[^1] * BytesPerEdge >= LargeArrays.ReclaimThreshold) LargeArrays.Reclaim();
             return c;
         }
 
@@ -1136,7 +1144,7 @@ public static class CoShareBuilder
             FirstTime = columns.First,
             LastTime = columns.Last,
             TopOffsets = columns.TopOffsets,
-            TopItems = columns.TopItems,
+            TopItems = columns.TopSegments ?? columns.TopItems,
             SelfLoopPosts = selfLoops,
             PostInPair = inPair,
         };

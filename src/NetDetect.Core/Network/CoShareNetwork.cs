@@ -100,10 +100,10 @@ public sealed class CoShareNetwork
     public required long[] LastTime { get; init; }
     /// <summary>Edge e's evidence is <c>TopItems[TopOffsets[e]..TopOffsets[e+1]]</c>, strongest first (flat: no array per edge).</summary>
     public required int[] TopOffsets { get; init; }
-    public required SharedObjectEvidence[] TopItems { get; init; }
+    public required EvidenceItems TopItems { get; init; }
 
     /// <summary>The strongest shared objects of edge e, strongest first.</summary>
-    public ReadOnlySpan<SharedObjectEvidence> TopObjects(int e) => TopItems.AsSpan(TopOffsets[e], TopOffsets[e + 1] - TopOffsets[e]);
+    public ReadOnlySpan<SharedObjectEvidence> TopObjects(int e) => TopItems.Slice(TopOffsets[e], TopOffsets[e + 1] - TopOffsets[e]);
 
     /// <summary>Flat evidence columns from one list per edge.</summary>
     public static (int[] Offsets, SharedObjectEvidence[] Items) FlattenTop(IReadOnlyList<SharedObjectEvidence[]> perEdge)

@@ -1,0 +1,38 @@
+using NetDetect.Core.Network;
+
+namespace NetDetect.Core.Tests.Network;
+
+public class EvidenceItemsTests
+{
+    private static SharedObjectEvidence Item(int k) => new(k, 10 * k, 10 * k + 1, k * 1_000L, k / 8.0);
+
+    [Fact]
+    public void Segments_read_as_one_sequence_and_empty_ones_are_skipped()
+    {
+        var segments = new[] { new[] { Item(0), Item(1) }, [], new[] { Item(2) }, [], [], new[] { Item(3), Item(4), Item(5) } };
+        var items = new EvidenceItems(segments);
+        Assert.Equal(6, items.Count);
+        for (int k = 0; k < 6; k++) Assert.Equal(Item(k), items[k]);
+        Assert.Equal(Enumerable.Range(0, 6).Select(Item), items);
+        Assert.Equal(Enumerable.Range(0, 6).Select(Item), items.ToArray());
+        Assert.Equal([Item(3), Item(4), Item(5)], items.Slice(3, 3).ToArray());
+        Assert.Equal([Item(2)], items.Slice(2, 1).ToArray());
+        Assert.True(items.Slice(6, 0).IsEmpty);
+        Assert.True(items.Slice(2, 0).IsEmpty);
+        // a run across two partitions' segments is no edge's items: refused, not read from one array past its end
+        Assert.Throws<ArgumentOutOfRangeException>(() => items.Slice(1, 2).ToArray());
+        Assert.Throws<ArgumentOutOfRangeException>(() => items[6]);
+        Assert.Throws<ArgumentOutOfRangeException>(() => items.Slice(7, 0).ToArray());
+    }
+
+    [Fact]
+    public void One_array_converts_and_no_segments_is_empty()
+    {
+        EvidenceItems one = new[] { Item(7), Item(8) };
+        Assert.Equal(2, one.Count);
+        Assert.Equal(Item(8), one[1]);
+        var none = new EvidenceItems(Array.Empty<SharedObjectEvidence[]>());
+        Assert.Empty(none);
+        Assert.True(none.Slice(0, 0).IsEmpty);
+    }
+}
