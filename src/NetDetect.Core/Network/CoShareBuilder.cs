@@ -776,7 +776,9 @@ public static class CoShareBuilder
             PostsA = new int[edges];
             PostsB = new int[edges];
             TopOffsets = new int[edges + 1];
-            TopItems = GC.AllocateArray<SharedObjectEvidence>((int)top, pinned: true);
+            // on the pinned-object heap: a layer keeps its partitions' evidence arrays (see EvidenceItems) while their
+            // other columns are freed around them, and in the large-object heap they held those regions half empty
+            TopItems = GC.AllocateArray<SharedObjectEvidence>(checked((int)top), pinned: true);
         }
 
         // The partitions' columns one after another, joined column by column: each partition's copy of a column is
