@@ -639,8 +639,13 @@ public static class CoShareBuilder
         var part = store.Partition(q);
         n = part.Length;
         ulong keyMask = (1UL << bits) - 1;
-        var sortedRecords = byRecords ? null : SortByIndex(part, keyMask, buffers);
-        if (sortedRecords is not null) return CountEdges(sortedRecords, n, keyMask, topK, minPairs, out edges, out top);
+        int kept = n;
+        var sortedRecords = byRecords ? null : SortByIndex(part, keyMask, minPairs, buffers, out kept);
+        if (sortedRecords is not null)
+        {
+            n = kept;
+            return CountEdges(sortedRecords, n, keyMask, topK, minPairs, out edges, out top);
+        }
         int passes = Math.Max(1, (bits + Width - 1) / Width);
         var counts = new int[passes * Buckets];
         foreach (ref readonly var rec in part)
@@ -687,11 +692,14 @@ public static class CoShareBuilder
     // partition's smallest (a partition is a range of low accounts, so its keys span far fewer bits than two account
     // ids), is packed above the record's index into one 64-bit word; those words are radix sorted on the key bits
     // only (the index bits already count up, and the sort is stable) and the records gathered once in that order.
-    // Moving 8 bytes per pass instead of 48 takes most of the sort's memory traffic away. Null when key range and
-    // index do not fit 64 bits together (the caller then sorts the records themselves).
-    private static PairRecord[]? SortByIndex(ReadOnlySpan<PairRecord> part, ulong keyMask, SortBuffers buffers)
+    // Moving 8 bytes per pass instead of 48 takes most of the sort's memory traffic away. The sorted words alone show
+    // each pair's run, so with minPairs > 1 the pairs met fewer times (never edges; in scale mode most pairs meet
+    // once) are left out of the gather and everything after it: kept is the number of records gathered. Null when
+    // key range and index do not fit 64 bits together (the caller then sorts the records themselves).
+    private static PairRecord[]? SortByIndex(ReadOnlySpan<PairRecord> part, ulong keyMask, int minPairs, SortBuffers buffers, out int kept)
     {
         int n = part.Length;
+        kept = n;
         if (n < 2) return null;
         ulong min = ulong.MaxValue, max = 0;
         foreach (ref readonly var rec in part)
@@ -710,7 +718,22 @@ public static class CoShareBuilder
         if (buffers.A.Length < n) buffers.A = GC.AllocateUninitializedArray<PairRecord>(Math.Max(n, buffers.A.Length + buffers.A.Length / 2));
         var sorted = buffers.A;
         ulong indexMask = (1UL << indexBits) - 1;
-        for (int i = 0; i < n; i++) sorted[i] = part[(int)(packed[i] & indexMask)];
+        if (minPairs <= 1)
+        {
+            for (int i = 0; i < n; i++) sorted[i] = part[(int)(packed[i] & indexMask)];
+            return sorted;
+        }
+        int m = 0;
+        for (int i = 0; i < n;)
+        {
+            ulong key = packed[i] >> indexBits;
+            int j = i + 1;
+            while (j < n && packed[j] >> indexBits == key) j++;
+            if (j - i >= minPairs)
+                for (; i < j; i++) sorted[m++] = part[(int)(packed[i] & indexMask)];
+            i = j;
+        }
+        kept = m;
         return sorted;
     }
 
