@@ -108,6 +108,15 @@ public sealed class CoordinationModel
     /// <summary>Raw scores by walking the trees node by node, as before the QuickScorer form (tests compare the two).</summary>
     internal double[] WalkRawScores(FeatureMatrix features) => Walking(() => _scorer!.Score(features, threads: 1));
 
+    /// <summary>Raw scores in QuickScorer form one row at a time, without the eight-row vector form (tests compare the two).</summary>
+    internal double[] RowByRowRawScores(FeatureMatrix features)
+    {
+        if (_scorer is null) throw new InvalidOperationException("no direct scorer for this model");
+        _scorer.RowByRow = true;
+        try { return _scorer.Score(features, threads: 1); }
+        finally { _scorer.RowByRow = false; }
+    }
+
     /// <summary>Runs <paramref name="run"/> with the direct scorer walking the trees node by node (tests compare the two forms).</summary>
     internal T Walking<T>(Func<T> run)
     {

@@ -23,6 +23,7 @@ public class TreeEnsembleScorerTests(TrainedModelFixture fixture) : IClassFixtur
         {
             var reference = model.MlNetRawScores(m);
             Assert.Equal(reference, model.WalkRawScores(m));
+            Assert.Equal(reference, model.RowByRowRawScores(m));
             Assert.Equal(reference, model.RawScores(m, threads: 1));
             Assert.Equal(reference, model.RawScores(m, threads: 2));
         }
