@@ -116,13 +116,24 @@ public static class Detector
         // reasons for flagged accounts: occlusion of each feature against the dataset's median
         var flagged = new List<int>();
         for (int i = 0; i < n; i++) if (score[i] >= meta.Bands.Suspicious) flagged.Add(i);
-        var reasons = Reasons(dataset, network, features, model, raw, flagged, options, isSeed);
-        Lap("reasons");
-
-        // clusters: Leiden communities restricted to flagged accounts
+        // clusters: Leiden communities restricted to flagged accounts. Built beside the reasons: both only read the
+        // network, and both are mostly one thread's work (the occlusion, which uses every thread, is a part of the reasons)
         var isFlagged = new bool[n];
         foreach (int i in flagged) isFlagged[i] = true;
-        var built = ClusterBuilder.Build(network, isFlagged, topObjects: 5);
+        var building = Task.Run(() => ClusterBuilder.Build(network, isFlagged, topObjects: 5), cancellationToken);
+        string?[] reasons;
+        try
+        {
+            reasons = Reasons(dataset, network, features, model, raw, flagged, options, isSeed);
+        }
+        catch
+        {
+            // the clusters' task must not outlive the run that failed
+            try { building.Wait(CancellationToken.None); } catch (AggregateException) { }
+            throw;
+        }
+        Lap("reasons");
+        var built = building.GetAwaiter().GetResult();
         var graph = built.Graph;
         var summaries = built.Summaries;
         var clusters = new List<DetectedCluster>();
