@@ -42,12 +42,30 @@ internal sealed class CommunityEngine
     private readonly int[] _nodeToAggregate;
     private readonly int[] _membA, _membB;
     private LevelGraph? _bufferA, _bufferB;
+    // With a layout (idle nodes left out): the input's layout, the current level's, a random order over a level's
+    // virtual nodes, and the virtual ids of the next level's nodes.
+    private readonly IdleLayout? _inputLayout;
+    private readonly IdleLayout? _layout;
+    private readonly int[] _perm;
+    private int[] _nextVirtualOf;
 
     /// <summary>See <see cref="CommunityOptions.VisitIdleNodes"/>: no node is marked idle.</summary>
     public bool VisitIdleNodes { get; init; }
 
-    public CommunityEngine(int nodeCount, bool refine, double gamma, double theta, long seed)
+    public CommunityEngine(int nodeCount, bool refine, double gamma, double theta, long seed, IdleLayout? layout = null)
     {
+        _inputLayout = layout;
+        if (layout is not null)
+        {
+            _layout = layout.Copy();
+            _perm = new int[layout.VirtualCount];
+            _nextVirtualOf = new int[Math.Max(nodeCount, 1)];
+        }
+        else
+        {
+            _perm = [];
+            _nextVirtualOf = [];
+        }
         _refine = refine; _gamma = gamma; _theta = theta;
         _rng = new SeededRandom(seed);
         int n = Math.Max(nodeCount, 1);
@@ -55,7 +73,7 @@ internal sealed class CommunityEngine
         _edgeTo = new double[n]; _touched = new int[n]; _external = new double[n]; _refinedWeight = new double[n];
         _candidateCum = new double[n]; _candidate = new int[n];
         _queue = new int[n]; _inQueue = new bool[n]; _nonSingleton = new bool[n]; _idle = new bool[n];
-        _order = new int[n]; _map = new int[n]; _start = new int[n + 1];
+        _order = new int[n]; _map = new int[Math.Max(n, layout?.VirtualCount ?? 0)]; _start = new int[n + 1];
         _refined = new int[n]; _nodeToAggregate = new int[n]; _membA = new int[n]; _membB = new int[n];
         Array.Fill(_edgeTo, -1.0);
     }
@@ -72,6 +90,21 @@ internal sealed class CommunityEngine
         var nextMemb = _membB;
         Array.Copy(membership, memb, n0);
         var refined = _refined;
+        if (_inputLayout is { } input)
+        {
+            // the input's communities, numbered afresh over the nodes kept: labels only name communities, and a
+            // partition moves the same whatever its labels
+            _layout!.Reset(input);
+            var ids = _map;
+            Array.Fill(ids, -1, 0, input.VirtualCount);
+            int next = 0;
+            for (int i = 0; i < n0; i++)
+            {
+                int c = membership[input.VirtualOf[i]];
+                if (ids[c] < 0) ids[c] = next++;
+                memb[i] = ids[c];
+            }
+        }
         while (true)
         {
             MarkIdle(g);
@@ -100,14 +133,94 @@ internal sealed class CommunityEngine
                 ? _bufferB ??= LevelGraph.Buffer(_bufferA.NodeCount, _bufferA.Offsets[_bufferA.NodeCount])
                 : _bufferA;
             g.AggregateInto(target, refined, refinedCount, _edgeTo, _touched, _start, _order);
+            if (_layout is not null) NextLayout(refined, g.NodeCount, refinedCount);
             // Initial partition of the aggregate comes from the non-refined partition.
             for (int v = 0; v < g.NodeCount; v++) nextMemb[refined[v]] = memb[v];
             for (int i = 0; i < n0; i++) nodeToAggregate[i] = refined[nodeToAggregate[i]];
             g = target;
             (memb, nextMemb) = (nextMemb, memb);
         }
-        for (int i = 0; i < n0; i++) membership[i] = memb[nodeToAggregate[i]];
-        return Renumber(membership, n0);
+        if (_inputLayout is null)
+        {
+            for (int i = 0; i < n0; i++) membership[i] = memb[nodeToAggregate[i]];
+            return Renumber(membership, n0);
+        }
+        // back to every node: an idle node is a community of its own; numbered in order of first appearance over all
+        // nodes, as the run over all nodes numbers them
+        var map = _map;
+        Array.Fill(map, -1, 0, g.NodeCount);
+        var compactOf = _inputLayout.CompactOf;
+        int k = 0;
+        for (int v = 0; v < _inputLayout.VirtualCount; v++)
+        {
+            int i = compactOf[v];
+            if (i < 0) { membership[v] = k++; continue; }
+            int c = memb[nodeToAggregate[i]];
+            if (map[c] < 0) map[c] = k++;
+            membership[v] = map[c];
+        }
+        return k;
+    }
+
+    /// <summary>
+    /// The layout of the aggregate of the current level: over all nodes, the aggregate's nodes are the refined
+    /// communities numbered in order of first appearance, each idle node one of them. The kept nodes come in virtual
+    /// order and refined ids in order of first appearance among them, so each new id's virtual id is the count of
+    /// ids (idle nodes included) before it.
+    /// </summary>
+    private void NextLayout(int[] refined, int n, int refinedCount)
+    {
+        var layout = _layout!;
+        var virtualOf = layout.VirtualOf;
+        var next = _nextVirtualOf;
+        int k = 0, prev = -1, fresh = 0;
+        for (int i = 0; i < n; i++)
+        {
+            int vi = virtualOf[i];
+            k += vi - prev - 1;
+            prev = vi;
+            if (refined[i] == fresh) next[fresh++] = k++;
+        }
+        if (fresh != refinedCount) throw new InvalidOperationException($"refined ids are not in order of first appearance ({fresh} of {refinedCount})");
+        int virtualCount = k + (layout.VirtualCount - 1 - prev);
+        (layout.VirtualOf, _nextVirtualOf) = (next, virtualOf);
+        layout.VirtualCount = virtualCount;
+        var compactOf = layout.CompactOf;
+        Array.Fill(compactOf, -1, 0, virtualCount);
+        for (int c = 0; c < refinedCount; c++) compactOf[next[c]] = c;
+    }
+
+    /// <summary>
+    /// The random order of one pass: a shuffle of the level's nodes, idle ones left out. With a layout the shuffle
+    /// is drawn over the virtual nodes (idle ones included), so the random sequence and the order of the kept nodes
+    /// are those of the run over all nodes. Writes the order to <paramref name="order"/> and returns its length.
+    /// </summary>
+    private int RandomOrder(int n, int[] order)
+    {
+        var idle = _idle;
+        int count = 0;
+        if (_layout is null)
+        {
+            for (int v = 0; v < n; v++) order[v] = v;
+            _rng.Shuffle(order.AsSpan(0, n));
+            for (int i = 0; i < n; i++)
+            {
+                int v = order[i];
+                if (!idle[v]) order[count++] = v;
+            }
+            return count;
+        }
+        int nv = _layout.VirtualCount;
+        var perm = _perm;
+        for (int v = 0; v < nv; v++) perm[v] = v;
+        _rng.Shuffle(perm.AsSpan(0, nv));
+        var compactOf = _layout.CompactOf;
+        for (int i = 0; i < nv; i++)
+        {
+            int c = compactOf[perm[i]];
+            if (c >= 0 && !idle[c]) order[count++] = c;
+        }
+        return count;
     }
 
     internal const int NearAhead = 4, FarAhead = 8;
@@ -169,17 +282,9 @@ internal sealed class CommunityEngine
             int emptyCount = 0;
             for (int c = n - 1; c >= 0; c--) if (cs[c] == 0) empty[emptyCount++] = c;
 
-            for (int v = 0; v < n; v++) queue[v] = v;
-            _rng.Shuffle(queue.AsSpan(0, n));
             // idle nodes (see MarkIdle) leave the queue, the others keep their shuffled order; no idle node is ever
             // requeued, having no neighbours
-            var idle = _idle;
-            int count = 0;
-            for (int i = 0; i < n; i++)
-            {
-                int v = queue[i];
-                if (!idle[v]) queue[count++] = v;
-            }
+            int count = RandomOrder(n, queue);
             Array.Fill(_inQueue, true, 0, n);
             int head = 0;
 
@@ -289,20 +394,17 @@ internal sealed class CommunityEngine
             // Random order within each community: shuffle all nodes, then stable counting sort by community of the
             // nodes that are not idle (see MarkIdle: an idle node's turn changes nothing).
             var perm = _queue;
-            for (int v = 0; v < n; v++) perm[v] = v;
-            _rng.Shuffle(perm.AsSpan(0, n));
+            int visits = RandomOrder(n, perm);
             var order = _order;
             var fill = _clusterSize;
-            var idle = _idle;
             Array.Clear(fill, 0, clusters);
-            for (int v = 0; v < n; v++) if (!idle[v]) fill[memb[v]]++;
+            for (int j = 0; j < visits; j++) fill[memb[perm[j]]]++;
             int acc = 0;
             for (int c = 0; c < clusters; c++) { int x = fill[c]; fill[c] = acc; acc += x; }
-            int visits = acc;
-            for (int j = 0; j < n; j++)
+            for (int j = 0; j < visits; j++)
             {
                 int v = perm[j];
-                if (!idle[v]) order[fill[memb[v]]++] = v;
+                order[fill[memb[v]]++] = v;
             }
 
             for (int j = 0; j < visits; j++)
@@ -380,5 +482,69 @@ internal sealed class CommunityEngine
             }
         }
         return Renumber(refinedArray, n);
+    }
+}
+
+/// <summary>
+/// Where the nodes a community search runs on sit among all nodes of a level (the virtual nodes), when the nodes
+/// without neighbours and weight are left out: they never move, so a run on the others, drawing its random orders
+/// over all nodes, finds the partition that the run over all nodes finds. Every idle node stays a community of its
+/// own, at every level.
+/// </summary>
+internal sealed class IdleLayout
+{
+    /// <summary>Nodes of the level, idle ones included.</summary>
+    public int VirtualCount;
+    /// <summary>Per virtual node (first <see cref="VirtualCount"/>): its node in the compact graph, or −1 when idle.</summary>
+    public int[] CompactOf = [];
+    /// <summary>Per compact node: its virtual node (ascending).</summary>
+    public int[] VirtualOf = [];
+
+    public IdleLayout Copy() => new() { VirtualCount = VirtualCount, CompactOf = (int[])CompactOf.Clone(), VirtualOf = (int[])VirtualOf.Clone() };
+
+    /// <summary>Makes this the copy of <paramref name="input"/> again (each iteration starts at the input level).</summary>
+    public void Reset(IdleLayout input)
+    {
+        VirtualCount = input.VirtualCount;
+        Array.Copy(input.CompactOf, CompactOf, input.VirtualCount);
+        if (VirtualOf.Length < input.VirtualOf.Length) VirtualOf = new int[input.VirtualOf.Length];
+        Array.Copy(input.VirtualOf, VirtualOf, input.VirtualOf.Length);
+    }
+
+    /// <summary>
+    /// Replaces <paramref name="level"/> by its nodes that have neighbours or weight, renumbered in order, and returns
+    /// their layout; null (the level unchanged) when every node has one. The adjacency keeps its order and positions:
+    /// the weights are shared and the neighbours renumbered.
+    /// </summary>
+    public static IdleLayout? Compact(ref LevelGraph level)
+    {
+        int n = level.NodeCount;
+        var off = level.Offsets;
+        var nw = level.NodeWeights;
+        int kept = 0;
+        for (int v = 0; v < n; v++) if (off[v + 1] > off[v] || nw[v] != 0) kept++;
+        if (kept == n) return null;
+        var compactOf = new int[n];
+        var virtualOf = new int[kept];
+        var offsets = new int[kept + 1];
+        var weights = new double[kept];
+        int m = 0;
+        for (int v = 0; v < n; v++)
+        {
+            if (off[v + 1] == off[v] && nw[v] == 0) { compactOf[v] = -1; continue; }
+            compactOf[v] = m;
+            virtualOf[m] = v;
+            offsets[m] = off[v];
+            weights[m] = nw[v];
+            m++;
+        }
+        int entries = off[n];
+        offsets[kept] = entries;
+        // an idle node has no adjacency, so the kept nodes' lists are the whole adjacency, in the same places
+        var nbr = level.Neighbors;
+        var neighbors = GC.AllocateUninitializedArray<int>(entries);
+        for (int i = 0; i < entries; i++) neighbors[i] = compactOf[nbr[i]];
+        level = new LevelGraph(kept, offsets, neighbors, level.Weights, weights);
+        return new IdleLayout { VirtualCount = n, CompactOf = compactOf, VirtualOf = virtualOf };
     }
 }

@@ -31,6 +31,10 @@ public sealed record CommunityOptions
     /// <summary>Visit nodes without neighbours or weight too, instead of skipping them (the same partition; tests compare).</summary>
     internal bool VisitIdleNodes { get; init; }
 
+    /// <summary>Run on a copy of the graph without the nodes that have neither neighbours nor weight (the same partition;
+    /// tests compare). Only when idle nodes are skipped (<see cref="VisitIdleNodes"/> false).</summary>
+    internal bool CompactIdleNodes { get; init; } = true;
+
     /// <summary>Checks the values, naming the first bad one.</summary>
     public void Validate()
     {

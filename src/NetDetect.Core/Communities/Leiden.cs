@@ -81,7 +81,9 @@ internal static class MultilevelRunner
             gamma = twoM > 0 ? gamma / twoM : 0;
         }
 
-        var engine = new CommunityEngine(n, refine, gamma, options.Randomness, options.Seed) { VisitIdleNodes = options.VisitIdleNodes };
+        // nodes without neighbours or weight never move (see CommunityEngine.MarkIdle): the engine runs on the others only
+        var layout = !options.VisitIdleNodes && options.CompactIdleNodes ? IdleLayout.Compact(ref level) : null;
+        var engine = new CommunityEngine(level.NodeCount, refine, gamma, options.Randomness, options.Seed, layout) { VisitIdleNodes = options.VisitIdleNodes };
         int iterations = 0;
         int count = 0;
         var previous = new int[n];

@@ -83,6 +83,8 @@ public static class CoShareBuilder
         // partitions hold pair records: size them by the (exact, data-only) in-window pair count
         int partitions = options.Partitions > 0 ? options.Partitions : (int)Math.Clamp(Math.Max(sorted.Count, pairEstimate) / PartitionShares, 1, 128);
         var context = new SweepContext(sorted, idf, options, shares.AccountCount, PartitionOf(shares.AccountCount, partitions), partitions);
+        if (options.CountPosts) context.Prev = PreviousShares(sorted, chunks, shares.AccountCount, threads, cancellationToken);
+        Lap.Mark("previous shares");
         // Memory follows the edges, not the pairs: when the pair records (48 bytes each) would pass RecordBudget, the
         // partitions are taken in groups, and for each group the shares are swept again, keeping only that group's
         // records, which are sorted and reduced before the next group is swept. The group count depends on the data only.
@@ -266,6 +268,38 @@ public static class CoShareBuilder
         return multi;
     }
 
+    // Each sorted share's previous share by the same account on the same object (−1 for none), found once per layer
+    // rather than by every group's sweep. An object's shares lie in one chunk, so a worker's last-seen arrays need no
+    // clearing between chunks: an entry left by another chunk names another object.
+    private static int[] PreviousShares(SortedShares sorted, int[] chunks, int accountCount, int threads, CancellationToken cancellationToken)
+    {
+        var obj = sorted.Object;
+        var acc = sorted.Account;
+        // every entry is written by its chunk's pass
+        var prev = GC.AllocateUninitializedArray<int>(sorted.Count);
+        Parallel.For(0, chunks.Length - 1, new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken },
+            () =>
+            {
+                var lastObject = GC.AllocateUninitializedArray<int>(accountCount);
+                lastObject.AsSpan().Fill(-1);
+                return (LastObject: lastObject, LastPos: GC.AllocateUninitializedArray<int>(accountCount));
+            },
+            (c, _, last) =>
+            {
+                var (lastObject, lastPos) = last;
+                for (int i = chunks[c], end = chunks[c + 1]; i < end; i++)
+                {
+                    int a = acc[i];
+                    prev[i] = lastObject[a] == obj[i] ? lastPos[a] : -1;
+                    lastObject[a] = obj[i];
+                    lastPos[a] = i;
+                }
+                return last;
+            },
+            _ => { });
+        return prev;
+    }
+
     // Chunk boundaries at object starts; the count depends on the data size only.
     private static int[] Chunk(SortedShares sorted, int chunkShares = 0)
     {
@@ -344,6 +378,8 @@ public static class CoShareBuilder
         /// <summary>Partition of every account as the lower account of a pair.</summary>
         public readonly int[] PartitionOf = partitionOf;
         public readonly int Partitions = partitions;
+        /// <summary>Where posts are counted: each sorted share's previous share by the same account on the same object, or −1.</summary>
+        public int[] Prev = [];
         /// <summary>First account of each partition (and the account count at the end): <see cref="PartitionOf"/> never
         /// decreases, so a group of partitions [qLo, qHi) is the account range [Start[qLo], Start[qHi]).</summary>
         public readonly int[] PartitionStart = Starts(partitionOf, accountCount, partitions);
@@ -446,9 +482,6 @@ public static class CoShareBuilder
 
     private sealed class Worker(SweepContext ctx)
     {
-        private readonly int[] _lastObject = new int[ctx.AccountCount];
-        private readonly int[] _lastPos = new int[ctx.AccountCount];
-        private int[] _prev = new int[64];
         private PairRecord[] _out = [];
         private int[] _cursor = [];
         private GrowArray<int>? _self;
@@ -499,25 +532,14 @@ public static class CoShareBuilder
             _cursor = cursor;
             _recordSelf = selfLoops && ctx.Options.SelfLoops;
             _self = _recordSelf ? new GrowArray<int>(64) : null;
-            _lastObject.AsSpan().Fill(-1);
-            if (_prev.Length < end - start) _prev = new int[Math.Max(end - start, _prev.Length * 2)];
             var obj = s.Object;
-            var acc = s.Account;
-            // previous share of the same account on the same object (or −1), by position in the sorted shares
-            for (int i = start; i < end; i++)
-            {
-                int a = acc[i];
-                _prev[i - start] = _lastObject[a] == obj[i] ? _lastPos[a] : -1;
-                _lastObject[a] = obj[i];
-                _lastPos[a] = i;
-            }
             int x0 = start;
             while (x0 < end)
             {
                 int o = obj[x0];
                 int j = x0 + 1;
                 while (j < end && obj[j] == o) j++;
-                if (j - x0 >= 2) Sweep(x0, j, start, o);
+                if (j - x0 >= 2) Sweep(x0, j, o);
                 x0 = j;
             }
             _out = [];
@@ -529,12 +551,12 @@ public static class CoShareBuilder
 
         // The sliding inclusive window over one object's run sorted by time: for each share, the later shares with
         // t − t_x <= w. The same account is never a pair (a self-loop at most); the same post is always the same account.
-        private void Sweep(int start, int end, int chunkStart, int o)
+        private void Sweep(int start, int end, int o)
         {
             var time = ctx.Sorted.Time;
             var acc = ctx.Sorted.Account;
             var post = ctx.Sorted.Post;
-            var prev = _prev;
+            var prev = ctx.Prev;
             var partitionOf = ctx.PartitionOf;
             long w = ctx.Options.WindowMicros;
             bool flags = ctx.Options.CountPosts;
@@ -548,7 +570,7 @@ public static class CoShareBuilder
                 long limit = tx > long.MaxValue - w ? long.MaxValue : tx + w;
                 int ax = acc[x];
                 int px = post[x];
-                int prevX = prev[x - chunkStart];
+                int prevX = flags ? prev[x] : -1;
                 // the earliest share of ax in a later share's window is x unless ax's previous share is in it too
                 long prevXTime = prevX < 0 ? long.MinValue : time[prevX];
                 for (int y = x + 1; y < end; y++)
@@ -574,7 +596,7 @@ public static class CoShareBuilder
                     if (flags)
                     {
                         // (post x, ay) first witnessed here: no ay share between x and y, none before x within w of x
-                        int prevY = prev[y - chunkStart];
+                        int prevY = prev[y];
                         if (prevY < x && (prevY < 0 || tx - time[prevY] > w)) fx = 1;
                         // (post y, ax) first witnessed here: ax's share before x is out of y's window
                         if (prevX < 0 || ty - prevXTime > w) fy = 1;

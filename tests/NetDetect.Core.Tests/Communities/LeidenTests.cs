@@ -93,9 +93,12 @@ public class LeidenTests
                 var options = new CommunityOptions { Seed = seed, Iterations = iterations };
                 var skipped = refine ? new Leiden(g, options).Compute() : new Louvain(g, options).Compute();
                 var visited = refine ? new Leiden(g, options with { VisitIdleNodes = true }).Compute() : new Louvain(g, options with { VisitIdleNodes = true }).Compute();
+                // skipped in place, on the graph of all nodes, instead of run on a copy without them
+                var inPlace = refine ? new Leiden(g, options with { CompactIdleNodes = false }).Compute() : new Louvain(g, options with { CompactIdleNodes = false }).Compute();
                 Assert.Equal(visited.Membership, skipped.Membership);
                 Assert.Equal(visited.Quality, skipped.Quality);
                 Assert.Equal(visited.IterationsRun, skipped.IterationsRun);
+                Assert.Equal(visited.Membership, inPlace.Membership);
                 Assert.True(skipped.Count > n - 2_000, $"{skipped.Count} communities");
             }
     }
