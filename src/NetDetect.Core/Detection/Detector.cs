@@ -298,10 +298,12 @@ public static class Detector
         {
             int le = net.LayerEdge(e, l);
             if (le < 0) continue;
+            var layerIdf = net.Layers[l].ObjectIdf;
             foreach (var o in net.Layers[l].TopObjects(le))
             {
-                if (o.Idf <= bestIdf) continue;
-                (bestIdf, bestLayer, bestObject, bestDelta) = (o.Idf, l, o.Object, o.DeltaMicros);
+                double idf = layerIdf[o.Object];
+                if (idf <= bestIdf) continue;
+                (bestIdf, bestLayer, bestObject, bestDelta) = (idf, l, o.Object, o.DeltaMicros);
             }
         }
         // the object's name is resolved once, for the winner (a URL or text name is normalised on each request)

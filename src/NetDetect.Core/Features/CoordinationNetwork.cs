@@ -164,7 +164,7 @@ public sealed class CoordinationNetwork
                 Modality.SimilarText => CoShareBuilder.Build(Uncrowded(SimilarTextBuilder.Extract(dataset, cancellationToken: cancellationToken)), coshare, null, cancellationToken),
                 _ => CoShareBuilder.Build(Uncrowded(ShareExtractor.Extract(dataset, m, threads: options.Threads)), coshare, null, cancellationToken),
             };
-            Diagnostics.Lap.Mark($"network: {m.Name()} layer, {built[i].EdgeCount:N0} edges");
+            Diagnostics.Lap.Mark($"network: {m.Name()} layer, {built[i].EdgeCount:N0} edges, {built[i].TopItems.Count:N0} evidence items");
             if (m != Modality.Sync && (afterLayer is not null || options.ReleaseShareColumns))
             {
                 // the caller's per-layer work (one pass over the shares) runs beside the next layer's build; one at a

@@ -187,7 +187,7 @@ public static class ClusterSummarizer
         int Compare((int Layer, int Object, int Edges, SharedObjectEvidence Example) x, (int Layer, int Object, int Edges, SharedObjectEvidence Example) y)
         {
             int c = y.Edges.CompareTo(x.Edges);
-            if (c == 0) c = y.Example.Idf.CompareTo(x.Example.Idf);
+            if (c == 0) c = net.Layers[y.Layer].Idf(y.Example).CompareTo(net.Layers[x.Layer].Idf(x.Example));
             if (c == 0) c = string.CompareOrdinal(net.Layers[x.Layer].Modality.Name(), net.Layers[y.Layer].Modality.Name());
             if (c == 0) c = string.CompareOrdinal(net.Layers[x.Layer].Shares.ObjectName(x.Object), net.Layers[y.Layer].Shares.ObjectName(y.Object));
             return c;
@@ -211,7 +211,7 @@ public static class ClusterSummarizer
         foreach (var r in best)
         {
             var shares = net.Layers[r.Layer].Shares;
-            top.Add(new ClusterObject(net.Layers[r.Layer].Modality.Name(), shares.ObjectName(r.Object), r.Edges, r.Example.Idf,
+            top.Add(new ClusterObject(net.Layers[r.Layer].Modality.Name(), shares.ObjectName(r.Object), r.Edges, net.Layers[r.Layer].Idf(r.Example),
                 shares.PostName(r.Example.PostA), shares.PostName(r.Example.PostB), r.Example.DeltaMicros / (double)Time.MicrosPerSecond));
         }
         var names = new string[vertices.Count];

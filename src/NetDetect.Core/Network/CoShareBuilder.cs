@@ -148,7 +148,7 @@ public static class CoShareBuilder
         }
         pool.Clear();
         Lap.Mark("reduce");
-        var network = Finish(shares, options, aggregation, inPair, parallel);
+        var network = Finish(shares, options, aggregation, inPair, parallel, idf);
         Lap.Mark("finish");
         progress?.Report(new StageProgress($"{shares.Modality.Name()}: done", 3, 3));
         return network;
@@ -644,6 +644,7 @@ public static class CoShareBuilder
         public PairRecord[] A = [];
         public PairRecord[] B = [];
         public SharedObjectEvidence[] Top = [];
+        public double[] TopIdf = [];
         public ulong[] Packed = [];
         public ulong[] PackedScratch = [];
         public ulong[] EntryScratch = [];
@@ -882,7 +883,7 @@ public static class CoShareBuilder
     // Reduces one sorted partition into the columns from edge e0 and evidence entry t0. Returns the (post, other
     // account) entries of posts with shares on several objects.
     private static GrowArray<ulong>? ReducePartition(PairRecord[] recs, int n, Columns c, int e0, int t0, int accountBits,
-        bool[]? multi, bool[]? inPair, int topK, int minPairs, SharedObjectEvidence[] topBuffer)
+        bool[]? multi, bool[]? inPair, int topK, int minPairs, SharedObjectEvidence[] topBuffer, double[] topIdf)
     {
         ulong pairMask = (1UL << (2 * accountBits)) - 1;
         ulong lowMask = (1UL << accountBits) - 1;
@@ -910,7 +911,7 @@ public static class CoShareBuilder
                     evidence += v;
                     objects++;
                     lastObject = r.Object;
-                    if (topK > 0) topCount = OfferTop(topBuffer, topCount, topK, new SharedObjectEvidence(r.Object, r.PostA, r.PostB, r.Delta, v));
+                    if (topK > 0) topCount = OfferTop(topBuffer, topIdf, topCount, topK, new SharedObjectEvidence(r.Object, r.PostA, r.PostB, r.Delta), v);
                 }
                 if ((r.Key & FlagA) != 0)
                 {
@@ -952,16 +953,18 @@ public static class CoShareBuilder
     }
 
     // Keeps the K objects of highest idf, strongest first; an equal idf keeps the earlier (smaller) object id.
-    private static int OfferTop(SharedObjectEvidence[] top, int count, int k, SharedObjectEvidence item)
+    private static int OfferTop(SharedObjectEvidence[] top, double[] topIdf, int count, int k, SharedObjectEvidence item, double idf)
     {
-        if (count == k && !(item.Idf > top[k - 1].Idf)) return count;
+        if (count == k && !(idf > topIdf[k - 1])) return count;
         int at = count < k ? count : k - 1;
-        while (at > 0 && item.Idf > top[at - 1].Idf)
+        while (at > 0 && idf > topIdf[at - 1])
         {
             top[at] = top[at - 1];
+            topIdf[at] = topIdf[at - 1];
             at--;
         }
         top[at] = item;
+        topIdf[at] = idf;
         return count < k ? count + 1 : count;
     }
 
@@ -985,12 +988,12 @@ public static class CoShareBuilder
             int accountBits = Math.Max(1, RadixSort.BitsFor((ulong)Math.Max(1, accountCount - 1)));
             int topK = Math.Max(0, options.TopObjects);
             Parallel.For(qLo, qHi, parallel,
-                () => _buffers.TryTake(out var b) ? b : new SortBuffers { Top = new SharedObjectEvidence[Math.Max(1, topK)] },
+                () => _buffers.TryTake(out var b) ? b : new SortBuffers { Top = new SharedObjectEvidence[Math.Max(1, topK)], TopIdf = new double[Math.Max(1, topK)] },
                 (q, _, buffers) =>
                 {
                     var records = SortPartition(store, q, 2 * accountBits, topK, options.MinEdgePairs, options.SortRecords, buffers, out int n, out int edges, out long top);
                     Parts[q] = new Columns(edges, top, What);
-                    var entries = ReducePartition(records, n, Parts[q], 0, 0, accountBits, multi, inPair, topK, options.MinEdgePairs, buffers.Top);
+                    var entries = ReducePartition(records, n, Parts[q], 0, 0, accountBits, multi, inPair, topK, options.MinEdgePairs, buffers.Top, buffers.TopIdf);
                     if (entries is not null) ApplyEntries(entries, Parts[q], postAccount, accountBits, 0, Parts[q].A.Length, buffers);
                     return buffers;
                 },
@@ -1018,7 +1021,7 @@ public static class CoShareBuilder
             var edges = new int[partitions];
             var tops = new long[partitions];
             Parallel.For(0, partitions, parallel,
-                () => _buffers.TryTake(out var b) ? b : new SortBuffers { Top = new SharedObjectEvidence[Math.Max(1, topK)] },
+                () => _buffers.TryTake(out var b) ? b : new SortBuffers { Top = new SharedObjectEvidence[Math.Max(1, topK)], TopIdf = new double[Math.Max(1, topK)] },
                 (q, _, buffers) =>
                 {
                     (edges[q], tops[q]) = CountPartition(store, q, 2 * accountBits, objectBits, topK, options.MinEdgePairs, buffers);
@@ -1034,12 +1037,12 @@ public static class CoShareBuilder
             }
             var c = new Columns(edgeStart[^1], topStart[^1], What);
             Parallel.For(0, partitions, parallel,
-                () => _buffers.TryTake(out var b) ? b : new SortBuffers { Top = new SharedObjectEvidence[Math.Max(1, topK)] },
+                () => _buffers.TryTake(out var b) ? b : new SortBuffers { Top = new SharedObjectEvidence[Math.Max(1, topK)], TopIdf = new double[Math.Max(1, topK)] },
                 (q, _, buffers) =>
                 {
                     var records = SortPartition(store, q, 2 * accountBits, topK, options.MinEdgePairs, options.SortRecords, buffers, out int n, out int e, out long t);
                     if (e != edges[q] || t != tops[q]) throw new InvalidOperationException($"partition {q}: counted {edges[q]} edges, sorted {e}");
-                    var entries = ReducePartition(records, n, c, edgeStart[q], topStart[q], accountBits, multi, inPair, topK, options.MinEdgePairs, buffers.Top);
+                    var entries = ReducePartition(records, n, c, edgeStart[q], topStart[q], accountBits, multi, inPair, topK, options.MinEdgePairs, buffers.Top, buffers.TopIdf);
                     if (entries is not null) ApplyEntries(entries, c, postAccount, accountBits, edgeStart[q], edgeStart[q + 1], buffers);
                     return buffers;
                 },
@@ -1156,7 +1159,7 @@ public static class CoShareBuilder
         }
     }
 
-    private static CoShareNetwork Finish(ShareTable shares, CoShareOptions options, Aggregation aggregation, bool[]? inPair, ParallelOptions parallel)
+    private static CoShareNetwork Finish(ShareTable shares, CoShareOptions options, Aggregation aggregation, bool[]? inPair, ParallelOptions parallel, double[] idf)
     {
         aggregation.ReleaseBuffers();
         var parts = aggregation.Parts;
@@ -1192,6 +1195,7 @@ public static class CoShareBuilder
             LastTime = columns.Last,
             TopOffsets = columns.TopOffsets,
             TopItems = columns.TopSegments ?? columns.TopItems,
+            ObjectIdf = idf,
             SelfLoopPosts = selfLoops,
             PostInPair = inPair,
         };

@@ -4,11 +4,11 @@ namespace NetDetect.Core.Network;
 /// <param name="PostA">Post of the pair's lower account id.</param>
 /// <param name="PostB">Post of the pair's higher account id.</param>
 /// <param name="DeltaMicros">|Δt| of the example pair.</param>
-/// <param name="Idf">ln(N / n_o) of the object.</param>
-/// <remarks>Packed to 4 bytes: 28 bytes instead of 32 (a layer keeps up to three per edge, 84M of them for the
-/// retweets of 10M posts); unaligned 8-byte reads cost nothing on x64 and ARM64.</remarks>
+/// <remarks>Packed to 4 bytes: 20 bytes instead of 24 (a layer keeps up to three per edge: 99M of them in the layers
+/// of 10M posts); unaligned 8-byte reads cost nothing on x64 and ARM64. The object's idf is the layer's
+/// (<see cref="CoShareNetwork.ObjectIdf"/>): one number per object instead of one per item.</remarks>
 [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential, Pack = 4)]
-public readonly record struct SharedObjectEvidence(int Object, int PostA, int PostB, long DeltaMicros, double Idf);
+public readonly record struct SharedObjectEvidence(int Object, int PostA, int PostB, long DeltaMicros);
 
 /// <summary>Which edge weight of the spec a threshold or a projection reads.</summary>
 public enum EdgeWeight
@@ -101,6 +101,12 @@ public sealed class CoShareNetwork
     /// <summary>Edge e's evidence is <c>TopItems[TopOffsets[e]..TopOffsets[e+1]]</c>, strongest first (flat: no array per edge).</summary>
     public required int[] TopOffsets { get; init; }
     public required EvidenceItems TopItems { get; init; }
+
+    /// <summary>ln(N / n_o) of every object the layer's evidence names (the idf of <see cref="SharedObjectEvidence.Object"/>).</summary>
+    public required double[] ObjectIdf { get; init; }
+
+    /// <summary>The idf of an evidence item's object.</summary>
+    public double Idf(in SharedObjectEvidence item) => ObjectIdf[item.Object];
 
     /// <summary>The strongest shared objects of edge e, strongest first.</summary>
     public ReadOnlySpan<SharedObjectEvidence> TopObjects(int e) => TopItems.Slice(TopOffsets[e], TopOffsets[e + 1] - TopOffsets[e]);
@@ -201,6 +207,7 @@ public sealed class CoShareNetwork
             LastTime = Pick(LastTime, idx),
             TopOffsets = topOffsets,
             TopItems = topItems,
+            ObjectIdf = ObjectIdf,
             Similarity = Similarity is null ? null : Pick(Similarity, idx),
             SelfLoopPosts = SelfLoopPosts,
             PostInPair = PostInPair,

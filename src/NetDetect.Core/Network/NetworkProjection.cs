@@ -121,7 +121,7 @@ public static class NetworkProjection
             var items = new EvidenceItem[top.Length];
             for (int k = 0; k < top.Length; k++)
                 items[k] = new EvidenceItem(modality, s.ObjectName(top[k].Object), s.PostName(top[k].PostA), s.PostName(top[k].PostB),
-                    top[k].DeltaMicros / (double)Time.MicrosPerSecond, top[k].Idf);
+                    top[k].DeltaMicros / (double)Time.MicrosPerSecond, n.Idf(top[k]));
             result.Add(new LayerWeights(modality, n.Pairs[le], n.Objects[le], n.PostsA[le], n.PostsB[le], n.MeanDeltaSeconds(le), n.Evidence[le],
                 Time.ToDateTime(n.FirstTime[le]), Time.ToDateTime(n.LastTime[le]), items, n.Similarity?[le]));
         }

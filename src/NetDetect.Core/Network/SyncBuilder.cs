@@ -243,12 +243,13 @@ public static class SyncBuilder
                 long ta = shares.Time[pa], tb = shares.Time[pb];
                 first = Math.Min(first, Math.Min(ta, tb));
                 last = Math.Max(last, Math.Max(ta, tb));
-                top.Add(swap ? new SharedObjectEvidence(bi, pb, pa, Math.Abs(ta - tb), pr.BinIdf[bi]) : new SharedObjectEvidence(bi, pa, pb, Math.Abs(ta - tb), pr.BinIdf[bi]));
+                top.Add(swap ? new SharedObjectEvidence(bi, pb, pa, Math.Abs(ta - tb)) : new SharedObjectEvidence(bi, pa, pb, Math.Abs(ta - tb)));
                 i++; j++;
             }
             if (bins < options.MinSharedBins) continue;
             double cos = dot / (pr.Norm[r1] * pr.Norm[r2]);
-            top.Sort(static (x, y) => x.Idf != y.Idf ? y.Idf.CompareTo(x.Idf) : x.Object.CompareTo(y.Object));
+            var binIdf = pr.BinIdf;
+            top.Sort((x, y) => binIdf[x.Object] != binIdf[y.Object] ? binIdf[y.Object].CompareTo(binIdf[x.Object]) : x.Object.CompareTo(y.Object));
             edges.Add((Math.Min(a, b), Math.Max(a, b), dot, bins, ev, cos, first, last, top.Take(3).ToArray()));
         }
         edges.Sort((x, y) => x.A != y.A ? x.A.CompareTo(y.A) : x.B.CompareTo(y.B));
@@ -271,6 +272,7 @@ public static class SyncBuilder
             LastTime = edges.Select(e => e.Last).ToArray(),
             TopOffsets = topOffsets,
             TopItems = topItems,
+            ObjectIdf = pr.BinIdf,
             Similarity = edges.Select(e => e.Cos).ToArray(),
             SelfLoopPosts = [],
         };

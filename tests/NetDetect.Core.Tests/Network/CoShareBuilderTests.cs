@@ -35,12 +35,12 @@ public class CoShareBuilderTests
                 var idfs = x.Objects.Select(o => x.Idf[o]).OrderByDescending(v => v).Take(2).ToArray();
                 for (int k = 0; k < top.Length; k++)
                 {
-                    Assert.Equal(idfs[k], top[k].Idf, 12);
+                    Assert.Equal(idfs[k], got.Idf(top[k]), 12);
                     Assert.Contains(top[k].Object, x.Objects);
                     Assert.Equal(got.AccountA[e], shares.PostAccount[top[k].PostA]);
                     Assert.Equal(got.AccountB[e], shares.PostAccount[top[k].PostB]);
                     Assert.True(top[k].DeltaMicros <= options.WindowMicros);
-                    if (k > 0) Assert.True(top[k - 1].Idf > top[k].Idf || (top[k - 1].Idf == top[k].Idf && top[k - 1].Object < top[k].Object));
+                    if (k > 0) Assert.True(got.Idf(top[k - 1]) > got.Idf(top[k]) || (got.Idf(top[k - 1]) == got.Idf(top[k]) && top[k - 1].Object < top[k].Object));
                 }
             }
         }
@@ -223,6 +223,9 @@ public class CoShareBuilderTests
         Assert.Equal(expected.Evidence, actual.Evidence);
         Assert.Equal(expected.TopOffsets, actual.TopOffsets);
         Assert.Equal(expected.TopItems, actual.TopItems);
+        // the idf of every object the evidence names
+        for (int e = 0; e < expected.EdgeCount; e++)
+            foreach (var item in expected.TopObjects(e)) Assert.Equal(expected.Idf(item), actual.Idf(item));
         // read through the edges as detection reads them (one partition's segment per edge when several were reduced)
         for (int e = 0; e < expected.EdgeCount; e++) Assert.True(expected.TopObjects(e).SequenceEqual(actual.TopObjects(e)), $"edge {e}");
     }

@@ -4,7 +4,7 @@ namespace NetDetect.Core.Tests.Network;
 
 public class EvidenceItemsTests
 {
-    private static SharedObjectEvidence Item(int k) => new(k, 10 * k, 10 * k + 1, k * 1_000L, k / 8.0);
+    private static SharedObjectEvidence Item(int k) => new(k, 10 * k, 10 * k + 1, k * 1_000L);
 
     [Fact]
     public void Segments_read_as_one_sequence_and_empty_ones_are_skipped()
