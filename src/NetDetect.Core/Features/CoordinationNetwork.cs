@@ -216,6 +216,7 @@ public sealed class CoordinationNetwork
                 var leiden = new Leiden(graph, new CommunityOptions { Seed = options.Seed }).Compute();
                 community = leiden.Membership;
                 sizes = leiden.Sizes;
+                Diagnostics.Lap.Mark("network: leiden alone, done");
             }
             else
             {
@@ -230,6 +231,7 @@ public sealed class CoordinationNetwork
             core = new KCoreDecomposition(graph).Compute().CoreNumbers;
             cancellationToken.ThrowIfCancellationRequested();
             besideCommunities?.Invoke(fused);
+            Diagnostics.Lap.Mark("network: beside leiden, done");
         }
         int threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
         if (threads >= 2)
