@@ -566,9 +566,12 @@ public static class CoShareBuilder
             double idf = ctx.Idf[o];
             for (int x = start; x < end - 1; x++)
             {
+                int ax = acc[x];
+                // a pair's lower account is at most ax: below the group's range, none of x's pairs is kept (a group
+                // with self-loops to record starts at account 0, so this never skips one)
+                if (ax < aLo) continue;
                 long tx = time[x];
                 long limit = tx > long.MaxValue - w ? long.MaxValue : tx + w;
-                int ax = acc[x];
                 int px = post[x];
                 int prevX = flags ? prev[x] : -1;
                 // the earliest share of ax in a later share's window is x unless ax's previous share is in it too
