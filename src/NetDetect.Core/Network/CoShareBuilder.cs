@@ -128,6 +128,8 @@ public static class CoShareBuilder
         {
             int qLo = (int)((long)partitions * g / groups), qHi = (int)((long)partitions * (g + 1) / groups);
             var store = PairStore.Place(counts, partitions, qLo, qHi, shared);
+            store.AccountStart = context.PartitionStart;
+            store.AccountCount = shares.AccountCount;
             var selfPosts = new GrowArray<int>?[chunkCount];
             Parallel.For(0, chunkCount, parallel,
                 () => pool.TryTake(out var w) ? w : new Worker(context),
@@ -447,6 +449,9 @@ public static class CoShareBuilder
         public int[] Start = [];
         /// <summary>Per chunk, where its next record of each partition goes (the emit pass advances it).</summary>
         public int[][] Cursor = [];
+        /// <summary>Partition q's records have lower accounts [AccountStart[q], AccountStart[q + 1]) (see <see cref="SweepContext.PartitionStart"/>).</summary>
+        public int[] AccountStart = [];
+        public int AccountCount;
 
         public ReadOnlySpan<PairRecord> Partition(int q) => Records.AsSpan(Start[q], Start[q + 1] - Start[q]);
 
@@ -666,7 +671,11 @@ public static class CoShareBuilder
         n = part.Length;
         ulong keyMask = (1UL << bits) - 1;
         int kept = n;
-        var sortedRecords = byRecords ? null : SortByIndex(part, keyMask, minPairs, buffers, out kept);
+        // the partition's key range from its account range: lower accounts [lo, hi), higher ones below the account count
+        int accountShift = bits / 2;
+        ulong minKey = (ulong)store.AccountStart[q] << accountShift;
+        ulong maxKey = ((ulong)Math.Max(store.AccountStart[q], store.AccountStart[q + 1] - 1) << accountShift) | (uint)Math.Max(0, store.AccountCount - 1);
+        var sortedRecords = byRecords ? null : SortByIndex(part, keyMask, minKey, maxKey, minPairs, buffers, out kept);
         if (sortedRecords is not null)
         {
             n = kept;
@@ -715,25 +724,18 @@ public static class CoShareBuilder
     }
 
     // Sorts a partition's records by pair key without moving them through the passes: each record's key, less the
-    // partition's smallest (a partition is a range of low accounts, so its keys span far fewer bits than two account
-    // ids), is packed above the record's index into one 64-bit word; those words are radix sorted on the key bits
+    // partition's smallest possible key (a partition is a range of low accounts, so its keys span far fewer bits than
+    // two account ids; the range comes from the accounts, with no pass over the records), is packed above the record's index into one 64-bit word; those words are radix sorted on the key bits
     // only (the index bits already count up, and the sort is stable) and the records gathered once in that order.
     // Moving 8 bytes per pass instead of 48 takes most of the sort's memory traffic away. The sorted words alone show
     // each pair's run, so with minPairs > 1 the pairs met fewer times (never edges; in scale mode most pairs meet
     // once) are left out of the gather and everything after it: kept is the number of records gathered. Null when
     // key range and index do not fit 64 bits together (the caller then sorts the records themselves).
-    private static PairRecord[]? SortByIndex(ReadOnlySpan<PairRecord> part, ulong keyMask, int minPairs, SortBuffers buffers, out int kept)
+    private static PairRecord[]? SortByIndex(ReadOnlySpan<PairRecord> part, ulong keyMask, ulong min, ulong max, int minPairs, SortBuffers buffers, out int kept)
     {
         int n = part.Length;
         kept = n;
         if (n < 2) return null;
-        ulong min = ulong.MaxValue, max = 0;
-        foreach (ref readonly var rec in part)
-        {
-            ulong k = rec.Key & keyMask;
-            if (k < min) min = k;
-            if (k > max) max = k;
-        }
         int indexBits = RadixSort.BitsFor((ulong)(n - 1));
         int keyBits = RadixSort.BitsFor(max - min);
         if (indexBits + keyBits > 64) return null;
