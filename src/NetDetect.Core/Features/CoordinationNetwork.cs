@@ -108,7 +108,7 @@ public sealed class CoordinationNetwork
     /// <summary>As <see cref="Build(Dataset, DetectionNetworkOptions, IProgress{StageProgress}?, CancellationToken)"/>, running
     /// <paramref name="besideCommunities"/> (given the fused network) beside the community search when there are two or more
     /// threads, after it otherwise.</summary>
-    /// <remarks>Leiden runs on one thread, the longest single step after the layers (10 s at 10M posts): k-cores and the
+    /// <remarks>Leiden runs on one thread, the longest single step after the layers (6 s at 10M posts): k-cores and the
     /// caller's work that needs the layers but not the communities (detection's temporal, content and profile features)
     /// use the other core meanwhile. Nothing they compute depends on the other side, so results do not change.</remarks>
     /// <param name="afterLayer">Called with each co-share layer once it is built (on a pool thread, beside the next layer's

@@ -228,5 +228,11 @@ public class LeidenTests
         Assert.Equal(sizes, result.Sizes);
         for (int c = 0; c < result.Count; c++) Assert.True(sizes[c] > 0, $"{context}: community {c} is empty");
         for (int c = 1; c < result.Count; c++) Assert.True(sizes[c - 1] >= sizes[c], $"{context}: communities not ordered by size");
+        // equal sizes: ordered by smallest member
+        var first = new int[result.Count];
+        Array.Fill(first, int.MaxValue);
+        for (int v = 0; v < result.Membership.Length; v++) first[result.Membership[v]] = Math.Min(first[result.Membership[v]], v);
+        for (int c = 1; c < result.Count; c++)
+            if (sizes[c - 1] == sizes[c]) Assert.True(first[c - 1] < first[c], $"{context}: communities {c - 1} and {c} of equal size not ordered by smallest member");
     }
 }
