@@ -483,7 +483,7 @@ internal sealed class TreeEnsembleScorer
             for (int f = features - 1; f >= 0; f--)
             {
                 uint* dst = suffix + (long)f * trees, next = dst + trees, own = contribution + (long)f * trees;
-                for (int t = 0; t < trees; t++) dst[t] = next[t] & own[t];
+                System.Numerics.Tensors.TensorPrimitives.BitwiseAnd(new ReadOnlySpan<uint>(next, trees), new ReadOnlySpan<uint>(own, trees), new Span<uint>(dst, trees));
             }
             prefix[0] = 0;
             for (int t = 0; t < trees; t++)
@@ -516,7 +516,7 @@ internal sealed class TreeEnsembleScorer
                     destination[c] = (float)(sum + _bias);
                 }
                 uint* ownC = contribution + (long)c * trees;
-                for (int t = 0; t < trees; t++) before[t] &= ownC[t];
+                System.Numerics.Tensors.TensorPrimitives.BitwiseAnd(new ReadOnlySpan<uint>(before, trees), new ReadOnlySpan<uint>(ownC, trees), new Span<uint>(before, trees));
             }
         }
     }
