@@ -131,8 +131,11 @@ public static class AccountFeatures
         public void AddOtherGroups(FusedNetwork fused, CancellationToken cancellationToken = default)
         {
             var w = W;
+            Diagnostics.Lap.Mark("features: matrix");
             var byAccount = PostsByAccount(dataset.Posts, dataset.Accounts.Count);
+            Diagnostics.Lap.Mark("features: posts by account");
             Temporal(dataset, byAccount, w);
+            Diagnostics.Lap.Mark("features: temporal");
             cancellationToken.ThrowIfCancellationRequested();
             var shared = _shared;
             if (shared is null || !shared.Covers(fused))
@@ -142,8 +145,10 @@ public static class AccountFeatures
             }
             _shared = null;
             Content(dataset, shared, byAccount, w);
+            Diagnostics.Lap.Mark("features: content");
             cancellationToken.ThrowIfCancellationRequested();
             Profile(dataset, byAccount, w);
+            Diagnostics.Lap.Mark("features: profile");
         }
 
         /// <summary>Network features: edges, communities, k-cores; the edge pass on two threads when <paramref name="threads"/> allows.</summary>
@@ -484,9 +489,11 @@ public static class AccountFeatures
             cDup = w.Column("c_dup_text_share"), cHd = w.Column("c_hashtag_diversity"), cDd = w.Column("c_domain_diversity"),
             cHpp = w.Column("c_hashtags_per_post"), cUpp = w.Column("c_urls_per_post"), cRsd = w.Column("c_repost_source_diversity"),
             cShared = w.Column("c_shared_object_share");
-        var seenHashtag = new Dictionary<int, byte>();
-        var seenDomain = new Dictionary<int, byte>();
-        var seenSource = new Dictionary<int, byte>();
+        // distinct hashtags, domains and repost sources per account: the value last seen by account a holds a + 1 (no
+        // clearing between accounts, no hashing; 30M list values at 10M posts)
+        var seenHashtag = new int[posts.Hashtags.Dictionary.Count];
+        var seenDomain = new int[posts.Domains.Dictionary.Count];
+        var seenSource = new int[posts.AccountRefs.Count];
         for (int a = 0; a < n; a++)
         {
             int start = byAccount.Offsets[a], end = byAccount.Offsets[a + 1];
@@ -497,14 +504,15 @@ public static class AccountFeatures
                 continue;
             }
             int reposts = 0, replies = 0, quotes = 0, dup = 0, originals = 0, hashtags = 0, urls = 0, domains = 0, shared = 0;
-            seenHashtag.Clear(); seenDomain.Clear(); seenSource.Clear();
+            int stamp = a + 1, distinctHashtags = 0, distinctDomains = 0, distinctSources = 0;
             for (int k = start; k < end; k++)
             {
                 int j = byAccount.Posts[k];
                 if (posts.RepostOfPost[j] >= 0)
                 {
                     reposts++;
-                    if (posts.RepostOfAccount[j] >= 0) seenSource.TryAdd(posts.RepostOfAccount[j], 0);
+                    int source = posts.RepostOfAccount[j];
+                    if (source >= 0 && seenSource[source] != stamp) { seenSource[source] = stamp; distinctSources++; }
                 }
                 else
                 {
@@ -514,19 +522,27 @@ public static class AccountFeatures
                 if (posts.ReplyToPost[j] >= 0 || posts.ReplyToAccount[j] >= 0) replies++;
                 if (posts.QuoteOfPost[j] >= 0) quotes++;
                 if (sharedObject[j]) shared++;
-                foreach (int h in posts.Hashtags.Row(j)) { hashtags++; seenHashtag.TryAdd(h, 0); }
-                foreach (int d in posts.Domains.Row(j)) { domains++; seenDomain.TryAdd(d, 0); }
+                foreach (int h in posts.Hashtags.Row(j))
+                {
+                    hashtags++;
+                    if (seenHashtag[h] != stamp) { seenHashtag[h] = stamp; distinctHashtags++; }
+                }
+                foreach (int d in posts.Domains.Row(j))
+                {
+                    domains++;
+                    if (seenDomain[d] != stamp) { seenDomain[d] = stamp; distinctDomains++; }
+                }
                 urls += posts.Urls.RowLength(j);
             }
             w.Set(a, cRepost, reposts / (double)count);
             w.Set(a, cReply, replies / (double)count);
             w.Set(a, cQuote, quotes / (double)count);
             w.Set(a, cDup, originals > 0 ? dup / (double)originals : float.NaN);
-            w.Set(a, cHd, hashtags > 0 ? seenHashtag.Count / (double)hashtags : float.NaN);
-            w.Set(a, cDd, domains > 0 ? seenDomain.Count / (double)domains : float.NaN);
+            w.Set(a, cHd, hashtags > 0 ? distinctHashtags / (double)hashtags : float.NaN);
+            w.Set(a, cDd, domains > 0 ? distinctDomains / (double)domains : float.NaN);
             w.Set(a, cHpp, hashtags / (double)count);
             w.Set(a, cUpp, urls / (double)count);
-            w.Set(a, cRsd, reposts > 0 && seenSource.Count > 0 ? seenSource.Count / (double)reposts : float.NaN);
+            w.Set(a, cRsd, reposts > 0 && distinctSources > 0 ? distinctSources / (double)reposts : float.NaN);
             w.Set(a, cShared, shared / (double)count);
         }
     }

@@ -229,6 +229,7 @@ public sealed class CoordinationNetwork
         void Beside()
         {
             core = new KCoreDecomposition(graph).Compute().CoreNumbers;
+            Diagnostics.Lap.Mark("network: k-core");
             cancellationToken.ThrowIfCancellationRequested();
             besideCommunities?.Invoke(fused);
             Diagnostics.Lap.Mark("network: beside leiden, done");
