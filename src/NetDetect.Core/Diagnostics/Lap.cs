@@ -9,7 +9,7 @@ internal static class Lap
     {
         if (!On) return;
         long now = System.Diagnostics.Stopwatch.GetTimestamp();
-        Console.Error.WriteLine($"  lap {what}: {(now - _last) * 1000.0 / System.Diagnostics.Stopwatch.Frequency:F0} ms (working set {Environment.WorkingSet >> 20} MB, managed {GC.GetTotalMemory(false) >> 20} MB)");
+        Console.Error.WriteLine($"  lap {what}: {(now - _last) * 1000.0 / System.Diagnostics.Stopwatch.Frequency:F0} ms (working set {Environment.WorkingSet >> 20} MB, managed {GC.GetTotalMemory(false) >> 20} MB, GC pauses {GC.GetTotalPauseDuration().TotalMilliseconds:F0} ms so far)");
         _last = now;
     }
 }
