@@ -43,14 +43,20 @@ public static class DetectionOutput
         {
             await using var stream = File.Create(Path.Combine(directory, "verdicts.parquet"));
             await WriteVerdictsParquetAsync(verdicts, stream, cancellationToken);
+            Diagnostics.Lap.Mark("write: verdicts.parquet");
         }, cancellationToken);
-        var csv = Task.Run(() => WriteCsv(verdicts, Path.Combine(directory, "verdicts.csv"), cancellationToken), cancellationToken);
+        var csv = Task.Run(() =>
+        {
+            WriteCsv(verdicts, Path.Combine(directory, "verdicts.csv"), cancellationToken);
+            Diagnostics.Lap.Mark("write: verdicts.csv");
+        }, cancellationToken);
         var rest = Task.Run(async () =>
         {
             await File.WriteAllTextAsync(Path.Combine(directory, "clusters.json"), JsonSerializer.Serialize(ClustersJson(result), Json), cancellationToken);
             await GexfWriter.WriteFileAsync(FlaggedGraph(result), Path.Combine(directory, "network.gexf"), cancellationToken);
             await File.WriteAllTextAsync(Path.Combine(directory, "summary.json"), JsonSerializer.Serialize(Summary(result, inputName, modelName), Json), cancellationToken);
             await File.WriteAllTextAsync(Path.Combine(directory, "report.html"), ReportHtml.Render(result, inputName, modelName), cancellationToken);
+            Diagnostics.Lap.Mark("write: clusters, GEXF, summary, report");
         }, cancellationToken);
         await Task.WhenAll(parquet, csv, rest);
         Diagnostics.Lap.Mark("write: all files");
