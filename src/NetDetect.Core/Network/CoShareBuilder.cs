@@ -127,9 +127,7 @@ public static class CoShareBuilder
         for (int g = 0; g < groups; g++)
         {
             int qLo = (int)((long)partitions * g / groups), qHi = (int)((long)partitions * (g + 1) / groups);
-            var store = PairStore.Place(counts, partitions, qLo, qHi, shared);
-            store.AccountStart = context.PartitionStart;
-            store.AccountCount = shares.AccountCount;
+            var store = PairStore.Place(counts, partitions, qLo, qHi, context.PartitionStart, shares.AccountCount, shared);
             var selfPosts = new GrowArray<int>?[chunkCount];
             Parallel.For(0, chunkCount, parallel,
                 () => pool.TryTake(out var w) ? w : new Worker(context),
@@ -456,9 +454,15 @@ public static class CoShareBuilder
         public ReadOnlySpan<PairRecord> Partition(int q) => Records.AsSpan(Start[q], Start[q + 1] - Start[q]);
 
         /// <summary>Places partitions [qLo, qHi) at the start of <paramref name="records"/> when given (large enough), else of a new exactly sized array.</summary>
-        public static PairStore Place(int[][] counts, int partitions, int qLo, int qHi, PairRecord[]? records = null)
+        public static PairStore Place(int[][] counts, int partitions, int qLo, int qHi, int[] accountStart, int accountCount, PairRecord[]? records = null)
         {
-            var store = new PairStore { Start = new int[partitions + 1], Cursor = new int[counts.Length][] };
+            var store = new PairStore
+            {
+                Start = new int[partitions + 1],
+                Cursor = new int[counts.Length][],
+                AccountStart = accountStart,
+                AccountCount = accountCount,
+            };
             for (int c = 0; c < counts.Length; c++) store.Cursor[c] = new int[partitions];
             long at = 0;
             for (int q = 0; q < partitions; q++)
@@ -725,7 +729,8 @@ public static class CoShareBuilder
 
     // Sorts a partition's records by pair key without moving them through the passes: each record's key, less the
     // partition's smallest possible key (a partition is a range of low accounts, so its keys span far fewer bits than
-    // two account ids; the range comes from the accounts, with no pass over the records), is packed above the record's index into one 64-bit word; those words are radix sorted on the key bits
+    // two account ids; the range comes from the accounts, with no pass over the records), is packed above the record's
+    // index into one 64-bit word; those words are radix sorted on the key bits
     // only (the index bits already count up, and the sort is stable) and the records gathered once in that order.
     // Moving 8 bytes per pass instead of 48 takes most of the sort's memory traffic away. The sorted words alone show
     // each pair's run, so with minPairs > 1 the pairs met fewer times (never edges; in scale mode most pairs meet
