@@ -120,7 +120,9 @@ public static class Detector
         // network, and both are mostly one thread's work (the occlusion, which uses every thread, is a part of the reasons)
         var isFlagged = new bool[n];
         foreach (int i in flagged) isFlagged[i] = true;
-        var building = Task.Run(() => ClusterBuilder.Build(network, isFlagged, topObjects: 5), cancellationToken);
+        // (one thread asked for: one after the other)
+        bool beside = (options.Threads > 0 ? options.Threads : Environment.ProcessorCount) >= 2;
+        var building = beside ? Task.Run(() => ClusterBuilder.Build(network, isFlagged, topObjects: 5), cancellationToken) : null;
         string?[] reasons;
         try
         {
@@ -129,11 +131,11 @@ public static class Detector
         catch
         {
             // the clusters' task must not outlive the run that failed
-            try { building.Wait(CancellationToken.None); } catch (AggregateException) { }
+            try { building?.Wait(CancellationToken.None); } catch (AggregateException) { }
             throw;
         }
         Lap("reasons");
-        var built = building.GetAwaiter().GetResult();
+        var built = building is not null ? building.GetAwaiter().GetResult() : ClusterBuilder.Build(network, isFlagged, topObjects: 5);
         var graph = built.Graph;
         var summaries = built.Summaries;
         var clusters = new List<DetectedCluster>();

@@ -195,7 +195,7 @@ public sealed class CoordinationNetwork
         Diagnostics.MemoryGuard.Reserve("fusing the layers", layerEdges * 24);
         var fused = FusedNetwork.Combine(layers, options.Threads);
         Diagnostics.Lap.Mark("network: fuse");
-        var evidence = fused.Weights(EdgeWeight.Evidence);
+        var evidence = fused.Weights(EdgeWeight.Evidence, options.Threads);
         Diagnostics.Lap.Mark("network: evidence");
         progress?.Report(new StageProgress("network: communities", options.Modalities.Count, options.Modalities.Count));
         // the graph's adjacency both ways (neighbour and weight) with its offsets

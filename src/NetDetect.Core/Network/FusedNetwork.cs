@@ -42,7 +42,11 @@ public sealed class FusedNetwork
         return s;
     }
 
-    public double[] Weights(EdgeWeight weight)
+    public double[] Weights(EdgeWeight weight) => Weights(weight, 0);
+
+    /// <summary>As <see cref="Weights(EdgeWeight)"/>, the evidence sums on up to <paramref name="threads"/> threads (0 = all
+    /// cores); each edge's sum is its own, so the result does not depend on it.</summary>
+    public double[] Weights(EdgeWeight weight, int threads)
     {
         var w = new double[EdgeCount];
         // Weight(e, weight) for every edge, with the layer list and entry columns read once instead of per edge
@@ -65,7 +69,7 @@ public sealed class FusedNetwork
                     w[e] = s;
                 }
             }
-            if (w.Length >= 1 << 20 && Environment.ProcessorCount >= 2)
+            if (w.Length >= 1 << 20 && (threads > 0 ? threads : Environment.ProcessorCount) >= 2)
                 Parallel.Invoke(() => Range(0, w.Length / 2), () => Range(w.Length / 2, w.Length));
             else Range(0, w.Length);
             return w;
