@@ -150,6 +150,13 @@ public sealed class CoordinationNetwork
                 System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
             }
         }
+        ShareTable Extracted(Modality m)
+        {
+            var shares = Uncrowded(ShareExtractor.Extract(dataset, m, threads: options.Threads));
+            Diagnostics.Lap.Mark($"network: {m.Name()} shares, {shares.Count:N0}");
+            return shares;
+        }
+        Diagnostics.Lap.Mark("network: start");
         var order = Enumerable.Range(0, built.Length).OrderBy(i => ReadsPostText(options.Modalities[i]) ? 0 : 1).ToArray();
         int lastTextReader = Array.FindLastIndex(order, i => ReadsPostText(options.Modalities[i]));
         for (int k = 0; k < order.Length; k++)
@@ -162,7 +169,7 @@ public sealed class CoordinationNetwork
             {
                 Modality.Sync => SyncBuilder.Build(dataset, new SyncOptions { Threads = options.Threads }, cancellationToken),
                 Modality.SimilarText => CoShareBuilder.Build(Uncrowded(SimilarTextBuilder.Extract(dataset, cancellationToken: cancellationToken)), coshare, null, cancellationToken),
-                _ => CoShareBuilder.Build(Uncrowded(ShareExtractor.Extract(dataset, m, threads: options.Threads)), coshare, null, cancellationToken),
+                _ => CoShareBuilder.Build(Extracted(m), coshare, null, cancellationToken),
             };
             Diagnostics.Lap.Mark($"network: {m.Name()} layer, {built[i].EdgeCount:N0} edges, {built[i].TopItems.Count:N0} evidence items");
             if (m != Modality.Sync && (afterLayer is not null || options.ReleaseShareColumns))
