@@ -301,12 +301,16 @@ public static class Detector
             int le = net.LayerEdge(e, l);
             if (le < 0) continue;
             var layerIdf = net.Layers[l].ObjectIdf;
-            foreach (var o in net.Layers[l].TopObjects(le))
+            var items = net.Layers[l].TopObjects(le);
+            int best = -1;
+            for (int i = 0; i < items.Length; i++)
             {
-                double idf = layerIdf[o.Object];
+                double idf = layerIdf[items.ObjectAt(i)];
                 if (idf <= bestIdf) continue;
-                (bestIdf, bestLayer, bestObject, bestDelta) = (idf, l, o.Object, o.DeltaMicros);
+                (bestIdf, best) = (idf, i);
             }
+            // the example's Δ (two post times) for the layer's best item only
+            if (best >= 0) (bestLayer, bestObject, bestDelta) = (l, items.ObjectAt(best), items[best].DeltaMicros);
         }
         // the object's name is resolved once, for the winner (a URL or text name is normalised on each request)
         if (bestLayer < 0) return null;

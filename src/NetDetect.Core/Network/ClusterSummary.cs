@@ -170,7 +170,7 @@ public static class ClusterSummarizer
                 var items = layer.TopObjects(le);
                 for (int i = 0; i < items.Length; i++)
                 {
-                    int g = objectBase + items[i].Object;
+                    int g = objectBase + items.ObjectAt(i);
                     if (count[g]++ == 0)
                     {
                         example[g] = t0 + i;

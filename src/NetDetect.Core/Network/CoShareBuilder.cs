@@ -91,7 +91,7 @@ public static class CoShareBuilder
         int groups = options.PairGroups > 0 ? Math.Min(options.PairGroups, partitions)
             : (int)Math.Clamp((pairEstimate * Unsafe.SizeOf<PairRecord>() + RecordBudget - 1) / RecordBudget, 1, partitions);
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken };
-        var aggregation = new Aggregation(partitions) { What = $"the {shares.Modality.Name()} layer's edges" };
+        var aggregation = new Aggregation(partitions) { What = $"the {shares.Modality.Name()} layer's edges", KeepDelta = shares.PostTime is null };
         // Parallel.For calls localInit again for every replica it starts, so workers (and their grown buffers) are pooled
         var pool = new System.Collections.Concurrent.ConcurrentBag<Worker>();
         // Two passes over the chunks: the first counts each chunk's records per partition, which places every record
@@ -809,8 +809,10 @@ public static class CoShareBuilder
         public int[] PostsA = null!;
         public int[] PostsB = null!;
         public int[] TopOffsets = null!;
-        public SharedObjectEvidence[] TopItems = null!;
-        /// <summary>Of concatenated columns: the partitions' <see cref="TopItems"/>, kept as segments (see <see cref="EvidenceItems"/>).</summary>
+        public StoredEvidence[] TopItems = null!;
+        /// <summary>The items' Δ (µs), parallel to <see cref="TopItems"/>; null when the shares' posts give it (<see cref="ShareTable.PostTime"/>).</summary>
+        public long[]? TopDelta;
+        /// <summary>Of concatenated columns: the partitions' <see cref="TopItems"/> (and <see cref="TopDelta"/>), kept as segments (see <see cref="EvidenceItems"/>).</summary>
         public EvidenceItems? TopSegments;
 
         private Columns() { }
@@ -818,9 +820,9 @@ public static class CoShareBuilder
         /// <summary>Bytes of one edge's weight columns (evidence items apart).</summary>
         public const int BytesPerEdge = 4 + 4 + 8 + 4 + 8 + 8 + 8 + 8 + 4 + 4 + 4;
 
-        public Columns(int edges, long top, string what)
+        public Columns(int edges, long top, bool keepDelta, string what)
         {
-            Diagnostics.MemoryGuard.Reserve(what, (long)edges * BytesPerEdge + top * Unsafe.SizeOf<SharedObjectEvidence>());
+            Diagnostics.MemoryGuard.Reserve(what, (long)edges * BytesPerEdge + top * (Unsafe.SizeOf<StoredEvidence>() + (keepDelta ? sizeof(long) : 0)));
             A = new int[edges];
             B = new int[edges];
             Pairs = new long[edges];
@@ -834,13 +836,14 @@ public static class CoShareBuilder
             TopOffsets = new int[edges + 1];
             // on the pinned-object heap: a layer keeps its partitions' evidence arrays (see EvidenceItems) while their
             // other columns are freed around them, and in the large-object heap they held those regions half empty
-            TopItems = GC.AllocateArray<SharedObjectEvidence>(checked((int)top), pinned: true);
+            TopItems = GC.AllocateArray<StoredEvidence>(checked((int)top), pinned: true);
+            if (keepDelta) TopDelta = GC.AllocateArray<long>((int)top, pinned: true);
         }
 
         // The partitions' columns one after another, joined column by column: each partition's copy of a column is
         // dropped as soon as it is joined, so the peak holds the edges once plus one column, not twice. The evidence
         // items are not joined: the partitions' arrays become the segments of one EvidenceItems.
-        public static Columns Concatenate(Columns[] parts, ParallelOptions parallel, string what)
+        public static Columns Concatenate(Columns[] parts, long[]? postTime, ParallelOptions parallel, string what)
         {
             var edgeStart = new int[parts.Length + 1];
             var topStart = new int[parts.Length + 1];
@@ -861,8 +864,12 @@ public static class CoShareBuilder
             c.PostsA = Join(parts, p => p.PostsA, p => p.PostsA = null!, edgeStart, parallel, what);
             c.PostsB = Join(parts, p => p.PostsB, p => p.PostsB = null!, edgeStart, parallel, what);
             // the evidence items, the largest column, stay in the partitions' arrays: no copy into fresh memory
-            c.TopSegments = new EvidenceItems(parts.Select(p => p.TopItems).ToArray());
-            foreach (var p in parts) p.TopItems = null!;
+            c.TopSegments = new EvidenceItems(parts.Select(p => p.TopItems).ToArray(), parts[0].TopDelta is null ? null : parts.Select(p => p.TopDelta!).ToArray(), postTime);
+            foreach (var p in parts)
+            {
+                p.TopItems = null!;
+                p.TopDelta = null;
+            }
             var offsets = new int[edgeStart[^1] + 1];
             Parallel.For(0, parts.Length, parallel, q =>
             {
@@ -955,7 +962,12 @@ public static class CoShareBuilder
             c.Last[e] = last;
             c.PostsA[e] = postsA;
             c.PostsB[e] = postsB;
-            for (int k = 0; k < topCount; k++) c.TopItems[t++] = topBuffer[k];
+            for (int k = 0; k < topCount; k++, t++)
+            {
+                var item = topBuffer[k];
+                c.TopItems[t] = new StoredEvidence(item.Object, item.PostA, item.PostB);
+                if (c.TopDelta is not null) c.TopDelta[t] = item.DeltaMicros;
+            }
             c.TopOffsets[e + 1] = t;
             e++;
         }
@@ -984,6 +996,8 @@ public static class CoShareBuilder
         public readonly Columns[] Parts = new Columns[partitions];
         /// <summary>The edges' name in a <see cref="Diagnostics.MemoryGuard"/> refusal.</summary>
         public string What { get; init; } = "co-share edges";
+        /// <summary>Whether the evidence items keep their Δ (shares without <see cref="ShareTable.PostTime"/>).</summary>
+        public bool KeepDelta { get; init; }
         /// <summary>Set by <see cref="ReduceDirect"/>: the network's columns, written in place.</summary>
         public Columns? Final;
         /// <summary>Posts on self-loops, per chunk, from the first group's sweep.</summary>
@@ -1002,7 +1016,7 @@ public static class CoShareBuilder
                 (q, _, buffers) =>
                 {
                     var records = SortPartition(store, q, 2 * accountBits, topK, options.MinEdgePairs, options.SortRecords, buffers, out int n, out int edges, out long top);
-                    Parts[q] = new Columns(edges, top, What);
+                    Parts[q] = new Columns(edges, top, KeepDelta, What);
                     var entries = ReducePartition(records, n, Parts[q], 0, 0, accountBits, multi, inPair, topK, options.MinEdgePairs, buffers.Top, buffers.TopIdf);
                     if (entries is not null) ApplyEntries(entries, Parts[q], postAccount, accountBits, 0, Parts[q].A.Length, buffers);
                     return buffers;
@@ -1045,7 +1059,7 @@ public static class CoShareBuilder
                 edgeStart[q + 1] = checked(edgeStart[q] + edges[q]);
                 topStart[q + 1] = checked((int)(topStart[q] + tops[q]));
             }
-            var c = new Columns(edgeStart[^1], topStart[^1], What);
+            var c = new Columns(edgeStart[^1], topStart[^1], KeepDelta, What);
             Parallel.For(0, partitions, parallel,
                 () => _buffers.TryTake(out var b) ? b : new SortBuffers { Top = new SharedObjectEvidence[Math.Max(1, topK)], TopIdf = new double[Math.Max(1, topK)] },
                 (q, _, buffers) =>
@@ -1174,7 +1188,7 @@ public static class CoShareBuilder
         aggregation.ReleaseBuffers();
         var parts = aggregation.Parts;
         // the network's columns, each partition's edges after the previous partition's (one partition: its own)
-        var columns = aggregation.Final ?? (parts.Length == 1 ? parts[0] : Columns.Concatenate(parts, parallel, aggregation.What));
+        var columns = aggregation.Final ?? (parts.Length == 1 ? parts[0] : Columns.Concatenate(parts, shares.PostTime, parallel, aggregation.What));
 
         var selfLoops = new int[options.SelfLoops ? shares.AccountCount : 0];
         if (options.SelfLoops)
@@ -1204,7 +1218,7 @@ public static class CoShareBuilder
             FirstTime = columns.First,
             LastTime = columns.Last,
             TopOffsets = columns.TopOffsets,
-            TopItems = columns.TopSegments ?? columns.TopItems,
+            TopItems = columns.TopSegments ?? new EvidenceItems([columns.TopItems], columns.TopDelta is null ? null : [columns.TopDelta], columns.TopDelta is null ? shares.PostTime : null),
             ObjectIdf = idf,
             SelfLoopPosts = selfLoops,
             PostInPair = inPair,

@@ -109,7 +109,7 @@ public sealed class CoShareNetwork
     public double Idf(in SharedObjectEvidence item) => ObjectIdf[item.Object];
 
     /// <summary>The strongest shared objects of edge e, strongest first.</summary>
-    public ReadOnlySpan<SharedObjectEvidence> TopObjects(int e) => TopItems.Slice(TopOffsets[e], TopOffsets[e + 1] - TopOffsets[e]);
+    public EvidenceSpan TopObjects(int e) => TopItems.Slice(TopOffsets[e], TopOffsets[e + 1] - TopOffsets[e]);
 
     /// <summary>Flat evidence columns from one list per edge.</summary>
     public static (int[] Offsets, SharedObjectEvidence[] Items) FlattenTop(IReadOnlyList<SharedObjectEvidence[]> perEdge)
@@ -189,7 +189,7 @@ public sealed class CoShareNetwork
         var topOffsets = new int[idx.Length + 1];
         for (int i = 0; i < idx.Length; i++) topOffsets[i + 1] = topOffsets[i] + TopOffsets[idx[i] + 1] - TopOffsets[idx[i]];
         var topItems = new SharedObjectEvidence[topOffsets[^1]];
-        for (int i = 0; i < idx.Length; i++) TopObjects(idx[i]).CopyTo(topItems.AsSpan(topOffsets[i]));
+        for (int i = 0; i < idx.Length; i++) TopObjects(idx[i]).ToArray().CopyTo(topItems.AsSpan(topOffsets[i]));
         return new CoShareNetwork
         {
             Modality = Modality,

@@ -26,6 +26,12 @@ public sealed class ShareTable
     /// on several rows (imported as <c>X</c>, <c>X#2</c>, ...); CooRTweet's refinement counts rows by content id.
     /// </summary>
     public int[]? PostContent { get; init; }
+    /// <summary>
+    /// Optional: every post's time (µs, indexed by post), set when each share's time is its post's
+    /// (<c>Time[i] == PostTime[Post[i]]</c>), as in every table extracted from a dataset. The builder then stores its
+    /// evidence items without their Δ, which is read from these times (<see cref="EvidenceItems"/>).
+    /// </summary>
+    public long[]? PostTime { get; init; }
     /// <summary>Timestamp resolution of the source data in µs.</summary>
     public long TimeResolutionMicros { get; init; } = 1;
     /// <summary>Readable object id (a post id, a hashtag, a normalised URL, ...).</summary>
@@ -92,7 +98,7 @@ public static class ShareExtractor
         return new ShareTable
         {
             Modality = table.Modality, Object = table.Object, Account = table.Account, Time = table.Time, Post = table.Post,
-            ObjectCount = table.ObjectCount, AccountCount = table.AccountCount, PostAccount = table.PostAccount,
+            ObjectCount = table.ObjectCount, AccountCount = table.AccountCount, PostAccount = table.PostAccount, PostTime = table.PostTime,
             PostContent = Import.ShareIds.ContentOf(dataset.Posts), TimeResolutionMicros = table.TimeResolutionMicros,
             ObjectName = table.ObjectName, AccountName = table.AccountName, PostName = table.PostName,
         };
@@ -311,6 +317,7 @@ public static class ShareExtractor
             ObjectCount = objectCount,
             AccountCount = dataset.Accounts.Count,
             PostAccount = dataset.Posts.Account,
+            PostTime = dataset.Posts.CreatedAt,
             TimeResolutionMicros = dataset.TimeResolutionMicros,
             ObjectName = objectName,
             AccountName = i => accounts[i],

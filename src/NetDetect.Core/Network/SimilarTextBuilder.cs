@@ -79,6 +79,7 @@ public static class SimilarTextBuilder
             ObjectCount = objectDoc.Count,
             AccountCount = dataset.Accounts.Count,
             PostAccount = posts.Account,
+            PostTime = posts.CreatedAt,
             TimeResolutionMicros = dataset.TimeResolutionMicros,
             ObjectName = o => names[o],
             AccountName = i => accounts[i],

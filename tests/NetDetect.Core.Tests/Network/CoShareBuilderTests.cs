@@ -71,6 +71,32 @@ public class CoShareBuilderTests
     }
 
     [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Evidence_items_read_their_delta_from_the_posts_times_when_the_shares_are_posts_at_their_own_times(bool listValues)
+    {
+        var shares = Random(new Random(21), accounts: 600, posts: 20_000, objects: 500, spanSeconds: 4_000, listValues: listValues);
+        var postTime = new long[shares.PostAccount.Length];
+        Array.Fill(postTime, long.MinValue);
+        for (int i = 0; i < shares.Count; i++) postTime[shares.Post[i]] = shares.Time[i];
+        var withTimes = new ShareTable
+        {
+            Modality = shares.Modality, Object = shares.Object, Account = shares.Account, Time = shares.Time, Post = shares.Post,
+            ObjectCount = shares.ObjectCount, AccountCount = shares.AccountCount, PostAccount = shares.PostAccount, PostTime = postTime,
+            TimeResolutionMicros = shares.TimeResolutionMicros, ObjectName = shares.ObjectName, AccountName = shares.AccountName, PostName = shares.PostName,
+        };
+        var options = new CoShareOptions { WindowMicros = 60 * Time.MicrosPerSecond, Threads = 2 };
+        var kept = CoShareBuilder.Build(shares, options);
+        Assert.True(kept.TopItems.Count > 1_000, $"{kept.TopItems.Count} items");
+        Assert.Contains(kept.TopItems, item => item.DeltaMicros > 0);
+        // in place, through partition columns (the partitions' arrays as segments) and in groups: the same items, Δ included
+        AssertSameNetwork(kept, CoShareBuilder.Build(withTimes, options));
+        AssertSameNetwork(kept, CoShareBuilder.Build(withTimes, options with { Partitions = 5, PartitionColumns = true }));
+        AssertSameNetwork(kept, CoShareBuilder.Build(withTimes, options with { Partitions = 6, PairGroups = 3 }));
+        AssertSameNetwork(kept, CoShareBuilder.Build(withTimes, options with { Partitions = 1, PartitionColumns = true }));
+    }
+
+    [Theory]
     [InlineData(true)]  // posts with several shares: posts_a/posts_b deduplicated globally
     [InlineData(false)] // one share per post: posts_a/posts_b counted inside each chunk
     public void Results_are_identical_for_any_thread_count(bool listValues)

@@ -26,6 +26,32 @@ public class EvidenceItemsTests
     }
 
     [Fact]
+    public void Items_without_a_delta_of_their_own_read_it_from_the_posts_times()
+    {
+        // posts 0..9 at 100 s steps, post 5 at 42 s; items (object, post A, post B)
+        var postTime = Enumerable.Range(0, 10).Select(p => p * 100_000_000L).ToArray();
+        postTime[5] = 42_000_000;
+        var segments = new[] { new StoredEvidence[] { new(1, 2, 3), new(2, 5, 1) }, [], new StoredEvidence[] { new(3, 9, 0) } };
+        var items = new EvidenceItems(segments, null, postTime);
+        Assert.Equal(3, items.Count);
+        Assert.Equal(new SharedObjectEvidence(1, 2, 3, 100_000_000), items[0]);
+        // Δ is |t(A) − t(B)| whichever post is earlier
+        Assert.Equal(new SharedObjectEvidence(2, 5, 1, 58_000_000), items[1]);
+        Assert.Equal(new SharedObjectEvidence(3, 9, 0, 900_000_000), items[2]);
+        Assert.Equal(items.ToArray(), items);
+        var slice = items.Slice(0, 2);
+        Assert.Equal(2, slice.Length);
+        Assert.Equal(2, slice.ObjectAt(1));
+        Assert.Equal([items[0], items[1]], slice.ToArray());
+        Assert.True(slice.SequenceEqual(new EvidenceItems([items[0], items[1]]).Slice(0, 2)));
+        Assert.False(slice.SequenceEqual(items.Slice(2, 1)));
+        // either the items' Δ or the posts' times, never both or neither
+        Assert.Throws<ArgumentException>(() => new EvidenceItems(segments, null, null));
+        Assert.Throws<ArgumentException>(() => new EvidenceItems(segments, [new long[2], [], new long[1]], postTime));
+        Assert.Throws<ArgumentException>(() => new EvidenceItems(segments, [new long[2], [], new long[2]], null));
+    }
+
+    [Fact]
     public void One_array_converts_and_no_segments_is_empty()
     {
         EvidenceItems one = new[] { Item(7), Item(8) };
