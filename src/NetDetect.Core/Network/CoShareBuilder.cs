@@ -172,6 +172,14 @@ public static class CoShareBuilder
     private static bool[]? ActiveAccounts(ShareTable shares, CoShareOptions options)
     {
         if (options.MinParticipation <= 1) return null;
+        if (shares.Participation is { } counted)
+        {
+            if (options.Participation == ParticipationCount.ShareRows && shares.Modality != Modality.Text)
+                throw new ArgumentException("a table's own participation counts are posts (one share a post: the text modality)", nameof(options));
+            var kept = new bool[shares.AccountCount];
+            for (int a = 0; a < kept.Length; a++) kept[a] = counted[a] >= options.MinParticipation;
+            return kept;
+        }
         var count = new int[shares.AccountCount];
         var acc = shares.Account;
         if (options.Participation == ParticipationCount.ShareRows)

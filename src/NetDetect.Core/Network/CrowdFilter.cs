@@ -72,7 +72,7 @@ public static class CrowdFilter
         {
             Modality = shares.Modality, Object = obj, Account = acc, Time = time, Post = post,
             ObjectCount = shares.ObjectCount, AccountCount = shares.AccountCount, PostAccount = shares.PostAccount,
-            PostContent = shares.PostContent, PostTime = shares.PostTime, TimeResolutionMicros = shares.TimeResolutionMicros,
+            PostContent = shares.PostContent, PostTime = shares.PostTime, Participation = shares.Participation, TimeResolutionMicros = shares.TimeResolutionMicros,
             ObjectName = shares.ObjectName, AccountName = shares.AccountName, PostName = shares.PostName,
         };
     }

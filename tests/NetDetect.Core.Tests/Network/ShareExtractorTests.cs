@@ -54,6 +54,83 @@ public class ShareExtractorTests
         Assert.Equal("p2", repost.ObjectName(repost.Object[0]));
     }
 
+    [Fact]
+    public void Texts_are_numbered_by_first_appearance_and_equal_keys_of_different_texts_stay_apart()
+    {
+        // 3,000 posts of 1-3 words from a small vocabulary (with case, mention and URL variants, and reposts): many
+        // texts repeat, many appear once
+        var rng = new Random(5);
+        string[] words = ["free", "Hong", "KONG", "now", "ünïcöde", "stand", "with", "@someone", "https://t.co/x", "news", "today", "vote"];
+        var records = new List<NetDetect.Core.Data.PostRecord>();
+        for (int i = 0; i < 3_000; i++)
+        {
+            int k = rng.Next(1, 4);
+            var text = string.Join(rng.Next(4) == 0 ? "   " : " ", Enumerable.Range(0, k).Select(_ => words[rng.Next(words.Length)]));
+            string? repostOf = i > 10 && rng.Next(10) == 0 ? $"p{rng.Next(i)}" : null;
+            records.Add(Post($"p{i}", $"a{rng.Next(1_000)}", rng.Next(20_000), text: rng.Next(30) == 0 ? null : text, repostOf: repostOf));
+        }
+        var ds = Build(records);
+        // reference: normal forms of the originals in post order, numbered as first seen
+        var ids = new Dictionary<string, int>();
+        var refPost = new List<int>();
+        var refObject = new List<int>();
+        for (int j = 0; j < ds.Posts.Count; j++)
+        {
+            if (ds.Posts.RepostOfPost[j] >= 0 || ds.Posts.Text.GetString(j) is not { } t) continue;
+            var form = TextNormalizer.Normalize(t);
+            if (form.Length == 0) continue;
+            if (!ids.TryGetValue(form, out int id)) ids[form] = id = ids.Count;
+            refPost.Add(j);
+            refObject.Add(id);
+        }
+        var names = ids.OrderBy(x => x.Value).Select(x => x.Key).ToArray();
+        var full = ShareExtractor.Extract(ds, Modality.Text, threads: 2);
+        Assert.Equal(refPost, full.Post);
+        Assert.Equal(refObject, full.Object);
+        Assert.Equal(names.Length, full.ObjectCount);
+        for (int o = 0; o < names.Length; o++) Assert.Equal(names[o], full.ObjectName(o));
+        Assert.Contains(refObject.GroupBy(o => o), g => g.Count() == 1);
+        // sort keys of 1 and 4 bits: nearly every text shares its key with others, and only comparing the texts tells
+        // them apart; the full hash: the same table again
+        foreach (int bits in new[] { 1, 4, 64 })
+        {
+            var cut = ShareExtractor.FromText(ds, threads: 2, sharedOnly: false, keyBits: bits);
+            Assert.Equal(refPost, cut.Post);
+            Assert.Equal(refObject, cut.Object);
+        }
+        // shared texts only: the texts of several posts, numbered among themselves in the same order, and every post
+        // with a text still counted for min participation
+        var count = refObject.GroupBy(o => o).ToDictionary(g => g.Key, g => g.Count());
+        var sharedIds = new Dictionary<int, int>();
+        foreach (int o in refObject) if (count[o] > 1 && !sharedIds.ContainsKey(o)) sharedIds[o] = sharedIds.Count;
+        var shared = ShareExtractor.Extract(ds, Modality.Text, threads: 2, sharedTextsOnly: true);
+        var keep = Enumerable.Range(0, refPost.Count).Where(i => count[refObject[i]] > 1).ToArray();
+        Assert.Equal(keep.Select(i => refPost[i]), shared.Post);
+        Assert.Equal(keep.Select(i => sharedIds[refObject[i]]), shared.Object);
+        Assert.Equal(sharedIds.Count, shared.ObjectCount);
+        foreach (var (o, s) in sharedIds) Assert.Equal(names[o], shared.ObjectName(s));
+        var participation = new int[ds.Accounts.Count];
+        foreach (int j in refPost) participation[ds.Posts.Account[j]]++;
+        Assert.Equal(participation, shared.Participation);
+        Assert.Equal(shared.Post, ShareExtractor.FromText(ds, threads: 1, sharedOnly: true, keyBits: 2).Post);
+        // the same layer from both tables, min participation included: some accounts on its edges have fewer shared
+        // texts than min participation asks, and are in only because their texts of one post count too
+        var options = new CoShareOptions { WindowMicros = 3_600 * NetDetect.Core.Data.Time.MicrosPerSecond, MinParticipation = 2 };
+        var a = CoShareBuilder.Build(full, options);
+        var b = CoShareBuilder.Build(shared, options);
+        Assert.True(a.EdgeCount > 20, $"{a.EdgeCount} edges");
+        var sharedPosts = new int[ds.Accounts.Count];
+        foreach (int j in shared.Post) sharedPosts[ds.Posts.Account[j]]++;
+        Assert.Contains(a.AccountA.Concat(a.AccountB), x => sharedPosts[x] < 2);
+        Assert.Equal(a.AccountA, b.AccountA);
+        Assert.Equal(a.AccountB, b.AccountB);
+        Assert.Equal(a.Pairs, b.Pairs);
+        Assert.Equal(a.PostsA, b.PostsA);
+        Assert.Equal(a.Evidence, b.Evidence);
+        Assert.Equal(a.FirstTime, b.FirstTime);
+        Assert.Equal(a.TopItems.Select(t => (full.ObjectName(t.Object), t.PostA, t.PostB, t.DeltaMicros)), b.TopItems.Select(t => (shared.ObjectName(t.Object), t.PostA, t.PostB, t.DeltaMicros)));
+    }
+
     [Theory]
     [InlineData("Hello   World", "hello world")]
     [InlineData("  @user hi @Other_1 there  ", "hi there")]
