@@ -220,7 +220,7 @@ public static class AccountFeatures
         // The layers' columns as plain arrays, hoisted out of the edge loop (11M fused edges × 7 layers at 2M posts):
         // the arithmetic and its order are those of a walk through net.Layers, so the features are unchanged.
         int layerCount = net.Layers.Count;
-        var layerPairs = new long[layerCount][];
+        var layerPairs = new int[layerCount][];
         var layerDelta = new long[layerCount][];
         var layerPostsA = new int[layerCount][];
         var layerPostsB = new int[layerCount][];

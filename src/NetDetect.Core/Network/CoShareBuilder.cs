@@ -808,7 +808,7 @@ public static class CoShareBuilder
     {
         public int[] A = null!;
         public int[] B = null!;
-        public long[] Pairs = null!;
+        public int[] Pairs = null!;
         public int[] Objects = null!;
         public long[] SumDelta = null!;
         public double[] Evidence = null!;
@@ -826,14 +826,14 @@ public static class CoShareBuilder
         private Columns() { }
 
         /// <summary>Bytes of one edge's weight columns (evidence items apart).</summary>
-        public const int BytesPerEdge = 4 + 4 + 8 + 4 + 8 + 8 + 8 + 8 + 4 + 4 + 4;
+        public const int BytesPerEdge = 4 + 4 + 4 + 4 + 8 + 8 + 8 + 8 + 4 + 4 + 4;
 
         public Columns(int edges, long top, bool keepDelta, string what)
         {
             Diagnostics.MemoryGuard.Reserve(what, (long)edges * BytesPerEdge + top * (Unsafe.SizeOf<StoredEvidence>() + (keepDelta ? sizeof(long) : 0)));
             A = new int[edges];
             B = new int[edges];
-            Pairs = new long[edges];
+            Pairs = new int[edges];
             Objects = new int[edges];
             SumDelta = new long[edges];
             Evidence = new double[edges];
@@ -962,7 +962,9 @@ public static class CoShareBuilder
             }
             c.A[e] = lo;
             c.B[e] = hi;
-            c.Pairs[e] = pairs;
+            if (pairs > int.MaxValue)
+                throw new InvalidOperationException($"accounts {lo} and {hi} co-shared {pairs:N0} times in one layer, more than a layer edge counts (2,147,483,647)");
+            c.Pairs[e] = (int)pairs;
             c.Objects[e] = objects;
             c.SumDelta[e] = sumDelta;
             c.Evidence[e] = evidence;

@@ -262,7 +262,8 @@ public static class SyncBuilder
             Shares = shares,
             AccountA = edges.Select(e => e.A).ToArray(),
             AccountB = edges.Select(e => e.B).ToArray(),
-            Pairs = edges.Select(e => e.Pairs).ToArray(),
+            Pairs = edges.Select(e => e.Pairs <= int.MaxValue ? (int)e.Pairs
+                : throw new InvalidOperationException($"accounts {e.A} and {e.B} posted together in {e.Pairs:N0} bin pairs, more than a layer edge counts (2,147,483,647)")).ToArray(),
             Objects = edges.Select(e => e.Bins).ToArray(),
             PostsA = new int[n],
             PostsB = new int[n],
