@@ -37,7 +37,7 @@ public static class DetectCommand
             var classifier = LoadModel(modelPath);
             var dataset = await ProgressDisplay.RunAsync(log, p => ParquetDatasetReader.ReadAsync(input, p, ct));
             double read = clock.Elapsed.TotalSeconds;
-            var result = await ProgressDisplay.RunAsync(log, p => Task.Run(() => Detector.Run(dataset, classifier, seedIds, new DetectionOptions { Threads = t, MinEdgePairs = minPairs, ReleasePostText = true }, p, ct), ct));
+            var result = await ProgressDisplay.RunAsync(log, p => Task.Run(() => Detector.Run(dataset, classifier, seedIds, new DetectionOptions { Threads = t, MinEdgePairs = minPairs, ReleasePostText = true, ReleaseFeatureColumns = true }, p, ct), ct));
             var outDir = parse.GetValue(output)!;
             await DetectionOutput.WriteAsync(result, outDir, input, modelPath, ct);
             int coordinated = result.Verdicts.Count(v => v.Verdict == "coordinated");

@@ -33,7 +33,7 @@ public static class EvaluateCommand
             var labels = Labels.Of(dataset);
             if (!labels.Any(l => l == 1) || !labels.Any(l => l == 0))
                 throw new UsageException($"{input}: evaluation needs both operation and organic labels in accounts.label");
-            var result = Detector.Run(dataset, classifier, null, new DetectionOptions { Threads = parse.GetValue(threads), MinEdgePairs = minPairs, ReleasePostText = true }, null, ct);
+            var result = Detector.Run(dataset, classifier, null, new DetectionOptions { Threads = parse.GetValue(threads), MinEdgePairs = minPairs, ReleasePostText = true, ReleaseFeatureColumns = true }, null, ct);
             var truthPath = Path.Combine(input, "truth.json");
             string? truth = File.Exists(truthPath) ? await File.ReadAllTextAsync(truthPath, ct) : null;
             var report = Evaluator.Evaluate(result, input, modelPath, truth);

@@ -50,6 +50,10 @@ public sealed record DetectionOptions
     public int MinEdgePairs { get; init; } = 1;
     /// <summary>Drop the posts' text once the layers that read it are built (<see cref="DetectionNetworkOptions.ReleasePostText"/>): for callers that own the dataset.</summary>
     public bool ReleasePostText { get; init; }
+    /// <summary>Drop the post and account columns only the layers and the content and profile features read, once those
+    /// features are computed (<see cref="Features.AccountFeatures.Builder.ReleaseReadColumns"/>): for callers that own the
+    /// dataset and read none of them afterwards (the command line; the service keeps the screen names it shows).</summary>
+    public bool ReleaseFeatureColumns { get; init; }
 }
 
 /// <summary>The detection pipeline: network → features → calibrated scores → seed prior → verdicts, reasons and clusters.</summary>
@@ -66,7 +70,7 @@ public static class Detector
 
         // the temporal, content and profile features need the layers, not the communities: they are computed beside
         // the (single-threaded) community search, inside the network stage's time; the network features come after it
-        var featureBuilder = new AccountFeatures.Builder(dataset);
+        var featureBuilder = new AccountFeatures.Builder(dataset) { ReleaseReadColumns = options.ReleaseFeatureColumns };
         // the content features take what they need from each layer's shares as it is built, so its share columns go then
         var networkOptions = meta.NetworkOptions(options.Threads) with
         {

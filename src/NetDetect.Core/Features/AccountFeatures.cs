@@ -134,9 +134,6 @@ public static class AccountFeatures
             Diagnostics.Lap.Mark("features: matrix");
             var byAccount = PostsByAccount(dataset.Posts, dataset.Accounts.Count);
             Diagnostics.Lap.Mark("features: posts by account");
-            Temporal(dataset, byAccount, w);
-            Diagnostics.Lap.Mark("features: temporal");
-            cancellationToken.ThrowIfCancellationRequested();
             var shared = _shared;
             if (shared is null || !shared.Covers(fused))
             {
@@ -149,7 +146,24 @@ public static class AccountFeatures
             cancellationToken.ThrowIfCancellationRequested();
             Profile(dataset, byAccount, w);
             Diagnostics.Lap.Mark("features: profile");
+            // the content and profile groups come first: after them only the posts' authors and times are read, and
+            // the columns they alone read can go before the temporal statistics allocate (the groups write disjoint
+            // columns, so their order changes no value)
+            if (ReleaseReadColumns)
+            {
+                dataset.Posts.ReleaseFeatureColumns();
+                dataset.Accounts.ReleaseProfileColumns();
+                LargeArrays.Reclaim();
+            }
+            cancellationToken.ThrowIfCancellationRequested();
+            Temporal(dataset, byAccount, w);
+            Diagnostics.Lap.Mark("features: temporal");
         }
+
+        /// <summary>Drop the post and account columns that only the content and profile features read once they have read
+        /// them (<see cref="PostTable.ReleaseFeatureColumns"/>, <see cref="AccountTable.ReleaseProfileColumns"/>): for callers
+        /// that own the dataset and read none of those columns afterwards.</summary>
+        public bool ReleaseReadColumns { get; init; }
 
         /// <summary>Network features: edges, communities, k-cores; the edge pass on two threads when <paramref name="threads"/> allows.</summary>
         public void AddNetworkGroup(CoordinationNetwork network, int threads = 1) => Network(dataset, network, W, threads);

@@ -39,21 +39,34 @@ public class DetectorTests(TrainedModelFixture fixture) : IClassFixture<TrainedM
     }
 
     [Fact]
-    public async Task Releasing_the_post_text_once_the_text_layers_are_built_changes_no_output()
+    public async Task Releasing_the_post_text_and_the_columns_only_features_read_changes_no_output()
     {
         var kept = CoordinatedData.Build(seed: 5);
         var released = CoordinatedData.Build(seed: 5);
         var a = Detector.Run(kept, fixture.Model);
-        var b = Detector.Run(released, fixture.Model, null, new DetectionOptions { ReleasePostText = true });
+        var b = Detector.Run(released, fixture.Model, null, new DetectionOptions { ReleasePostText = true, ReleaseFeatureColumns = true });
         Assert.False(kept.Posts.Text.Released);
         Assert.True(released.Posts.Text.Released);
+        // the columns only the layers and the content and profile features read went once those features had them
+        Assert.False(kept.Posts.FeatureColumnsReleased);
+        Assert.True(released.Posts.FeatureColumnsReleased);
+        Assert.True(released.Accounts.ProfileColumnsReleased);
+        Assert.Throws<InvalidOperationException>(() => released.Posts.Client);
+        Assert.Throws<InvalidOperationException>(() => released.Posts.Hashtags.Row(0).Length);
+        Assert.Throws<InvalidOperationException>(() => released.Accounts.FollowerCount);
+        Assert.Throws<InvalidOperationException>(() => released.Accounts.ScreenName.GetSpan(0));
+        // what detection and its outputs read after them stays
+        Assert.Equal(kept.Posts.CreatedAt, released.Posts.CreatedAt);
+        Assert.Equal(kept.Posts.Hashtags.Dictionary.Count, released.Posts.Hashtags.Dictionary.Count);
+        Assert.Equal(kept.Accounts.Ids[3], released.Accounts.Ids[3]);
+        Assert.Equal(a.Scores, b.Scores);
         Assert.Equal(kept.Posts.Count, released.Posts.Text.Count);
         Assert.Throws<InvalidOperationException>(() => released.Posts.Text.GetSpan(0));
         using var dir = new TempDir();
         await DetectionOutput.WriteAsync(a, dir.Sub("a"), "in", "model");
         await DetectionOutput.WriteAsync(b, dir.Sub("b"), "in", "model");
         foreach (var file in new[] { "verdicts.csv", "clusters.json", "network.gexf", "report.html" })
-            Assert.True(File.ReadAllBytes(Path.Combine(dir.Sub("a"), file)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(dir.Sub("b"), file))), $"{file} differs when the text is released");
+            Assert.True(File.ReadAllBytes(Path.Combine(dir.Sub("a"), file)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(dir.Sub("b"), file))), $"{file} differs when the text and feature columns are released");
     }
 
     [Fact]
