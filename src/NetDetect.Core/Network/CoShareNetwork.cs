@@ -4,9 +4,9 @@ namespace NetDetect.Core.Network;
 /// <param name="PostA">Post of the pair's lower account id.</param>
 /// <param name="PostB">Post of the pair's higher account id.</param>
 /// <param name="DeltaMicros">|Δt| of the example pair.</param>
-/// <remarks>Packed to 4 bytes: 20 bytes instead of 24 (a layer keeps up to three per edge: 99M of them in the layers
-/// of 10M posts); unaligned 8-byte reads cost nothing on x64 and ARM64. The object's idf is the layer's
-/// (<see cref="CoShareNetwork.ObjectIdf"/>): one number per object instead of one per item.</remarks>
+/// <remarks>The value a layer's evidence is read as. A layer stores its items more compactly (<see cref="EvidenceItems"/>:
+/// 12 bytes when Δ comes from the posts' times; 99M items in the layers of 10M posts), and the object's idf is the
+/// layer's (<see cref="CoShareNetwork.ObjectIdf"/>): one number per object instead of one per item.</remarks>
 [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential, Pack = 4)]
 public readonly record struct SharedObjectEvidence(int Object, int PostA, int PostB, long DeltaMicros);
 
