@@ -18,7 +18,8 @@ public static class ClusterBuilder
 
     public sealed record Result(IReadOnlyList<ClusterSummary> Summaries, UndirectedGraph<int, NetworkEdge> Graph, int FlaggedEdges);
 
-    public static Result Build(CoordinationNetwork network, bool[] isFlagged, int topObjects, int maxGraphEdges = MaxGraphEdges)
+    /// <remarks><paramref name="threads"/> share the picture graph's choice of edges (by accounts); the result does not depend on it.</remarks>
+    public static Result Build(CoordinationNetwork network, bool[] isFlagged, int topObjects, int maxGraphEdges = MaxGraphEdges, int threads = 1)
     {
         var net = network.Network;
         var community = network.Community;
@@ -40,7 +41,7 @@ public static class ClusterBuilder
         }
         var summaries = ClusterSummarizer.Summarize(net, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(kept), clusterOf, topObjects);
         Diagnostics.Lap.Mark("clusters: summaries");
-        var graph = PictureGraph(net, network.EdgeEvidence, kept, maxGraphEdges);
+        var graph = PictureGraph(net, network.EdgeEvidence, kept, maxGraphEdges, threads);
         Diagnostics.Lap.Mark("clusters: picture graph");
         return new Result(summaries, graph, kept.Count);
     }
@@ -48,7 +49,7 @@ public static class ClusterBuilder
     // All flagged edges when few; otherwise the union of every account's strongest edges (evidence, then edge order),
     // so each member keeps its main ties while the file stays readable. Each account keeps its top edges in one pass
     // over the flagged edges (in edge order, so a tie keeps the earlier edge), with no per-account list to sort.
-    private static UndirectedGraph<int, NetworkEdge> PictureGraph(FusedNetwork net, double[] evidence, List<int> kept, int maxGraphEdges)
+    private static UndirectedGraph<int, NetworkEdge> PictureGraph(FusedNetwork net, double[] evidence, List<int> kept, int maxGraphEdges, int threads)
     {
         var mask = new bool[net.EdgeCount];
         if (kept.Count <= maxGraphEdges)
@@ -76,11 +77,18 @@ public static class ClusterBuilder
                 for (int r = K - 1; r > pos; r--) top[at + r] = top[at + r - 1];
                 top[at + pos] = e;
             }
-            foreach (int e in kept)
+            // each thread keeps the top edges of its own range of accounts' slots, offered in edge order as by one thread
+            int parts = Math.Clamp(threads, 1, Math.Max(1, slots));
+            Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, r =>
             {
-                Offer(slotOf[net.AccountA[e]], e);
-                Offer(slotOf[net.AccountB[e]], e);
-            }
+                int lo = (int)((long)slots * r / parts), hi = (int)((long)slots * (r + 1) / parts);
+                foreach (int e in kept)
+                {
+                    int sa = slotOf[net.AccountA[e]], sb = slotOf[net.AccountB[e]];
+                    if (sa >= lo && sa < hi) Offer(sa, e);
+                    if (sb >= lo && sb < hi) Offer(sb, e);
+                }
+            });
             foreach (int e in top) if (e >= 0) mask[e] = true;
         }
         return NetworkProjection.Project(net, mask, EdgeWeight.Evidence);

@@ -70,7 +70,11 @@ public static class Detector
 
         // the temporal, content and profile features need the layers, not the communities: they are computed beside
         // the (single-threaded) community search, inside the network stage's time; the network features come after it
-        var featureBuilder = new AccountFeatures.Builder(dataset) { ReleaseReadColumns = options.ReleaseFeatureColumns };
+        var featureBuilder = new AccountFeatures.Builder(dataset)
+        {
+            ReleaseReadColumns = options.ReleaseFeatureColumns,
+            Threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount,
+        };
         // the content features take what they need from each layer's shares as it is built, so its share columns go then
         var networkOptions = meta.NetworkOptions(options.Threads) with
         {
@@ -126,7 +130,8 @@ public static class Detector
         foreach (int i in flagged) isFlagged[i] = true;
         // (one thread asked for: one after the other)
         bool beside = (options.Threads > 0 ? options.Threads : Environment.ProcessorCount) >= 2;
-        var building = beside ? Task.Run(() => ClusterBuilder.Build(network, isFlagged, topObjects: 5), cancellationToken) : null;
+        // its last step, the picture graph, mostly runs once the reasons are done: it takes both threads
+        var building = beside ? Task.Run(() => ClusterBuilder.Build(network, isFlagged, topObjects: 5, threads: 2), cancellationToken) : null;
         string?[] reasons;
         try
         {

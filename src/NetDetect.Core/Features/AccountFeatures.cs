@@ -156,9 +156,13 @@ public static class AccountFeatures
                 LargeArrays.Reclaim();
             }
             cancellationToken.ThrowIfCancellationRequested();
-            Temporal(dataset, byAccount, w);
+            // on the run's threads: it is the last of these groups, and Leiden (the other side) is usually done by then
+            Temporal(dataset, byAccount, w, Threads);
             Diagnostics.Lap.Mark("features: temporal");
         }
+
+        /// <summary>Threads of the temporal group (1 by default; the values do not depend on it).</summary>
+        public int Threads { get; init; } = 1;
 
         /// <summary>Drop the post and account columns that only the content and profile features read once they have read
         /// them (<see cref="PostTable.ReleaseFeatureColumns"/>, <see cref="AccountTable.ReleaseProfileColumns"/>): for callers
@@ -380,68 +384,74 @@ public static class AccountFeatures
         return table;
     }
 
-    private static void Temporal(Dataset dataset, AccountPosts byAccount, Writer w)
+    private static void Temporal(Dataset dataset, AccountPosts byAccount, Writer w, int threads)
     {
         int n = dataset.Accounts.Count;
         var posts = dataset.Posts;
-        var stats = TemporalProfiles.Statistics(dataset, TemporalBinning.HourOfWeek(), 1);
+        var stats = TemporalProfiles.Statistics(dataset, TemporalBinning.HourOfWeek(), Math.Max(1, threads));
         int cPosts = w.Column("t_posts"), cDays = w.Column("t_active_days"), cEnt = w.Column("t_hour_entropy"),
             cOffice = w.Column("t_office_share"), cCv = w.Column("t_interval_cv"), cBurst = w.Column("t_burstiness"),
             cTop = w.Column("t_top_interval_share"), cIe = w.Column("t_interval_entropy"), cMed = w.Column("t_median_interval_s"),
             cNight = w.Column("t_night_share");
-        var hist = new int[168];
-        // The hours of week an account posted in: most accounts post in a handful, so the time-zone search below
-        // walks those instead of all 168 hours for each of the 27 offsets (2.5M accounts × 27 × 168 steps before).
-        var used = new int[168];
-        for (int a = 0; a < n; a++)
+        // blocks of accounts on the given threads: every account's values depend on its own posts only, and each
+        // block writes its own rows, so the values are the same for any thread count
+        const int Block = 1 << 14;
+        Parallel.For(0, (n + Block - 1) / Block, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) }, b =>
         {
-            int start = byAccount.Offsets[a], end = byAccount.Offsets[a + 1];
-            int count = end - start;
-            int distinct = 0;
-            int days = 0;
-            long lastDay = long.MinValue;
-            for (int k = start; k < end; k++)
+            var hist = new int[168];
+            // The hours of week an account posted in: most accounts post in a handful, so the time-zone search below
+            // walks those instead of all 168 hours for each of the 27 offsets (2.5M accounts × 27 × 168 steps before).
+            var used = new int[168];
+            for (int a = b * Block, last = Math.Min(n, a + Block); a < last; a++)
             {
-                long t = posts.CreatedAt[byAccount.Posts[k]];
-                int how = HourOfWeek(t);
-                if (hist[how]++ == 0) used[distinct++] = how;
-                long day = t / (86_400 * Time.MicrosPerSecond);
-                if (day != lastDay) { days++; lastDay = day; }
-            }
-            // office-hours share in the operator's most likely time zone: the UTC offset that maximises it
-            // (integer sums, so the order the hours are visited in changes nothing)
-            int best = 0, bestOffset = 0;
-            for (int offset = -12; offset <= 14; offset++)
-            {
-                int office = 0;
-                var isOffice = OfficeHourAt.AsSpan((offset + 12) * 168, 168);
+                int start = byAccount.Offsets[a], end = byAccount.Offsets[a + 1];
+                int count = end - start;
+                int distinct = 0;
+                int days = 0;
+                long lastDay = long.MinValue;
+                for (int k = start; k < end; k++)
+                {
+                    long t = posts.CreatedAt[byAccount.Posts[k]];
+                    int how = HourOfWeek(t);
+                    if (hist[how]++ == 0) used[distinct++] = how;
+                    long day = t / (86_400 * Time.MicrosPerSecond);
+                    if (day != lastDay) { days++; lastDay = day; }
+                }
+                // office-hours share in the operator's most likely time zone: the UTC offset that maximises it
+                // (integer sums, so the order the hours are visited in changes nothing)
+                int best = 0, bestOffset = 0;
+                for (int offset = -12; offset <= 14; offset++)
+                {
+                    int office = 0;
+                    var isOffice = OfficeHourAt.AsSpan((offset + 12) * 168, 168);
+                    for (int u = 0; u < distinct; u++)
+                    {
+                        int h = used[u];
+                        if (isOffice[h]) office += hist[h];
+                    }
+                    if (office > best) { best = office; bestOffset = offset; }
+                }
+                // night share (00:00–05:59) in the same time zone: people sleep, shifts and schedulers do not
+                int night = 0;
                 for (int u = 0; u < distinct; u++)
                 {
                     int h = used[u];
-                    if (isOffice[h]) office += hist[h];
+                    if (NightHourAt[(bestOffset + 12) * 168 + h]) night += hist[h];
+                    hist[h] = 0; // ready for the next account
                 }
-                if (office > best) { best = office; bestOffset = offset; }
+                bool many = count >= 3;
+                w.Set(a, cPosts, Math.Log(1 + count));
+                w.Set(a, cDays, Math.Log(1 + days));
+                w.Set(a, cEnt, many ? stats.BinEntropy[a] : float.NaN);
+                w.Set(a, cOffice, many ? best / (double)count : float.NaN);
+                w.Set(a, cNight, many ? night / (double)count : float.NaN);
+                w.Set(a, cCv, count >= 3 ? stats.IntervalCv[a] : float.NaN);
+                w.Set(a, cBurst, count >= 3 ? stats.Burstiness[a] : float.NaN);
+                w.Set(a, cTop, count >= 3 ? stats.TopIntervalShare[a] : float.NaN);
+                w.Set(a, cIe, count >= 3 ? stats.IntervalEntropy[a] : float.NaN);
+                w.Set(a, cMed, count >= 2 ? Math.Log(1 + stats.MedianIntervalSeconds[a]) : float.NaN);
             }
-            // night share (00:00–05:59) in the same time zone: people sleep, shifts and schedulers do not
-            int night = 0;
-            for (int u = 0; u < distinct; u++)
-            {
-                int h = used[u];
-                if (NightHourAt[(bestOffset + 12) * 168 + h]) night += hist[h];
-                hist[h] = 0; // ready for the next account
-            }
-            bool many = count >= 3;
-            w.Set(a, cPosts, Math.Log(1 + count));
-            w.Set(a, cDays, Math.Log(1 + days));
-            w.Set(a, cEnt, many ? stats.BinEntropy[a] : float.NaN);
-            w.Set(a, cOffice, many ? best / (double)count : float.NaN);
-            w.Set(a, cNight, many ? night / (double)count : float.NaN);
-            w.Set(a, cCv, count >= 3 ? stats.IntervalCv[a] : float.NaN);
-            w.Set(a, cBurst, count >= 3 ? stats.Burstiness[a] : float.NaN);
-            w.Set(a, cTop, count >= 3 ? stats.TopIntervalShare[a] : float.NaN);
-            w.Set(a, cIe, count >= 3 ? stats.IntervalEntropy[a] : float.NaN);
-            w.Set(a, cMed, count >= 2 ? Math.Log(1 + stats.MedianIntervalSeconds[a]) : float.NaN);
-        }
+        });
     }
 
     /// <summary>

@@ -69,6 +69,9 @@ public class ClusterBuilderTests
         Assert.Equal(all.FlaggedEdges, bounded.FlaggedEdges);
         Assert.Equal(all.Summaries.Select(s => (s.Id, s.Edges)), bounded.Summaries.Select(s => (s.Id, s.Edges))); // statistics use every edge
         Assert.True(bounded.Graph.EdgeCount < all.Graph.EdgeCount);
+        // the strongest edges chosen on three threads (each a range of accounts) are the one-thread choice, edge for edge
+        var three = ClusterBuilder.Build(network, isFlagged, topObjects: 5, maxGraphEdges: cap, threads: 3);
+        Assert.Equal(bounded.Graph.Edges.Select(e => (e.Source, e.Target, e.Evidence)), three.Graph.Edges.Select(e => (e.Source, e.Target, e.Evidence)));
         Assert.Equal(all.Graph.VertexCount, bounded.Graph.VertexCount); // nobody loses all ties
         foreach (int v in all.Graph.Vertices)
         {
