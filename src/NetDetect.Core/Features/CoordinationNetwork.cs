@@ -153,7 +153,7 @@ public sealed class CoordinationNetwork
         ShareTable Extracted(Modality m)
         {
             // the texts only one post carries are on no pair: the text layer sorts and sweeps the shared ones alone
-            var shares = Uncrowded(ShareExtractor.Extract(dataset, m, threads: options.Threads, sharedTextsOnly: true));
+            var shares = Uncrowded(ShareExtractor.Extract(dataset, m, threads: options.Threads > 0 ? options.Threads : Environment.ProcessorCount, sharedTextsOnly: true));
             Diagnostics.Lap.Mark($"network: {m.Name()} shares, {shares.Count:N0}");
             return shares;
         }
