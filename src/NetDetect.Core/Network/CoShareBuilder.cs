@@ -45,6 +45,11 @@ public static class CoShareBuilder
         {
             return BuildCore(shares, options, progress, cancellationToken);
         }
+        catch (Exception e) when (TooManyPairs(e) is { } overflow)
+        {
+            throw new InvalidOperationException($"accounts {shares.AccountName(overflow.A)} and {shares.AccountName(overflow.B)} co-shared "
+                + $"{overflow.Pairs:N0} times in the {shares.Modality.Name()} layer, more than a layer edge counts (2,147,483,647)", overflow);
+        }
         catch (AggregateException e) when (Diagnostics.MemoryGuard.Refusal(e) is { } refusal)
         {
             // the memory guard's refusal from a worker, as itself rather than wrapped by Parallel.For
@@ -153,6 +158,21 @@ public static class CoShareBuilder
         progress?.Report(new StageProgress($"{shares.Modality.Name()}: done", 3, 3));
         return network;
     }
+
+    /// <summary>An account pair with more co-share pairs than a layer edge's 32-bit count holds (named by <see cref="Build"/>).</summary>
+    private sealed class PairCountOverflow(int a, int b, long pairs) : Exception($"accounts {a} and {b}: {pairs:N0} co-share pairs")
+    {
+        public int A { get; } = a;
+        public int B { get; } = b;
+        public long Pairs { get; } = pairs;
+    }
+
+    private static PairCountOverflow? TooManyPairs(Exception e) => e switch
+    {
+        PairCountOverflow o => o,
+        AggregateException a => a.Flatten().InnerExceptions.OfType<PairCountOverflow>().FirstOrDefault(),
+        _ => null,
+    };
 
     /// <summary>Refuses a window finer than the data's timestamp resolution (a zero window, "same stored time", is allowed).</summary>
     public static void CheckWindow(long windowMicros, long resolutionMicros, bool force)
@@ -962,8 +982,7 @@ public static class CoShareBuilder
             }
             c.A[e] = lo;
             c.B[e] = hi;
-            if (pairs > int.MaxValue)
-                throw new InvalidOperationException($"accounts {lo} and {hi} co-shared {pairs:N0} times in one layer, more than a layer edge counts (2,147,483,647)");
+            if (pairs > int.MaxValue) throw new PairCountOverflow(lo, hi, pairs);
             c.Pairs[e] = (int)pairs;
             c.Objects[e] = objects;
             c.SumDelta[e] = sumDelta;
