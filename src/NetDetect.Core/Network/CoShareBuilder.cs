@@ -70,7 +70,7 @@ public static class CoShareBuilder
         var active = ActiveAccounts(shares, options);
         Lap.Mark("active");
         progress?.Report(new StageProgress($"{shares.Modality.Name()}: sort", 0, 3));
-        var sorted = ShareSorter.Sort(shares);
+        var sorted = ShareSorter.Sort(shares, threads);
         Lap.Mark("sort");
         cancellationToken.ThrowIfCancellationRequested();
         progress?.Report(new StageProgress($"{shares.Modality.Name()}: pairs", 1, 3));

@@ -55,6 +55,94 @@ public static class RadixSort
         }
     }
 
+    /// <summary>
+    /// <see cref="Sort(ulong[], int[], int, ulong[], int[])"/> on <paramref name="threads"/> threads (one below 128k keys):
+    /// each pass counts the digits of each thread's slice, places every slice after the earlier slices' keys of the same
+    /// digit, and scatters the slices at once. The order is the one-thread order, stable.
+    /// </summary>
+    public static void Sort(ulong[] keys, int[] values, int bits, int threads)
+    {
+        int n = keys.Length;
+        if (values.Length != n) throw new ArgumentException("keys and values differ in length");
+        if (threads < 2 || n < (1 << 17))
+        {
+            Sort(keys, values, bits);
+            return;
+        }
+        if (bits <= 0) return;
+        bits = Math.Min(bits, 64);
+        int passes = (bits + 11) / 12;
+        int width = (bits + passes - 1) / passes;
+        int buckets = 1 << width;
+        ulong mask = (ulong)buckets - 1;
+        int parts = threads;
+        var histogram = new int[parts][];
+        for (int t = 0; t < parts; t++) histogram[t] = new int[buckets];
+        var options = new ParallelOptions { MaxDegreeOfParallelism = parts };
+        var srcK = keys;
+        var srcV = values;
+        var dstK = GC.AllocateUninitializedArray<ulong>(n);
+        var dstV = GC.AllocateUninitializedArray<int>(n);
+        var total = new int[buckets];
+        for (int p = 0; p < passes; p++)
+        {
+            int shift = p * width;
+            var k = srcK;
+            Parallel.For(0, parts, options, t =>
+            {
+                var h = histogram[t];
+                Array.Clear(h);
+                for (int i = (int)((long)n * t / parts), end = (int)((long)n * (t + 1) / parts); i < end; i++) h[(int)((k[i] >> shift) & mask)]++;
+            });
+            Array.Clear(total);
+            foreach (var h in histogram)
+                for (int b = 0; b < buckets; b++) total[b] += h[b];
+            // every key has the same digit: this pass would copy without reordering
+            if (total[(int)((k[0] >> shift) & mask)] == n) continue;
+            // slice t's keys of digit b go after every key of a smaller digit and slice t' < t's keys of digit b
+            int sum = 0;
+            for (int b = 0; b < buckets; b++)
+            {
+                int at = sum;
+                sum += total[b];
+                for (int t = 0; t < parts; t++)
+                {
+                    int c = histogram[t][b];
+                    histogram[t][b] = at;
+                    at += c;
+                }
+            }
+            var (sk, sv, dk, dv) = (srcK, srcV, dstK, dstV);
+            Parallel.For(0, parts, options, t =>
+                Scatter(sk, sv, dk, dv, histogram[t], shift, mask, (int)((long)n * t / parts), (int)((long)n * (t + 1) / parts)));
+            (srcK, dstK) = (dstK, srcK);
+            (srcV, dstV) = (dstV, srcV);
+        }
+        if (!ReferenceEquals(srcK, keys))
+        {
+            Array.Copy(srcK, keys, n);
+            Array.Copy(srcV, values, n);
+        }
+    }
+
+    private static unsafe void Scatter(ulong[] srcK, int[] srcV, ulong[] dstK, int[] dstV, int[] offsets, int shift, ulong mask, int from, int to)
+    {
+        fixed (ulong* sk = srcK)
+        fixed (int* sv = srcV)
+        fixed (ulong* dk = dstK)
+        fixed (int* dv = dstV)
+        fixed (int* off = offsets)
+        {
+            for (int i = from; i < to; i++)
+            {
+                ulong k = sk[i];
+                int pos = off[(int)((k >> shift) & mask)]++;
+                dk[pos] = k;
+                dv[pos] = sv[i];
+            }
+        }
+    }
+
     // One read of the keys counts every pass's digits. Pointers: the offsets are bounded by construction, and
     // bounds checks in these two loops cost a third of the sort.
     private static unsafe void Histogram(ulong[] keys, int[] counts, int passes, int width, int buckets, ulong mask)

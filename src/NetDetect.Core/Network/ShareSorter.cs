@@ -20,7 +20,10 @@ public static class ShareSorter
     /// timestamp resolution (whole seconds need 25 bits for a year instead of 45), coarsened further only when
     /// object and time bits would not fit in 64; a final linear pass repairs any order a coarse key left open.
     /// </summary>
-    public static SortedShares Sort(ShareTable shares)
+    public static SortedShares Sort(ShareTable shares) => Sort(shares, 1);
+
+    /// <summary><see cref="Sort(ShareTable)"/> with the keys, the radix sort and the gather on <paramref name="threads"/> threads; the same result.</summary>
+    public static SortedShares Sort(ShareTable shares, int threads)
     {
         int n = shares.Count;
         var time = shares.Time;
@@ -40,37 +43,57 @@ public static class ShareSorter
             timeBits = 64 - objectBits;
             quantum = (range >> timeBits) + 1;
         }
-        var keys = new ulong[n];
-        var order = new int[n];
+        var keys = GC.AllocateUninitializedArray<ulong>(n);
+        var order = GC.AllocateUninitializedArray<int>(n);
         var obj = shares.Object;
-        for (int i = 0; i < n; i++)
+        threads = Math.Max(1, threads);
+        ForRanges(n, threads, (from, to) =>
         {
-            keys[i] = ((ulong)obj[i] << timeBits) | ((ulong)(time[i] - tmin) / quantum);
-            order[i] = i;
-        }
-        RadixSort.Sort(keys, order, objectBits + timeBits);
-        return Gather(shares, order, repair: quantum > 1);
+            for (int i = from; i < to; i++)
+            {
+                keys[i] = ((ulong)obj[i] << timeBits) | ((ulong)(time[i] - tmin) / quantum);
+                order[i] = i;
+            }
+        });
+        RadixSort.Sort(keys, order, objectBits + timeBits, threads);
+        return Gather(shares, order, repair: quantum > 1, threads);
     }
 
-    internal static SortedShares Gather(ShareTable shares, int[] order, bool repair)
+    // [0, n) in one range per thread (one range below 64k items), each on its own thread
+    private static void ForRanges(int n, int threads, Action<int, int> body)
+    {
+        int parts = n < (1 << 16) ? 1 : threads;
+        if (parts == 1)
+        {
+            body(0, n);
+            return;
+        }
+        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, t => body((int)((long)n * t / parts), (int)((long)n * (t + 1) / parts)));
+    }
+
+    internal static SortedShares Gather(ShareTable shares, int[] order, bool repair, int threads = 1)
     {
         int n = order.Length;
-        var o = new int[n];
-        var t = new long[n];
-        var a = new int[n];
-        var p = new int[n];
+        // every element is written below
+        var o = GC.AllocateUninitializedArray<int>(n);
+        var t = GC.AllocateUninitializedArray<long>(n);
+        var a = GC.AllocateUninitializedArray<int>(n);
+        var p = GC.AllocateUninitializedArray<int>(n);
         var srcO = shares.Object;
         var srcT = shares.Time;
         var srcA = shares.Account;
         var srcP = shares.Post;
-        for (int i = 0; i < n; i++)
+        ForRanges(n, threads, (from, to) =>
         {
-            int s = order[i];
-            o[i] = srcO[s];
-            t[i] = srcT[s];
-            a[i] = srcA[s];
-            p[i] = srcP[s];
-        }
+            for (int i = from; i < to; i++)
+            {
+                int s = order[i];
+                o[i] = srcO[s];
+                t[i] = srcT[s];
+                a[i] = srcA[s];
+                p[i] = srcP[s];
+            }
+        });
         if (repair) RepairTimeOrder(o, t, a, p, order);
         return new SortedShares { Object = o, Time = t, Account = a, Post = p, Order = order };
     }

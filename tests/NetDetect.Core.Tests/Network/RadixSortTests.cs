@@ -18,9 +18,40 @@ public class RadixSortTests
         for (int i = 0; i < n; i++) keys[i] = (ulong)rng.NextInt64() * 2654435761UL & mask & (rng.Next(4) == 0 ? 0xFFUL : ulong.MaxValue);
         var values = Enumerable.Range(0, n).ToArray();
         var expected = keys.Select((k, i) => (k, i)).OrderBy(x => x.k).ThenBy(x => x.i).ToArray();
+        var keys2 = keys.ToArray();
         RadixSort.Sort(keys, values, bits);
         Assert.Equal(expected.Select(x => x.k), keys);
         Assert.Equal(expected.Select(x => x.i), values);
+        // on several threads (slices counted and scattered at once): the same order, stable
+        var values2 = Enumerable.Range(0, n).ToArray();
+        RadixSort.Sort(keys2, values2, bits, threads: 3);
+        Assert.Equal(keys, keys2);
+        Assert.Equal(values, values2);
+    }
+
+    [Theory]
+    [InlineData(0, 300_000, 45)]
+    [InlineData(1, 200_000, 20)]
+    [InlineData(2, 150_000, 64)]
+    public void Sorts_on_several_threads_as_on_one(int seed, int n, int bits)
+    {
+        // above the size where the slices are sorted on their own threads; few distinct low digits so some passes are trivial
+        var rng = new Random(seed);
+        ulong mask = bits == 64 ? ulong.MaxValue : (1UL << bits) - 1;
+        var keys = new ulong[n];
+        for (int i = 0; i < n; i++) keys[i] = ((ulong)rng.NextInt64() & mask & ~0xFFFUL) | (uint)rng.Next(3);
+        var one = keys.ToArray();
+        var oneValues = Enumerable.Range(0, n).ToArray();
+        RadixSort.Sort(one, oneValues, bits);
+        foreach (int threads in new[] { 2, 3 })
+        {
+            var many = keys.ToArray();
+            var manyValues = Enumerable.Range(0, n).ToArray();
+            RadixSort.Sort(many, manyValues, bits, threads);
+            Assert.Equal(one, many);
+            Assert.Equal(oneValues, manyValues);
+        }
+        for (int i = 1; i < n; i++) Assert.True(one[i - 1] < one[i] || (one[i - 1] == one[i] && oneValues[i - 1] < oneValues[i]));
     }
 
     [Fact]
@@ -33,6 +64,9 @@ public class RadixSortTests
         var time = Enumerable.Range(0, n).Select(_ => rng.NextInt64(long.MinValue / 2, long.MaxValue / 2)).ToArray();
         var shares = ShareTable.FromColumns(Modality.Repost, obj, new int[n], time, Enumerable.Range(0, n).ToArray(), 1 << 20, 1, [0]);
         var sorted = ShareSorter.Sort(shares);
+        var two = ShareSorter.Sort(shares, threads: 2);
+        Assert.Equal(sorted.Order, two.Order);
+        Assert.Equal(sorted.Time, two.Time);
         for (int i = 1; i < n; i++)
         {
             Assert.True(sorted.Object[i - 1] < sorted.Object[i] || (sorted.Object[i - 1] == sorted.Object[i] && sorted.Time[i - 1] <= sorted.Time[i]));
