@@ -116,6 +116,18 @@ public sealed class WeightedGraph
         Parallel.For(0, 2, options, r => Count(a, b, counts, r == 0 ? 0 : (uint)mid, r == 0 ? (uint)mid : (uint)(nodeCount - mid)));
         var (nbr, wt, pos) = Lists(counts, nodeCount);
         Parallel.For(0, 2, options, r => Fill(a, b, w, minWeight, nbr, wt, pos, r == 0 ? 0 : (uint)mid, r == 0 ? (uint)mid : (uint)(nodeCount - mid)));
+        // Edges given in (a, b) order, each pair once (as a fused network's are), fill every list strictly ascending:
+        // then the lists are the graph as they stand. Both halves are checked at once; any other list leaves the
+        // one-thread compaction (sort and merge) to do, a pass over every entry.
+        var ascending = new bool[2];
+        Parallel.For(0, 2, options, r =>
+        {
+            bool ok = true;
+            for (int u = r == 0 ? 0 : mid, end = r == 0 ? mid : nodeCount; u < end && ok; u++)
+                ok = StrictlyAscending(nbr.AsSpan(counts[u], counts[u + 1] - counts[u]));
+            ascending[r] = ok;
+        });
+        if (ascending[0] && ascending[1]) return new WeightedGraph(nodeCount, counts, nbr, wt);
         return Compact(nodeCount, counts, nbr, wt);
     }
 

@@ -167,6 +167,16 @@ public class FusedNetworkTests
             Assert.Equal(graph.Neighbors, g.Neighbors);
             Assert.Equal(graph.Weights, g.Weights);
         }
+        // edges given twice (in order, so every list stays ascending but not strictly): merged as by one thread
+        var twice = Enumerable.Range(0, merged.EdgeCount).SelectMany(i => i % 3 == 0 ? new[] { i, i } : new[] { i }).ToArray();
+        var oneDup = NetDetect.Core.Communities.WeightedGraph.FromEdges(ds.Accounts.Count, twice.Select(i => merged.AccountA[i]).ToArray(),
+            twice.Select(i => merged.AccountB[i]).ToArray(), twice.Select(i => w[i]).ToArray());
+        var twoDup = NetDetect.Core.Communities.WeightedGraph.FromEdges(ds.Accounts.Count, twice.Select(i => merged.AccountA[i]).ToArray(),
+            twice.Select(i => merged.AccountB[i]).ToArray(), twice.Select(i => w[i]).ToArray(), double.NegativeInfinity, threads: 2);
+        Assert.Equal(graph.Neighbors, twoDup.Neighbors);
+        Assert.Equal(oneDup.Offsets, twoDup.Offsets);
+        Assert.Equal(oneDup.Weights, twoDup.Weights);
+        Assert.NotEqual(graph.Weights, twoDup.Weights);
     }
 
     [Fact]
