@@ -300,23 +300,31 @@ public static class AccountFeatures
             float share = (float)(s.Posts == 0 ? 0 : (double)matchedPosts / s.Posts);
             if (share > ls.Matched) ls.Matched = share;
         }
-        if (threads >= 2 && n >= 2)
-        {
-            // the lower half of the accounts scans only the edges whose A is in it: give it more accounts
-            int mid = (int)(n * 0.6);
-            Parallel.Invoke(new ParallelOptions { MaxDegreeOfParallelism = 2 }, () => Edges(0, mid), () => Edges(mid, n));
-        }
-        else Edges(0, n);
-        // community internal edges and evidence
+        // community internal edges and evidence (in edge order, whichever thread does it)
         int communities = cn.CommunitySizes.Length;
         var internalEdges = new double[communities];
         var internalEvidence = new double[communities];
-        for (int e = 0; e < net.EdgeCount; e++)
+        void Internal()
         {
-            int ca = cn.Community[net.AccountA[e]];
-            if (ca != cn.Community[net.AccountB[e]]) continue;
-            internalEdges[ca]++;
-            internalEvidence[ca] += cn.EdgeEvidence[e];
+            for (int e = 0; e < net.EdgeCount; e++)
+            {
+                int ca = cn.Community[net.AccountA[e]];
+                if (ca != cn.Community[net.AccountB[e]]) continue;
+                internalEdges[ca]++;
+                internalEvidence[ca] += cn.EdgeEvidence[e];
+            }
+        }
+        if (threads >= 2 && n >= 2)
+        {
+            // the lower half of the accounts scans only the edges whose A is in it: give it more accounts; the
+            // community pass, which touches none of their sums, goes to whichever thread is free first
+            int mid = (int)(n * 0.6);
+            Parallel.Invoke(new ParallelOptions { MaxDegreeOfParallelism = 2 }, () => Edges(0, mid), () => Edges(mid, n), Internal);
+        }
+        else
+        {
+            Edges(0, n);
+            Internal();
         }
         int cPartners = w.Column("net_partners"), cPairs = w.Column("net_pairs"), cEv = w.Column("net_evidence"),
             cMax = w.Column("net_max_edge_evidence"), cMod = w.Column("net_modalities"), cShare = w.Column("net_coordinated_share"),
@@ -324,38 +332,43 @@ public static class AccountFeatures
             cCev = w.Column("net_community_evidence_per_member"), cCore = w.Column("net_kcore"), cPsc = w.Column("net_partner_share_of_community");
         var cPer = new int[PerModality.Length];
         for (int i = 0; i < PerModality.Length; i++) cPer[i] = w.Column("net_partners_" + PerModality[i].Name());
-        var perModality = new int[PerModality.Length];
-        for (int a = 0; a < n; a++)
+        // blocks of accounts, each writing its own rows: the values do not depend on the thread count
+        const int Block = 1 << 14;
+        Parallel.For(0, (n + Block - 1) / Block, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) }, block =>
         {
-            ref readonly var sa = ref sums[a];
-            // the account's layers: how many it has edges in, its edges per modality, its best matched share
-            int modalities = 0;
-            float matched = 0;
-            Array.Clear(perModality);
-            for (int l = 0; l < layerCount; l++)
+            var perModality = new int[PerModality.Length];
+            for (int a = block * Block, last = Math.Min(n, a + Block); a < last; a++)
             {
-                var ls = layerSums[(long)a * layerCount + l];
-                if (ls.Edges == 0) continue;
-                modalities++;
-                if (layerSlot[l] >= 0) perModality[layerSlot[l]] += ls.Edges;
-                matched = Math.Max(matched, ls.Matched);
+                ref readonly var sa = ref sums[a];
+                // the account's layers: how many it has edges in, its edges per modality, its best matched share
+                int modalities = 0;
+                float matched = 0;
+                Array.Clear(perModality);
+                for (int l = 0; l < layerCount; l++)
+                {
+                    var ls = layerSums[(long)a * layerCount + l];
+                    if (ls.Edges == 0) continue;
+                    modalities++;
+                    if (layerSlot[l] >= 0) perModality[layerSlot[l]] += ls.Edges;
+                    matched = Math.Max(matched, ls.Matched);
+                }
+                w.Set(a, cPartners, Math.Log(1 + sa.Partners));
+                w.Set(a, cPairs, Math.Log(1 + sa.Pairs));
+                w.Set(a, cEv, Math.Log(1 + sa.Evidence));
+                w.Set(a, cMax, Math.Log(1 + sa.MaxEvidence));
+                w.Set(a, cMod, modalities);
+                for (int i = 0; i < PerModality.Length; i++) w.Set(a, cPer[i], Math.Log(1 + perModality[i]));
+                w.Set(a, cShare, Math.Min(1, matched));
+                w.Set(a, cDelta, sa.Pairs > 0 ? Math.Log(1 + sa.DeltaSeconds / sa.Pairs) : float.NaN);
+                int c = cn.Community[a];
+                int size = cn.CommunitySizes[c];
+                w.Set(a, cSize, Math.Log(size));
+                w.Set(a, cDens, size > 1 ? internalEdges[c] / (size * (size - 1) / 2.0) : 0);
+                w.Set(a, cCev, Math.Log(1 + internalEvidence[c] / size));
+                w.Set(a, cCore, Math.Log(1 + cn.CoreNumber[a]));
+                w.Set(a, cPsc, size > 1 ? sa.Partners / (double)(size - 1) : 0);
             }
-            w.Set(a, cPartners, Math.Log(1 + sa.Partners));
-            w.Set(a, cPairs, Math.Log(1 + sa.Pairs));
-            w.Set(a, cEv, Math.Log(1 + sa.Evidence));
-            w.Set(a, cMax, Math.Log(1 + sa.MaxEvidence));
-            w.Set(a, cMod, modalities);
-            for (int i = 0; i < PerModality.Length; i++) w.Set(a, cPer[i], Math.Log(1 + perModality[i]));
-            w.Set(a, cShare, Math.Min(1, matched));
-            w.Set(a, cDelta, sa.Pairs > 0 ? Math.Log(1 + sa.DeltaSeconds / sa.Pairs) : float.NaN);
-            int c = cn.Community[a];
-            int size = cn.CommunitySizes[c];
-            w.Set(a, cSize, Math.Log(size));
-            w.Set(a, cDens, size > 1 ? internalEdges[c] / (size * (size - 1) / 2.0) : 0);
-            w.Set(a, cCev, Math.Log(1 + internalEvidence[c] / size));
-            w.Set(a, cCore, Math.Log(1 + cn.CoreNumber[a]));
-            w.Set(a, cPsc, size > 1 ? sa.Partners / (double)(size - 1) : 0);
-        }
+        });
     }
 
     /// <summary>Hour of week 0..167 with Monday 00:00 UTC = 0 (the Unix epoch was a Thursday).</summary>
