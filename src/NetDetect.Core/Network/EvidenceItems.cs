@@ -93,10 +93,7 @@ public sealed class EvidenceItems : IReadOnlyList<SharedObjectEvidence>
         get
         {
             int s = Segment(index);
-            int i = index - _start[s];
-            var item = _segments[s][i];
-            return new SharedObjectEvidence(item.Object, item.PostA, item.PostB,
-                _delta is null ? Math.Abs(_postTime![item.PostA] - _postTime[item.PostB]) : _delta[s][i]);
+            return Read(s, index - _start[s]);
         }
     }
 
@@ -112,8 +109,7 @@ public sealed class EvidenceItems : IReadOnlyList<SharedObjectEvidence>
         int local = start - _start[s];
         if ((uint)length > (uint)(_segments[s].Length - local))
             throw new ArgumentOutOfRangeException(nameof(length), $"items {start}..{start + length} do not lie in one segment");
-        return new EvidenceSpan(new ReadOnlySpan<StoredEvidence>(_segments[s], local, length),
-            _delta is null ? default : new ReadOnlySpan<long>(_delta[s], local, length), _postTime);
+        return Span(s, local, length);
     }
 
     // the last segment starting at or before index
@@ -134,13 +130,16 @@ public sealed class EvidenceItems : IReadOnlyList<SharedObjectEvidence>
         var all = new SharedObjectEvidence[Count];
         for (int s = 0; s < _segments.Length; s++)
         {
-            var seg = _segments[s];
-            for (int i = 0; i < seg.Length; i++)
-                all[_start[s] + i] = new SharedObjectEvidence(seg[i].Object, seg[i].PostA, seg[i].PostB,
-                    _delta is null ? Math.Abs(_postTime![seg[i].PostA] - _postTime[seg[i].PostB]) : _delta[s][i]);
+            for (int i = 0; i < _segments[s].Length; i++) all[_start[s] + i] = Read(s, i);
         }
         return all;
     }
+
+    // item i of segment s as a value: its Δ from the posts' times or the segment's Δ array
+    private SharedObjectEvidence Read(int s, int i) => Span(s, i, 1)[0];
+
+    private EvidenceSpan Span(int s, int local, int length) =>
+        new(new ReadOnlySpan<StoredEvidence>(_segments[s], local, length), _delta is null ? default : new ReadOnlySpan<long>(_delta[s], local, length), _postTime);
 
     public IEnumerator<SharedObjectEvidence> GetEnumerator()
     {

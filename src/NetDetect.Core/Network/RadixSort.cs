@@ -44,7 +44,7 @@ public static class RadixSort
                 sum += count[b];
             }
             int shift = p * width;
-            Scatter(srcK, srcV, dstK, dstV, offsets, shift, mask, n);
+            Scatter(srcK, srcV, dstK, dstV, offsets, shift, mask, 0, n);
             (srcK, dstK) = (dstK, srcK);
             (srcV, dstV) = (dstV, srcV);
         }
@@ -125,6 +125,7 @@ public static class RadixSort
         }
     }
 
+    // Keys [from, to) of one pass to their places (the whole array on one thread, a slice on several).
     private static unsafe void Scatter(ulong[] srcK, int[] srcV, ulong[] dstK, int[] dstV, int[] offsets, int shift, ulong mask, int from, int to)
     {
         fixed (ulong* sk = srcK)
@@ -157,24 +158,6 @@ public static class RadixSort
                 int* cp = c;
                 for (int p = 0; p < passes; p++, cp += buckets, key >>= width)
                     cp[(int)(key & mask)]++;
-            }
-        }
-    }
-
-    private static unsafe void Scatter(ulong[] srcK, int[] srcV, ulong[] dstK, int[] dstV, int[] offsets, int shift, ulong mask, int n)
-    {
-        fixed (ulong* sk = srcK)
-        fixed (int* sv = srcV)
-        fixed (ulong* dk = dstK)
-        fixed (int* dv = dstV)
-        fixed (int* off = offsets)
-        {
-            for (int i = 0; i < n; i++)
-            {
-                ulong k = sk[i];
-                int pos = off[(int)((k >> shift) & mask)]++;
-                dk[pos] = k;
-                dv[pos] = sv[i];
             }
         }
     }
