@@ -11,7 +11,10 @@ namespace NetDetect.Core.Network;
 /// </summary>
 /// <remarks>
 /// Cost is the number of in-window pairs, never an object's all-pairs: a viral object with 100,000 sharers
-/// spread over a day costs only the pairs that fall within the window. Aggregation sorts instead of hashing:
+/// spread over a day costs only the pairs that fall within the window. Two aggregations give the same network bit
+/// for bit: row by row (the default, CoShareBuilder.Rows.cs: each account's edges to higher accounts gathered from its
+/// own shares, no pair records) and through pair records, described here, which tests select with the pair-record
+/// options and compare. The pair-record aggregation sorts instead of hashing:
 /// the sorted shares are cut at object boundaries into chunks (a number that depends on the data only) that
 /// threads sweep; each in-window pair becomes one 48-byte record (packed account pair, time, Δ, object, idf,
 /// the two posts) routed by its lower account to one of a few dozen account-range partitions. Each partition
@@ -28,7 +31,7 @@ namespace NetDetect.Core.Network;
 /// matches are kept as (post, account) entries and made distinct by one sort at the end.
 /// </para>
 /// </remarks>
-public static class CoShareBuilder
+public static partial class CoShareBuilder
 {
     /// <summary>Shares per chunk (about; chunks end at object boundaries and their number depends on the data only).</summary>
     internal const int ChunkShares = 1 << 18;
@@ -79,6 +82,14 @@ public static class CoShareBuilder
         Lap.Mark("idf");
         if (active is not null) sorted = Filter(sorted, active);
         Lap.Mark("filter");
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken };
+        if (UseRows(options, shares))
+        {
+            var rowNetwork = BuildRows(shares, sorted, idf, options.CountPosts ? MultiSharePosts(shares) : null,
+                options.KeepMatches ? new bool[shares.PostAccount.Length] : null, options, parallel, threads);
+            progress?.Report(new StageProgress($"{shares.Modality.Name()}: done", 3, 3));
+            return rowNetwork;
+        }
         long pairEstimate = 0;
         var chunks = options.ChunkShares > 0 ? Chunk(sorted, options.ChunkShares) : ChunkByWork(sorted, options.WindowMicros, out pairEstimate);
         Lap.Mark("chunk");
@@ -95,7 +106,6 @@ public static class CoShareBuilder
         // records, which are sorted and reduced before the next group is swept. The group count depends on the data only.
         int groups = options.PairGroups > 0 ? Math.Min(options.PairGroups, partitions)
             : (int)Math.Clamp((pairEstimate * Unsafe.SizeOf<PairRecord>() + RecordBudget - 1) / RecordBudget, 1, partitions);
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken };
         var aggregation = new Aggregation(partitions) { What = $"the {shares.Modality.Name()} layer's edges", KeepDelta = shares.PostTime is null };
         // Parallel.For calls localInit again for every replica it starts, so workers (and their grown buffers) are pooled
         var pool = new System.Collections.Concurrent.ConcurrentBag<Worker>();
@@ -1004,7 +1014,7 @@ public static class CoShareBuilder
     }
 
     // Keeps the K objects of highest idf, strongest first; an equal idf keeps the earlier (smaller) object id.
-    private static int OfferTop(SharedObjectEvidence[] top, double[] topIdf, int count, int k, SharedObjectEvidence item, double idf)
+    private static int OfferTop(Span<SharedObjectEvidence> top, Span<double> topIdf, int count, int k, SharedObjectEvidence item, double idf)
     {
         if (count == k && !(idf > topIdf[k - 1])) return count;
         int at = count < k ? count : k - 1;
@@ -1231,7 +1241,11 @@ public static class CoShareBuilder
                     selfLoops[shares.PostAccount[p]]++;
                 }
         }
-        return new CoShareNetwork
+        return Network(shares, options, columns, selfLoops, inPair, idf);
+    }
+
+    private static CoShareNetwork Network(ShareTable shares, CoShareOptions options, Columns columns, int[] selfLoops, bool[]? inPair, double[] idf) =>
+        new()
         {
             Modality = shares.Modality,
             Options = options,
@@ -1252,5 +1266,4 @@ public static class CoShareBuilder
             SelfLoopPosts = selfLoops,
             PostInPair = inPair,
         };
-    }
 }

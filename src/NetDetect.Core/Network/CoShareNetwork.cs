@@ -56,6 +56,9 @@ public sealed record CoShareOptions
     public bool CountPosts { get; init; } = true;
     /// <summary>Mark on the result every post that is on a pair (CooRTweet's refinement reads them).</summary>
     internal bool KeepMatches { get; init; }
+    /// <summary>Aggregate through pair records (sweep, partition, sort, reduce) instead of row by row; the pair-record
+    /// knobs below imply it. Tests compare the two aggregations.</summary>
+    internal bool PairRecords { get; init; }
     /// <summary>Shares per sweep chunk, 0 = the default (tests set it small to spread pairs over many chunks).</summary>
     internal int ChunkShares { get; init; }
     /// <summary>Aggregation partitions, 0 = by data size (tests set several on small data).</summary>

@@ -71,6 +71,44 @@ public class CoShareBuilderTests
     }
 
     [Theory]
+    // list values: posts with shares on several objects (posts_a/posts_b entries made distinct per row)
+    [InlineData(1, true, 60, 1, false, 3)]
+    [InlineData(2, true, 60, 2, false, 3)]
+    [InlineData(3, false, 60, 2, false, 1)]
+    [InlineData(4, false, 0, 1, false, 3)]
+    [InlineData(5, true, 30, 3, false, 0)]
+    // self-loops and the matched-post marks (full network only)
+    [InlineData(6, true, 60, 1, true, 2)]
+    [InlineData(7, false, 60, 1, true, 3)]
+    public void Row_aggregation_equals_the_pair_record_aggregation(int seed, bool listValues, int windowSeconds, int minPairs, bool peerOptions, int topObjects)
+    {
+        // crowded objects: rows with hundreds of partners (their partners radix sorted), rows with none kept
+        var shares = Random(new Random(seed), accounts: 1_500, posts: 30_000, objects: 150, spanSeconds: 3_000, listValues: listValues);
+        var options = new CoShareOptions
+        {
+            WindowMicros = windowSeconds * Time.MicrosPerSecond, MinEdgePairs = minPairs, TopObjects = topObjects, MinParticipation = seed % 3,
+            SelfLoops = peerOptions, KeepMatches = peerOptions, CountPosts = seed != 3,
+        };
+        foreach (int threads in new[] { 1, 3 })
+        {
+            var rows = CoShareBuilder.Build(shares, options with { Threads = threads });
+            var records = CoShareBuilder.Build(shares, options with { Threads = threads, PairRecords = true });
+            Assert.True(rows.EdgeCount > 300, $"{rows.EdgeCount} edges");
+            Assert.True(rows.Pairs.Max() > minPairs, "pairs met several times");
+            AssertSameNetwork(records, rows);
+            Assert.Equal(records.SelfLoopPosts, rows.SelfLoopPosts);
+            Assert.Equal(records.PostInPair, rows.PostInPair);
+            if (peerOptions)
+            {
+                Assert.Contains(rows.SelfLoopPosts, v => v > 0);
+                Assert.Contains(rows.PostInPair!, v => v);
+            }
+            if (seed == 3) Assert.All(rows.PostsA, v => Assert.Equal(0, v));
+            else Assert.Contains(rows.PostsB, v => v > 1);
+        }
+    }
+
+    [Theory]
     [InlineData(true)]
     [InlineData(false)]
     public void Evidence_items_read_their_delta_from_the_posts_times_when_the_shares_are_posts_at_their_own_times(bool listValues)
