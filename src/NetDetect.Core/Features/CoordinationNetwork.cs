@@ -124,8 +124,6 @@ public sealed class CoordinationNetwork
             MinEdgePairs = options.MinEdgePairs,
             Threads = options.Threads,
             TopObjects = 3,
-            // the layers are built one after another: each reuses the previous one's pair records, already paged in
-            Records = new CoShareBuilder.RecordCache(),
         };
         var crowds = new SortedDictionary<string, int>(StringComparer.Ordinal);
         ShareTable Uncrowded(ShareTable shares)
@@ -190,7 +188,6 @@ public sealed class CoordinationNetwork
         WaitFor(pending);
         var layers = built.ToList();
         Diagnostics.Lap.Mark("network: layers");
-        coshare.Records!.Clear();
         if (options.ReleasePostText)
         {
             if (lastTextReader < 0) dataset.Posts.Text.Release();

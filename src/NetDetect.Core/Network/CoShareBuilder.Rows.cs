@@ -20,15 +20,11 @@ public static partial class CoShareBuilder
     // columns to join, every pair looked at twice (once from each of its shares), and row positions fixed by the
     // counts, so the result is the same for any thread count.
 
-    /// <summary>Whether a build takes the row aggregation: not when a test forces a pair-record path knob, and only
-    /// when a (partner, side, post) entry of posts_a/posts_b packs into 64 bits.</summary>
-    private static bool UseRows(CoShareOptions options, ShareTable shares) =>
+    /// <summary>Whether a build takes the row aggregation: always, unless a test forces a pair-record option. (A row's
+    /// posts_a/posts_b entries, partner · side · post, take at most 31 + 1 + 31 bits.)</summary>
+    private static bool UseRows(CoShareOptions options) =>
         !options.PairRecords && options.Partitions == 0 && options.PairGroups == 0 && options.ChunkShares == 0
-        && !options.SortRecords && !options.PartitionColumns
-        && EntryBits(shares.AccountCount, shares.PostAccount.Length) <= 64;
-
-    private static int EntryBits(int accounts, int posts) =>
-        Math.Max(1, RadixSort.BitsFor((ulong)Math.Max(1, accounts - 1))) + 1 + Math.Max(1, RadixSort.BitsFor((ulong)Math.Max(1, posts - 1)));
+        && !options.SortRecords && !options.PartitionColumns;
 
     /// <summary>Shares per block of rows handed to a worker (blocks end at account boundaries; their number depends on the data only).</summary>
     private const int RowBlockShares = 1 << 13;

@@ -83,7 +83,7 @@ public static partial class CoShareBuilder
         if (active is not null) sorted = Filter(sorted, active);
         Lap.Mark("filter");
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken };
-        if (UseRows(options, shares))
+        if (UseRows(options))
         {
             var rowNetwork = BuildRows(shares, sorted, idf, options.CountPosts ? MultiSharePosts(shares) : null,
                 options.KeepMatches ? new bool[shares.PostAccount.Length] : null, options, parallel, threads);
@@ -138,7 +138,7 @@ public static partial class CoShareBuilder
         if (largest > Array.MaxLength) throw new InvalidOperationException($"{largest:N0} pair records do not fit one array: use more partition groups");
         Diagnostics.MemoryGuard.Reserve($"the {shares.Modality.Name()} layer's pair records", largest * Unsafe.SizeOf<PairRecord>());
         // every record is written by a group's emit pass before that group reads it (one group: Place sizes its own)
-        PairRecord[]? shared = options.Records is { } cache ? cache.Take(largest) : groups > 1 ? GC.AllocateUninitializedArray<PairRecord>((int)largest) : null;
+        PairRecord[]? shared = groups > 1 ? GC.AllocateUninitializedArray<PairRecord>((int)largest) : null;
         for (int g = 0; g < groups; g++)
         {
             int qLo = (int)((long)partitions * g / groups), qHi = (int)((long)partitions * (g + 1) / groups);
@@ -451,32 +451,6 @@ public static partial class CoShareBuilder
         public int PostA;
         /// <summary>Post of the high account.</summary>
         public int PostB;
-    }
-
-    /// <summary>The pair records of one partition group in one exactly sized array: partition q's records are
-    /// [Start[q], Start[q + 1]), each chunk's after the previous chunk's, in emission (object, time) order.</summary>
-    /// <summary>
-    /// One record array kept from layer to layer of a run (<see cref="CoShareOptions.Records"/>). Each layer's records
-    /// otherwise go to a new array of up to <see cref="RecordBudget"/> bytes that the next layer allocates again; memory
-    /// the process has just given back comes back as fresh pages, and on the virtual machines we measure on a fresh
-    /// page costs 14 µs to fault in (the 2.07M-post run spent 3.8 s of CPU faulting in record arrays). The owner drops
-    /// it with <see cref="Clear"/> after the last layer. Not for layers built at the same time.
-    /// </summary>
-    internal sealed class RecordCache
-    {
-        private PairRecord[]? _records;
-
-        /// <summary>The kept array when it holds <paramref name="count"/> records, else a new one (kept from now on).</summary>
-        public PairRecord[] Take(long count)
-        {
-            if (_records is not null && _records.Length >= count) return _records;
-            _records = null;
-            // every record is written by an emit pass before it is read
-            _records = GC.AllocateUninitializedArray<PairRecord>((int)count);
-            return _records;
-        }
-
-        public void Clear() => _records = null;
     }
 
     private sealed class PairStore

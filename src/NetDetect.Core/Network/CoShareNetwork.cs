@@ -69,8 +69,6 @@ public sealed record CoShareOptions
     internal bool PartitionColumns { get; init; }
     /// <summary>Sort each partition's records themselves through every radix pass, as when key range and index do not fit one word (tests compare the two sorts).</summary>
     internal bool SortRecords { get; init; }
-    /// <summary>The record array to reuse from the previous layer of the same run (see <see cref="CoShareBuilder.RecordCache"/>); null: each build allocates its own.</summary>
-    internal CoShareBuilder.RecordCache? Records { get; init; }
 }
 
 /// <summary>A window finer than the data's timestamp resolution, refused unless forced.</summary>
