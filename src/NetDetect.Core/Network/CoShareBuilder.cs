@@ -83,16 +83,17 @@ public static partial class CoShareBuilder
         if (active is not null) sorted = Filter(sorted, active);
         Lap.Mark("filter");
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken };
-        if (UseRows(options))
+        long pairEstimate = 0;
+        int[]? workChunks = options.ChunkShares > 0 ? null : ChunkByWork(sorted, options.WindowMicros, out pairEstimate);
+        Lap.Mark("chunk");
+        if (UseRows(options, pairEstimate, sorted.Count))
         {
             var rowNetwork = BuildRows(shares, sorted, idf, options.CountPosts ? MultiSharePosts(shares) : null,
                 options.KeepMatches ? new bool[shares.PostAccount.Length] : null, options, parallel, threads);
             progress?.Report(new StageProgress($"{shares.Modality.Name()}: done", 3, 3));
             return rowNetwork;
         }
-        long pairEstimate = 0;
-        var chunks = options.ChunkShares > 0 ? Chunk(sorted, options.ChunkShares) : ChunkByWork(sorted, options.WindowMicros, out pairEstimate);
-        Lap.Mark("chunk");
+        var chunks = workChunks ?? Chunk(sorted, options.ChunkShares);
         var multi = options.CountPosts ? MultiSharePosts(shares) : null;
         Lap.Mark("multi");
         var inPair = options.KeepMatches ? new bool[shares.PostAccount.Length] : null;

@@ -56,9 +56,9 @@ public sealed record CoShareOptions
     public bool CountPosts { get; init; } = true;
     /// <summary>Mark on the result every post that is on a pair (CooRTweet's refinement reads them).</summary>
     internal bool KeepMatches { get; init; }
-    /// <summary>Aggregate through pair records (sweep, partition, sort, reduce) instead of row by row; the pair-record
-    /// knobs below imply it. Tests compare the two aggregations.</summary>
-    internal bool PairRecords { get; init; }
+    /// <summary>Which aggregation builds the edges (the same network either way); the pair-record knobs below imply
+    /// pair records. Tests and benchmarks force one.</summary>
+    internal CoShareAggregation Aggregation { get; init; }
     /// <summary>Shares per sweep chunk, 0 = the default (tests set it small to spread pairs over many chunks).</summary>
     internal int ChunkShares { get; init; }
     /// <summary>Aggregation partitions, 0 = by data size (tests set several on small data).</summary>
@@ -69,6 +69,17 @@ public sealed record CoShareOptions
     internal bool PartitionColumns { get; init; }
     /// <summary>Sort each partition's records themselves through every radix pass, as when key range and index do not fit one word (tests compare the two sorts).</summary>
     internal bool SortRecords { get; init; }
+}
+
+/// <summary>How a co-share build turns in-window pairs into edges. Both give the same network bit for bit.</summary>
+internal enum CoShareAggregation
+{
+    /// <summary>By the data's pair density (<see cref="CoShareBuilder"/>).</summary>
+    Auto,
+    /// <summary>Row by row: each account's edges gathered from its own shares.</summary>
+    Rows,
+    /// <summary>Pair records swept, partitioned, sorted and reduced.</summary>
+    PairRecords,
 }
 
 /// <summary>A window finer than the data's timestamp resolution, refused unless forced.</summary>

@@ -97,6 +97,26 @@ internal static class NetworkBench
                 Console.WriteLine($"co-share network from a share table, {threads} thread(s): {best:F3} s ({net!.TotalPairs:N0} pairs, {net.EdgeCount:N0} edges, every weight)");
             }
         }
+        if (part is "all" or "paths")
+        {
+            // the two aggregations (row by row, the default; pair records) on data of rising pair density: the pairs per
+            // share decide which is faster, and the builder picks by that
+            foreach (var (popularity, size) in new[] { (0.5, posts), (0.4, posts), (0.3, posts / 5), (0.3, posts / 3) })
+            {
+                var data = popularity == 0.5 ? shares : NetworkData.Shares(size, 1, popularity);
+                foreach (bool records in new[] { false, true })
+                {
+                    CoShareNetwork? net = null;
+                    double best = Best(2, () =>
+                    {
+                        var sw = Stopwatch.StartNew();
+                        net = CoShareBuilder.Build(data, new CoShareOptions { WindowMicros = window, Threads = 2, Aggregation = records ? CoShareAggregation.PairRecords : CoShareAggregation.Rows });
+                        return sw.Elapsed.TotalSeconds;
+                    });
+                    Console.WriteLine($"popularity {popularity}, {size:N0} reposts: {net!.TotalPairs:N0} pairs ({net.TotalPairs / (double)data.Count:F2} a share), {net.EdgeCount:N0} edges, 2 threads, {(records ? "pair records" : "rows")}: {best:F3} s");
+                }
+            }
+        }
         if (part is "all" or "e2e")
         {
             var sw0 = Stopwatch.StartNew();

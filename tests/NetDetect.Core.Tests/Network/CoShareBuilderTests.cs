@@ -21,26 +21,30 @@ public class CoShareBuilderTests
             var shares = Random(rng, accounts: 25, posts: 300, objects: 30, spanSeconds: 400, listValues: round % 2 == 0);
             int mp = rng.Next(1, 4);
             var options = new CoShareOptions { WindowMicros = windowSeconds * Time.MicrosPerSecond, MinParticipation = mp, TopObjects = 2, ChunkShares = chunkShares, Partitions = partitions };
-            var got = CoShareBuilder.Build(shares, options);
             var expected = Reference(shares, options);
-            Assert.Equal(expected.Count, got.EdgeCount);
-            for (int e = 0; e < got.EdgeCount; e++)
+            // both aggregations (the pair-record knobs apply to the records only)
+            foreach (var aggregation in new[] { CoShareAggregation.Rows, CoShareAggregation.PairRecords })
             {
-                var x = expected[(got.AccountA[e], got.AccountB[e])];
-                Assert.True(got.AccountA[e] < got.AccountB[e]);
-                AssertWeights(x, got, e);
-                // evidence: the strongest objects, each a real in-window pair of the two accounts
-                var top = got.TopObjects(e).ToArray();
-                Assert.Equal(Math.Min(2, x.Objects.Count), top.Length);
-                var idfs = x.Objects.Select(o => x.Idf[o]).OrderByDescending(v => v).Take(2).ToArray();
-                for (int k = 0; k < top.Length; k++)
+                var got = CoShareBuilder.Build(shares, options with { Aggregation = aggregation });
+                Assert.Equal(expected.Count, got.EdgeCount);
+                for (int e = 0; e < got.EdgeCount; e++)
                 {
-                    Assert.Equal(idfs[k], got.Idf(top[k]), 12);
-                    Assert.Contains(top[k].Object, x.Objects);
-                    Assert.Equal(got.AccountA[e], shares.PostAccount[top[k].PostA]);
-                    Assert.Equal(got.AccountB[e], shares.PostAccount[top[k].PostB]);
-                    Assert.True(top[k].DeltaMicros <= options.WindowMicros);
-                    if (k > 0) Assert.True(got.Idf(top[k - 1]) > got.Idf(top[k]) || (got.Idf(top[k - 1]) == got.Idf(top[k]) && top[k - 1].Object < top[k].Object));
+                    var x = expected[(got.AccountA[e], got.AccountB[e])];
+                    Assert.True(got.AccountA[e] < got.AccountB[e]);
+                    AssertWeights(x, got, e);
+                    // evidence: the strongest objects, each a real in-window pair of the two accounts
+                    var top = got.TopObjects(e).ToArray();
+                    Assert.Equal(Math.Min(2, x.Objects.Count), top.Length);
+                    var idfs = x.Objects.Select(o => x.Idf[o]).OrderByDescending(v => v).Take(2).ToArray();
+                    for (int k = 0; k < top.Length; k++)
+                    {
+                        Assert.Equal(idfs[k], got.Idf(top[k]), 12);
+                        Assert.Contains(top[k].Object, x.Objects);
+                        Assert.Equal(got.AccountA[e], shares.PostAccount[top[k].PostA]);
+                        Assert.Equal(got.AccountB[e], shares.PostAccount[top[k].PostB]);
+                        Assert.True(top[k].DeltaMicros <= options.WindowMicros);
+                        if (k > 0) Assert.True(got.Idf(top[k - 1]) > got.Idf(top[k]) || (got.Idf(top[k - 1]) == got.Idf(top[k]) && top[k - 1].Object < top[k].Object));
+                    }
                 }
             }
         }
@@ -53,9 +57,10 @@ public class CoShareBuilderTests
         // reference test above has keys of one digit)
         var shares = Random(new Random(11), accounts: 5_000, posts: 8_000, objects: 40, spanSeconds: 600, listValues: true);
         var options = new CoShareOptions { WindowMicros = 60 * Time.MicrosPerSecond, TopObjects = 2 };
-        var got = CoShareBuilder.Build(shares, options);
+        var got = CoShareBuilder.Build(shares, options with { Aggregation = CoShareAggregation.PairRecords });
         var expected = Reference(shares, options);
         Assert.True(got.TotalPairs > 50_000, $"{got.TotalPairs} pairs");
+        AssertSameNetwork(got, CoShareBuilder.Build(shares, options with { Aggregation = CoShareAggregation.Rows }));
         Assert.Equal(expected.Count, got.EdgeCount);
         for (int e = 0; e < got.EdgeCount; e++)
         {
@@ -86,13 +91,18 @@ public class CoShareBuilderTests
         var shares = Random(new Random(seed), accounts: 1_500, posts: 30_000, objects: 150, spanSeconds: 3_000, listValues: listValues);
         var options = new CoShareOptions
         {
-            WindowMicros = windowSeconds * Time.MicrosPerSecond, MinEdgePairs = minPairs, TopObjects = topObjects, MinParticipation = seed % 3,
-            SelfLoops = peerOptions, KeepMatches = peerOptions, CountPosts = seed != 3,
+            WindowMicros = windowSeconds * Time.MicrosPerSecond,
+            MinEdgePairs = minPairs,
+            TopObjects = topObjects,
+            MinParticipation = seed % 3,
+            SelfLoops = peerOptions,
+            KeepMatches = peerOptions,
+            CountPosts = seed != 3,
         };
         foreach (int threads in new[] { 1, 3 })
         {
-            var rows = CoShareBuilder.Build(shares, options with { Threads = threads });
-            var records = CoShareBuilder.Build(shares, options with { Threads = threads, PairRecords = true });
+            var rows = CoShareBuilder.Build(shares, options with { Threads = threads, Aggregation = CoShareAggregation.Rows });
+            var records = CoShareBuilder.Build(shares, options with { Threads = threads, Aggregation = CoShareAggregation.PairRecords });
             Assert.True(rows.EdgeCount > 300, $"{rows.EdgeCount} edges");
             Assert.True(rows.Pairs.Max() > minPairs, "pairs met several times");
             AssertSameNetwork(records, rows);
@@ -119,9 +129,19 @@ public class CoShareBuilderTests
         for (int i = 0; i < shares.Count; i++) postTime[shares.Post[i]] = shares.Time[i];
         var withTimes = new ShareTable
         {
-            Modality = shares.Modality, Object = shares.Object, Account = shares.Account, Time = shares.Time, Post = shares.Post,
-            ObjectCount = shares.ObjectCount, AccountCount = shares.AccountCount, PostAccount = shares.PostAccount, PostTime = postTime,
-            TimeResolutionMicros = shares.TimeResolutionMicros, ObjectName = shares.ObjectName, AccountName = shares.AccountName, PostName = shares.PostName,
+            Modality = shares.Modality,
+            Object = shares.Object,
+            Account = shares.Account,
+            Time = shares.Time,
+            Post = shares.Post,
+            ObjectCount = shares.ObjectCount,
+            AccountCount = shares.AccountCount,
+            PostAccount = shares.PostAccount,
+            PostTime = postTime,
+            TimeResolutionMicros = shares.TimeResolutionMicros,
+            ObjectName = shares.ObjectName,
+            AccountName = shares.AccountName,
+            PostName = shares.PostName,
         };
         var options = new CoShareOptions { WindowMicros = 60 * Time.MicrosPerSecond, Threads = 2 };
         var kept = CoShareBuilder.Build(shares, options);
@@ -129,6 +149,7 @@ public class CoShareBuilderTests
         Assert.Contains(kept.TopItems, item => item.DeltaMicros > 0);
         // in place, through partition columns (the partitions' arrays as segments) and in groups: the same items, Δ included
         AssertSameNetwork(kept, CoShareBuilder.Build(withTimes, options));
+        AssertSameNetwork(kept, CoShareBuilder.Build(withTimes, options with { Aggregation = CoShareAggregation.Rows }));
         AssertSameNetwork(kept, CoShareBuilder.Build(withTimes, options with { Partitions = 5, PartitionColumns = true }));
         AssertSameNetwork(kept, CoShareBuilder.Build(withTimes, options with { Partitions = 6, PairGroups = 3 }));
         AssertSameNetwork(kept, CoShareBuilder.Build(withTimes, options with { Partitions = 1, PartitionColumns = true }));
