@@ -8,7 +8,7 @@ namespace NetDetect.Core.Network;
 public static partial class CoShareBuilder
 {
     // Row aggregation (Gustavson's row-by-row sparse product): every account's edges to higher accounts are gathered
-    // from its own shares, with one dense partner-to-slot map per worker instead of pair records that are written,
+    // from its own shares, in a small hash table of the row's partners, instead of pair records that are written,
     // sorted and reduced. For each share of account a, the object's shares within the window on either side are its
     // pairs; a pair whose other account is higher belongs to a's row (the row of the lower account, so every pair is
     // taken once). A row's partners get slots that accumulate the edge's weights as its pairs arrive, in a's share
@@ -16,7 +16,8 @@ public static partial class CoShareBuilder
     // pair's sorted records sees them, so every sum (floating-point evidence included) is added in the same order and
     // each object's evidence example is its first pair in (earlier share, later share) position order, as emitted.
     // Two passes over the rows: the first counts each row's edges and evidence items, which places every row in the
-    // network's columns; the second accumulates the weights and writes them there. No record array, no partition
+    // network's columns, and writes the edges' partners there; the second accumulates the weights of those edges
+    // only (pairs with other partners are skipped after one probe) and writes them in place. No record array, no partition
     // columns to join, every pair looked at twice (once from each of its shares), and row positions fixed by the
     // counts, so the result is the same for any thread count.
 
@@ -252,39 +253,41 @@ public static partial class CoShareBuilder
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private uint Home(int b) => ((uint)b * 0x9E3779B1u) >> _shift;
 
-        // The slot of partner b in the current row (a new one the first time)
+        // The slot of partner b in the current row, or −1 with h at the free entry where it would go; counting: among
+        // pass 1's slots, else among the gathering pass's (a constant at every call, so the test folds away)
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private int Slot(int b)
+        private int Probe(int b, bool counting, out uint h)
         {
             var table = _table;
             uint mask = (uint)table.Length - 1;
-            uint h = Home(b);
+            h = Home(b);
             while (true)
             {
                 int e = table[h];
-                if (e == 0) break;
-                if (At(e - 1).Partner == b) return e - 1;
+                if (e == 0) return -1;
+                if ((counting ? _counts[e - 1].Partner : At(e - 1).Partner) == b) return e - 1;
                 h = (h + 1) & mask;
             }
-            return NewSlot(b, h);
+        }
+
+        // The slot of partner b in the current row (a new one the first time)
+        private int Slot(int b)
+        {
+            int s = Probe(b, counting: false, out uint h);
+            return s >= 0 ? s : NewSlot(b, h);
         }
 
         // Pass 1's slot of partner b in the current row (a new one the first time)
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private int CountSlotOf(int b)
         {
-            var table = _table;
-            uint mask = (uint)table.Length - 1;
-            uint h = Home(b);
-            while (true)
-            {
-                int e = table[h];
-                if (e == 0) break;
-                if (_counts[e - 1].Partner == b) return e - 1;
-                h = (h + 1) & mask;
-            }
-            return NewCountSlot(b, h);
+            int s = Probe(b, counting: true, out uint h);
+            return s >= 0 ? s : NewCountSlot(b, h);
         }
+
+        // The slot of partner b in the current row, −1 when it has none
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private int Find(int b) => Probe(b, counting: false, out _);
 
         private int NewCountSlot(int b, uint h)
         {
@@ -296,22 +299,6 @@ public static partial class CoShareBuilder
             _partner[s] = b;
             if (2 * _used > _table.Length) Grow();
             return s;
-        }
-
-        // The slot of partner b in the current row, −1 when it has none
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private int Find(int b)
-        {
-            var table = _table;
-            uint mask = (uint)table.Length - 1;
-            uint h = Home(b);
-            while (true)
-            {
-                int e = table[h];
-                if (e == 0) return -1;
-                if (At(e - 1).Partner == b) return e - 1;
-                h = (h + 1) & mask;
-            }
         }
 
         private int NewSlot(int b, uint h)
@@ -621,8 +608,8 @@ public static partial class CoShareBuilder
             }
         }
 
-        // Offers the object just done (idf given) to the strongest K of every partner that co-shared it and is sure to
-        // be an edge, while its example pair is still in the cache; the others' examples stay pending.
+        // Offers the object just done (idf given) to the strongest K of every partner (edge) that co-shared it, while
+        // its example pair is still in the cache.
         private void OfferTouched(int a, int k, double idf)
         {
             if (_touched.Count == 0) return;
