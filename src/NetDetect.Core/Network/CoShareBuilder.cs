@@ -12,9 +12,9 @@ namespace NetDetect.Core.Network;
 /// <remarks>
 /// Cost is the number of in-window pairs, never an object's all-pairs: a viral object with 100,000 sharers
 /// spread over a day costs only the pairs that fall within the window. Two aggregations give the same network bit
-/// for bit: row by row (the default, CoShareBuilder.Rows.cs: each account's edges to higher accounts gathered from its
-/// own shares, no pair records) and through pair records, described here, which tests select with the pair-record
-/// options and compare. The pair-record aggregation sorts instead of hashing:
+/// for bit, chosen by the data's pairs per share (CoShareBuilder.Rows.cs, UseRows): row by row where shares have many
+/// pairs each (each account's edges to higher accounts gathered from its own shares, no pair records), and through
+/// pair records, described here, where they have few. The pair-record aggregation sorts instead of hashing:
 /// the sorted shares are cut at object boundaries into chunks (a number that depends on the data only) that
 /// threads sweep; each in-window pair becomes one 48-byte record (packed account pair, time, Δ, object, idf,
 /// the two posts) routed by its lower account to one of a few dozen account-range partitions. Each partition
