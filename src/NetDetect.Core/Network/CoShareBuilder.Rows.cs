@@ -49,7 +49,7 @@ public static partial class CoShareBuilder
     /// (a radix sort's histograms cost more than the comparisons of a small row).</summary>
     private const int LargeRow = 4096;
 
-    private static CoShareNetwork BuildRows(ShareTable shares, SortedShares sorted, double[] idf, bool[]? multi, bool[]? inPair,
+    private static CoShareNetwork BuildRows(ShareTable shares, SortedShares sorted, int[]? chunks, double[] idf, bool[]? multi, bool[]? inPair,
         CoShareOptions options, ParallelOptions parallel, int threads)
     {
         int accounts = shares.AccountCount;
@@ -64,7 +64,8 @@ public static partial class CoShareBuilder
             var at = rowStart.AsSpan(0, accounts).ToArray();
             for (int i = 0; i < n; i++) rowShares[at[acc[i]]++] = i;
         }
-        var prev = options.CountPosts ? PreviousShares(sorted, Chunk(sorted), accounts, threads, parallel.CancellationToken) : null;
+        // the previous share on the same object: over the chunks the pair count made when it did (any object-aligned chunks do)
+        var prev = options.CountPosts ? PreviousShares(sorted, chunks ?? Chunk(sorted), accounts, threads, parallel.CancellationToken) : null;
         // the sorted shares' columns side by side: a row reaches its shares at random positions, and each costs one
         // cache miss here instead of one per column
         var rowData = GC.AllocateUninitializedArray<RowShare>(n);

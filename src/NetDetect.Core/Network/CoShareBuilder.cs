@@ -88,7 +88,7 @@ public static partial class CoShareBuilder
         Lap.Mark("chunk");
         if (UseRows(options, pairEstimate, sorted.Count))
         {
-            var rowNetwork = BuildRows(shares, sorted, idf, options.CountPosts ? MultiSharePosts(shares) : null,
+            var rowNetwork = BuildRows(shares, sorted, workChunks, idf, options.CountPosts ? MultiSharePosts(shares) : null,
                 options.KeepMatches ? new bool[shares.PostAccount.Length] : null, options, parallel, threads);
             progress?.Report(new StageProgress($"{shares.Modality.Name()}: done", 3, 3));
             return rowNetwork;
