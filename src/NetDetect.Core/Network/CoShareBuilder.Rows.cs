@@ -45,8 +45,8 @@ public static partial class CoShareBuilder
     /// <summary>Shares per block of rows handed to a worker (blocks end at account boundaries; their number depends on the data only).</summary>
     private const int RowBlockShares = 1 << 13;
 
-    /// <summary>Rows with more partners (or posts_a/posts_b entries) than this sort them by radix, fewer by comparison
-    /// (a radix sort's histograms cost more than the comparisons of a small row).</summary>
+    /// <summary>Rows with more posts_a/posts_b entries than this sort them by radix, fewer by comparison (a radix sort's
+    /// histograms cost more than the comparisons of a small row).</summary>
     private const int LargeRow = 4096;
 
     private static CoShareNetwork BuildRows(ShareTable shares, SortedShares sorted, int[]? chunks, double[] idf, bool[]? multi, bool[]? inPair,
@@ -170,9 +170,9 @@ public static partial class CoShareBuilder
     }
 
     /// <summary>One partner of the row being gathered: the edge's weights so far and the current object's example pair.
-    /// One cache line (64 bytes, aligned): every pair updates its partner's slot, and a row with many partners keeps
-    /// its slots in the second-level cache or beyond, where a slot over two lines cost two misses a pair.</summary>
-    [StructLayout(LayoutKind.Sequential, Size = 64)]
+    /// 64 bytes: every pair updates its partner's slot, and a row with many partners keeps its slots in the
+    /// second-level cache or beyond. (Aligning the slots to cache lines measured no difference.)</summary>
+    [StructLayout(LayoutKind.Sequential)]
     private struct RowSlot
     {
         public long SumDelta;
@@ -210,9 +210,7 @@ public static partial class CoShareBuilder
         private int[] _table = new int[1024];
         private int _shift = 32 - 10;
         // the slots, 64-byte aligned in a pinned array (see RowSlot); beside them what only offers touch
-        private byte[] _slotBytes = [];
-        private int _slotOffset;
-        private int _capacity;
+        private RowSlot[] _slots = new RowSlot[256];
         private int[] _topCount = new int[256];
         // pass 1's slots, and every slot's partner (either pass) for clearing and rehashing the table
         private CountSlot[] _counts = new CountSlot[256];
@@ -231,25 +229,12 @@ public static partial class CoShareBuilder
         public RowWorker(RowContext c)
         {
             _c = c;
-            AllocateSlots(256);
-            _top = new SharedObjectEvidence[_capacity * Math.Max(1, c.TopK)];
+            _top = new SharedObjectEvidence[_slots.Length * Math.Max(1, c.TopK)];
             _topIdf = new double[_top.Length];
         }
 
-        private unsafe void AllocateSlots(int capacity)
-        {
-            var bytes = GC.AllocateUninitializedArray<byte>(capacity * 64 + 64, pinned: true);
-            int offset = (int)((64 - ((nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(bytes)) & 63)) & 63);
-            // growing: every slot so far is in use
-            if (_capacity > 0) _slotBytes.AsSpan(_slotOffset, _capacity * 64).CopyTo(bytes.AsSpan(offset));
-            _slotBytes = bytes;
-            _slotOffset = offset;
-            _capacity = capacity;
-        }
-
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private ref RowSlot At(int s) =>
-            ref Unsafe.Add(ref Unsafe.As<byte, RowSlot>(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_slotBytes), _slotOffset)), s);
+        private ref RowSlot At(int s) => ref _slots[s];
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private uint Home(int b) => ((uint)b * 0x9E3779B1u) >> _shift;
@@ -305,11 +290,11 @@ public static partial class CoShareBuilder
         private int NewSlot(int b, uint h)
         {
             int s = _used++;
-            if (s == _capacity)
+            if (s == _slots.Length)
             {
-                AllocateSlots(s * 2);
-                Array.Resize(ref _topCount, _capacity);
-                Array.Resize(ref _top, _capacity * Math.Max(1, _c.TopK));
+                Array.Resize(ref _slots, s * 2);
+                Array.Resize(ref _topCount, _slots.Length);
+                Array.Resize(ref _top, _slots.Length * Math.Max(1, _c.TopK));
                 Array.Resize(ref _topIdf, _top.Length);
             }
             if (s >= _partner.Length) Array.Resize(ref _partner, Math.Max(s + 1, _partner.Length * 2));
