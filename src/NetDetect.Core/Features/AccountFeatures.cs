@@ -239,7 +239,7 @@ public static class AccountFeatures
         // the arithmetic and its order are those of a walk through net.Layers, so the features are unchanged.
         int layerCount = net.Layers.Count;
         var layerPairs = new int[layerCount][];
-        var layerDelta = new long[layerCount][];
+        var layerDelta = new TimeColumn[layerCount];
         var layerPostsA = new int[layerCount][];
         var layerPostsB = new int[layerCount][];
         var layerSlot = new int[layerCount];

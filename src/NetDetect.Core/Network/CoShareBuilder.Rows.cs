@@ -69,17 +69,30 @@ public static partial class CoShareBuilder
         // the sorted shares' columns side by side: a row reaches its shares at random positions, and each costs one
         // cache miss here instead of one per column
         var rowData = GC.AllocateUninitializedArray<RowShare>(n);
+        // and the share times' range and coarsest quantum (index into TimeColumn.Quanta), for 32-bit time columns
+        var timeMin = new long[threads];
+        var timeMax = new long[threads];
+        var quantumIndex = new int[threads];
         Parallel.For(0, threads, parallel, part =>
         {
             int lo = (int)((long)n * part / threads), hi = (int)((long)n * (part + 1) / threads);
             var obj = sorted.Object;
             var time = sorted.Time;
             var post = sorted.Post;
+            long min = long.MaxValue, max = long.MinValue;
+            int level = 0;
             for (int i = lo; i < hi; i++)
             {
                 int p = prev is null ? -1 : prev[i];
-                rowData[i] = new RowShare { Time = time[i], PrevTime = p < 0 ? long.MinValue : time[p], Object = obj[i], Account = acc[i], Post = post[i], Prev = p };
+                long t = time[i];
+                rowData[i] = new RowShare { Time = t, PrevTime = p < 0 ? long.MinValue : time[p], Object = obj[i], Account = acc[i], Post = post[i], Prev = p };
+                if (t < min) min = t;
+                if (t > max) max = t;
+                while (!TimeColumn.Divides(t, level)) level++;
             }
+            timeMin[part] = min;
+            timeMax[part] = max;
+            quantumIndex[part] = level;
         });
         Lap.Mark("rows");
         var blocks = new List<int> { 0 };
@@ -113,7 +126,10 @@ public static partial class CoShareBuilder
         // the columns are the build's one large allocation: collect first what earlier layers and stages dropped, so
         // they reuse that memory instead of faulting in fresh pages beside it
         if ((long)edgeStart[accounts] * Columns.BytesPerEdge >= LargeArrays.ReclaimThreshold) LargeArrays.Reclaim();
-        var columns = new Columns(edgeStart[accounts], topStart[accounts], shares.PostTime is null, $"the {shares.Modality.Name()} layer's edges");
+        int maxPairs = 0;
+        foreach (var worker in pool) maxPairs = Math.Max(maxPairs, worker.MaxEdgePairs);
+        var (quantum, timeBase) = NarrowTimes(timeMin.Min(), timeMax.Max(), TimeColumn.Quanta[quantumIndex.Max()], options.WindowMicros, maxPairs, n);
+        var columns = new Columns(edgeStart[accounts], topStart[accounts], shares.PostTime is null, $"the {shares.Modality.Name()} layer's edges", quantum, timeBase);
         Parallel.For(0, blocks.Count - 1, parallel, k =>
         {
             blockPartners[k].AsSpan().CopyTo(columns.B.AsSpan(edgeStart[blocks[k]]));
@@ -134,6 +150,21 @@ public static partial class CoShareBuilder
         pool.Clear();
         Lap.Mark("rows: fill");
         return Network(shares, options, columns, selfLoops, inPair, idf);
+    }
+
+    /// <summary>
+    /// The quantum (0: none) and base of 32-bit time columns for shares with times in [min, max], all multiples of
+    /// <paramref name="quantum"/>: first and last times are counts of it from min, and a Δ sum of at most
+    /// <paramref name="maxPairs"/> pairs of Δ ≤ window each is a count of it from 0; 64-bit where either could pass 2³² − 1.
+    /// </summary>
+    internal static (long Quantum, long Base) NarrowTimes(long min, long max, long quantum, long window, int maxPairs, int shares)
+    {
+        if (shares == 0) return (0, 0);
+        // max − min as unsigned is exact for any two longs with max ≥ min
+        ulong span = (ulong)(max - min) / (ulong)quantum;
+        ulong perPair = (ulong)Math.Max(0, window) / (ulong)quantum;
+        bool fits = span <= uint.MaxValue && (maxPairs == 0 || perPair <= uint.MaxValue / (ulong)maxPairs);
+        return fits ? (quantum, min) : (0, 0);
     }
 
     /// <summary>A sorted share as the rows read it.</summary>
@@ -225,6 +256,9 @@ public static partial class CoShareBuilder
         private readonly GrowArray<int> _touched = new(64);
         private readonly int[] _digitCounts = new int[2048];
         private int _used;
+
+        /// <summary>The most pairs of an edge pass 1 counted (for the width of the Δ sums).</summary>
+        public int MaxEdgePairs;
 
         public RowWorker(RowContext c)
         {
@@ -373,6 +407,7 @@ public static partial class CoShareBuilder
             {
                 ref var slot = ref _counts[s];
                 if (slot.Pairs < _c.MinPairs) continue;
+                if (slot.Pairs > MaxEdgePairs) MaxEdgePairs = slot.Pairs;
                 _order[edges++] = (ulong)(uint)slot.Partner;
                 top += Math.Min(_c.TopK, slot.Objects);
             }
@@ -496,10 +531,21 @@ public static partial class CoShareBuilder
                 c.A[e] = a;
                 c.Pairs[e] = slot.Pairs;
                 c.Objects[e] = slot.Objects;
-                c.SumDelta[e] = slot.SumDelta;
                 c.Evidence[e] = slot.Evidence;
-                c.First[e] = slot.First;
-                c.Last[e] = slot.Last;
+                if (c.FirstUnits is { } firstUnits)
+                {
+                    // exact: every time is a multiple of the quantum, and the base is one of them
+                    long q = c.Quantum;
+                    firstUnits[e] = (uint)TimeColumn.Units(slot.First - c.TimeBase, q);
+                    c.LastUnits![e] = (uint)TimeColumn.Units(slot.Last - c.TimeBase, q);
+                    c.SumDeltaUnits![e] = (uint)TimeColumn.Units(slot.SumDelta, q);
+                }
+                else
+                {
+                    c.SumDelta[e] = slot.SumDelta;
+                    c.First[e] = slot.First;
+                    c.Last[e] = slot.Last;
+                }
                 c.PostsA[e] = slot.PostsA;
                 c.PostsB[e] = slot.PostsB;
                 for (int q = 0, count = _topCount[sl]; q < count; q++, tp++)

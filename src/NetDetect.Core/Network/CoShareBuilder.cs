@@ -822,6 +822,10 @@ public static partial class CoShareBuilder
         public int[] PostsA = null!;
         public int[] PostsB = null!;
         public int[] TopOffsets = null!;
+        /// <summary>Of the row aggregation, where the layer's times allow (see <see cref="TimeColumn"/>): First, Last and
+        /// SumDelta as 32-bit counts of <see cref="Quantum"/> (First and Last from <see cref="TimeBase"/>), the 64-bit columns null.</summary>
+        public uint[]? FirstUnits, LastUnits, SumDeltaUnits;
+        public long TimeBase, Quantum = 1;
         public StoredEvidence[] TopItems = null!;
         /// <summary>The items' Δ (µs), parallel to <see cref="TopItems"/>; null when the shares' posts give it (<see cref="ShareTable.PostTime"/>).</summary>
         public long[]? TopDelta;
@@ -830,20 +834,36 @@ public static partial class CoShareBuilder
 
         private Columns() { }
 
-        /// <summary>Bytes of one edge's weight columns (evidence items apart).</summary>
+        /// <summary>Bytes of one edge's weight columns (evidence items apart), with 64-bit times.</summary>
         public const int BytesPerEdge = 4 + 4 + 4 + 4 + 8 + 8 + 8 + 8 + 4 + 4 + 4;
 
-        public Columns(int edges, long top, bool keepDelta, string what)
+        /// <summary>Bytes the 32-bit times save an edge.</summary>
+        public const int NarrowTimeSaving = 3 * 4;
+
+        /// <param name="quantum">0: 64-bit times; else First, Last and SumDelta in 32-bit counts of it (First and Last from <paramref name="timeBase"/>)</param>
+        public Columns(int edges, long top, bool keepDelta, string what, long quantum = 0, long timeBase = 0)
         {
-            Diagnostics.MemoryGuard.Reserve(what, (long)edges * BytesPerEdge + top * (Unsafe.SizeOf<StoredEvidence>() + (keepDelta ? sizeof(long) : 0)));
+            Diagnostics.MemoryGuard.Reserve(what, (long)edges * (BytesPerEdge - (quantum > 0 ? NarrowTimeSaving : 0))
+                + top * (Unsafe.SizeOf<StoredEvidence>() + (keepDelta ? sizeof(long) : 0)));
             A = new int[edges];
             B = new int[edges];
             Pairs = new int[edges];
             Objects = new int[edges];
-            SumDelta = new long[edges];
             Evidence = new double[edges];
-            First = new long[edges];
-            Last = new long[edges];
+            if (quantum > 0)
+            {
+                Quantum = quantum;
+                TimeBase = timeBase;
+                FirstUnits = new uint[edges];
+                LastUnits = new uint[edges];
+                SumDeltaUnits = new uint[edges];
+            }
+            else
+            {
+                SumDelta = new long[edges];
+                First = new long[edges];
+                Last = new long[edges];
+            }
             PostsA = new int[edges];
             PostsB = new int[edges];
             TopOffsets = new int[edges + 1];
@@ -1231,10 +1251,10 @@ public static partial class CoShareBuilder
             Objects = columns.Objects,
             PostsA = columns.PostsA,
             PostsB = columns.PostsB,
-            SumDeltaMicros = columns.SumDelta,
+            SumDeltaMicros = columns.SumDeltaUnits is { } sumDelta ? new TimeColumn(sumDelta, 0, columns.Quantum) : columns.SumDelta,
             Evidence = columns.Evidence,
-            FirstTime = columns.First,
-            LastTime = columns.Last,
+            FirstTime = columns.FirstUnits is { } first ? new TimeColumn(first, columns.TimeBase, columns.Quantum) : columns.First,
+            LastTime = columns.LastUnits is { } last ? new TimeColumn(last, columns.TimeBase, columns.Quantum) : columns.Last,
             TopOffsets = columns.TopOffsets,
             TopItems = columns.TopSegments ?? new EvidenceItems([columns.TopItems], columns.TopDelta is null ? null : [columns.TopDelta], columns.TopDelta is null ? shares.PostTime : null),
             ObjectIdf = idf,

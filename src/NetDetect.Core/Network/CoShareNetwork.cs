@@ -105,12 +105,12 @@ public sealed class CoShareNetwork
     public required int[] PostsA { get; init; }
     /// <summary>B's distinct posts matched by A: w(B→A).</summary>
     public required int[] PostsB { get; init; }
-    public required long[] SumDeltaMicros { get; init; }
+    public required TimeColumn SumDeltaMicros { get; init; }
     /// <summary>Σ over co-shared objects of ln(N / n_o).</summary>
     public required double[] Evidence { get; init; }
     /// <summary>Earliest and latest share time in the pair's co-shares (µs).</summary>
-    public required long[] FirstTime { get; init; }
-    public required long[] LastTime { get; init; }
+    public required TimeColumn FirstTime { get; init; }
+    public required TimeColumn LastTime { get; init; }
     /// <summary>Edge e's evidence is <c>TopItems[TopOffsets[e]..TopOffsets[e+1]]</c>, strongest first (flat: no array per edge).</summary>
     public required int[] TopOffsets { get; init; }
     public required EvidenceItems TopItems { get; init; }
@@ -214,10 +214,10 @@ public sealed class CoShareNetwork
             Objects = Pick(Objects, idx),
             PostsA = Pick(PostsA, idx),
             PostsB = Pick(PostsB, idx),
-            SumDeltaMicros = Pick(SumDeltaMicros, idx),
+            SumDeltaMicros = Pick(SumDeltaMicros.ToArray(), idx),
             Evidence = Pick(Evidence, idx),
-            FirstTime = Pick(FirstTime, idx),
-            LastTime = Pick(LastTime, idx),
+            FirstTime = Pick(FirstTime.ToArray(), idx),
+            LastTime = Pick(LastTime.ToArray(), idx),
             TopOffsets = topOffsets,
             TopItems = topItems,
             ObjectIdf = ObjectIdf,

@@ -119,6 +119,46 @@ public class CoShareBuilderTests
     }
 
     [Theory]
+    // seconds over 50 min: first/last/Δ-sum in 32-bit counts of a second
+    [InlineData(1_000_000, 3_000, 60, true)]
+    // microseconds over 50 min: 3·10⁹ µs still fit 32 bits
+    [InlineData(1, 3_000, 60, true)]
+    // microseconds over 2 h: 7.2·10⁹ µs do not; 64-bit times
+    [InlineData(1, 7_200, 60, false)]
+    // microseconds over 10 min, but a 1 h window: a Δ sum of two pairs could pass 2³² µs; 64-bit times
+    [InlineData(1, 600, 3_600, false)]
+    // minutes over 8 h
+    [InlineData(60_000_000, 28_800, 600, true)]
+    public void Row_aggregation_keeps_times_in_32_bits_only_where_every_value_fits(long quantum, int spanSeconds, int windowSeconds, bool narrow)
+    {
+        var shares = Random(new Random(31), accounts: 800, posts: 12_000, objects: 60, spanSeconds: spanSeconds, listValues: true, quantum: quantum);
+        var options = new CoShareOptions { WindowMicros = windowSeconds * Time.MicrosPerSecond, MinEdgePairs = 2, TopObjects = 2 };
+        var rows = CoShareBuilder.Build(shares, options with { Aggregation = CoShareAggregation.Rows });
+        var records = CoShareBuilder.Build(shares, options with { Aggregation = CoShareAggregation.PairRecords });
+        Assert.True(rows.EdgeCount > 100, $"{rows.EdgeCount} edges");
+        Assert.Equal(narrow, rows.FirstTime.IsNarrow);
+        Assert.Equal(narrow, rows.SumDeltaMicros.IsNarrow);
+        Assert.False(records.FirstTime.IsNarrow);
+        // the values are the 64-bit ones exactly, off-quantum times included where the quantum is 1 µs
+        if (quantum == 1) Assert.Contains(rows.FirstTime.ToArray(), t => t % Time.MicrosPerMilli != 0);
+        AssertSameNetwork(records, rows);
+    }
+
+    [Fact]
+    public void Narrow_times_are_refused_where_a_span_or_a_sum_could_pass_32_bits()
+    {
+        // a span of exactly 2³² − 1 quanta fits, one more does not
+        Assert.Equal((Time.MicrosPerSecond, 5L), CoShareBuilder.NarrowTimes(5, 5 + uint.MaxValue * Time.MicrosPerSecond, Time.MicrosPerSecond, 0, 1, 10));
+        Assert.Equal(0, CoShareBuilder.NarrowTimes(5, 5 + (uint.MaxValue + 1L) * Time.MicrosPerSecond, Time.MicrosPerSecond, 0, 1, 10).Quantum);
+        // the widest span two longs can have
+        Assert.Equal(0, CoShareBuilder.NarrowTimes(long.MinValue, long.MaxValue, 1, 0, 1, 10).Quantum);
+        // Δ sums: at most maxPairs · ⌊window / quantum⌋
+        Assert.Equal(1, CoShareBuilder.NarrowTimes(0, 10, 1, uint.MaxValue / 3, 3, 10).Quantum);
+        Assert.Equal(0, CoShareBuilder.NarrowTimes(0, 10, 1, uint.MaxValue / 3 + 1, 3, 10).Quantum);
+        Assert.Equal(0, CoShareBuilder.NarrowTimes(0, 10, 1, long.MaxValue, int.MaxValue, 10).Quantum);
+    }
+
+    [Theory]
     [InlineData(true)]
     [InlineData(false)]
     public void Evidence_items_read_their_delta_from_the_posts_times_when_the_shares_are_posts_at_their_own_times(bool listValues)
@@ -302,9 +342,9 @@ public class CoShareBuilderTests
         Assert.Equal(expected.Objects, actual.Objects);
         Assert.Equal(expected.PostsA, actual.PostsA);
         Assert.Equal(expected.PostsB, actual.PostsB);
-        Assert.Equal(expected.SumDeltaMicros, actual.SumDeltaMicros);
-        Assert.Equal(expected.FirstTime, actual.FirstTime);
-        Assert.Equal(expected.LastTime, actual.LastTime);
+        Assert.Equal(expected.SumDeltaMicros.ToArray(), actual.SumDeltaMicros.ToArray());
+        Assert.Equal(expected.FirstTime.ToArray(), actual.FirstTime.ToArray());
+        Assert.Equal(expected.LastTime.ToArray(), actual.LastTime.ToArray());
         Assert.Equal(expected.Evidence, actual.Evidence);
         Assert.Equal(expected.TopOffsets, actual.TopOffsets);
         Assert.Equal(expected.TopItems, actual.TopItems);
@@ -315,7 +355,7 @@ public class CoShareBuilderTests
         for (int e = 0; e < expected.EdgeCount; e++) Assert.True(expected.TopObjects(e).SequenceEqual(actual.TopObjects(e)), $"edge {e}");
     }
 
-    internal static ShareTable Random(Random rng, int accounts, int posts, int objects, int spanSeconds, bool listValues)
+    internal static ShareTable Random(Random rng, int accounts, int posts, int objects, int spanSeconds, bool listValues, long quantum = Time.MicrosPerSecond)
     {
         var obj = new List<int>(); var acc = new List<int>(); var time = new List<long>(); var post = new List<int>();
         var postAccount = new int[posts];
@@ -323,7 +363,7 @@ public class CoShareBuilderTests
         {
             int a = rng.Next(accounts);
             postAccount[p] = a;
-            long t = rng.Next(spanSeconds) * Time.MicrosPerSecond;
+            long t = rng.NextInt64(spanSeconds * Time.MicrosPerSecond / quantum) * quantum;
             int k = listValues ? rng.Next(1, 4) : 1;
             var seen = new HashSet<int>();
             for (int i = 0; i < k; i++)
@@ -334,7 +374,7 @@ public class CoShareBuilderTests
                 obj.Add(o); acc.Add(a); time.Add(t); post.Add(p);
             }
         }
-        return ShareTable.FromColumns(Modality.Hashtag, [.. obj], [.. acc], [.. time], [.. post], objects, accounts, postAccount, resolution: Time.MicrosPerSecond);
+        return ShareTable.FromColumns(Modality.Hashtag, [.. obj], [.. acc], [.. time], [.. post], objects, accounts, postAccount, resolution: quantum);
     }
 
     private sealed class Expected

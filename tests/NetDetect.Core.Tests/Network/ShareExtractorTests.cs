@@ -127,7 +127,7 @@ public class ShareExtractorTests
         Assert.Equal(a.Pairs, b.Pairs);
         Assert.Equal(a.PostsA, b.PostsA);
         Assert.Equal(a.Evidence, b.Evidence);
-        Assert.Equal(a.FirstTime, b.FirstTime);
+        Assert.Equal(a.FirstTime.ToArray(), b.FirstTime.ToArray());
         Assert.Equal(a.TopItems.Select(t => (full.ObjectName(t.Object), t.PostA, t.PostB, t.DeltaMicros)), b.TopItems.Select(t => (shared.ObjectName(t.Object), t.PostA, t.PostB, t.DeltaMicros)));
     }
 
