@@ -4,6 +4,9 @@ namespace NetDetect.Core.Diagnostics;
 internal static class Lap
 {
     private static readonly bool On = Environment.GetEnvironmentVariable("NETDETECT_LAPS") == "1";
+
+    /// <summary>Whether marks print (a caller can skip building a costly message).</summary>
+    public static bool Enabled => On;
     private static long _last = System.Diagnostics.Stopwatch.GetTimestamp();
     private static TimeSpan _lastCpu = Environment.CpuUsage.TotalTime;
 

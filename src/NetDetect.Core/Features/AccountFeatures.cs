@@ -238,10 +238,10 @@ public static class AccountFeatures
         // The layers' columns as plain arrays, hoisted out of the edge loop (11M fused edges × 7 layers at 2M posts):
         // the arithmetic and its order are those of a walk through net.Layers, so the features are unchanged.
         int layerCount = net.Layers.Count;
-        var layerPairs = new int[layerCount][];
+        var layerPairs = new CountColumn[layerCount];
         var layerDelta = new TimeColumn[layerCount];
-        var layerPostsA = new int[layerCount][];
-        var layerPostsB = new int[layerCount][];
+        var layerPostsA = new CountColumn[layerCount];
+        var layerPostsB = new CountColumn[layerCount];
         var layerSlot = new int[layerCount];
         for (int l = 0; l < layerCount; l++)
         {

@@ -129,7 +129,9 @@ public static partial class CoShareBuilder
         int maxPairs = 0;
         foreach (var worker in pool) maxPairs = Math.Max(maxPairs, worker.MaxEdgePairs);
         var (quantum, timeBase) = NarrowTimes(timeMin.Min(), timeMax.Max(), TimeColumn.Quanta[quantumIndex.Max()], options.WindowMicros, maxPairs, n);
-        var columns = new Columns(edgeStart[accounts], topStart[accounts], shares.PostTime is null, $"the {shares.Modality.Name()} layer's edges", quantum, timeBase);
+        bool narrowCounts = maxPairs <= Columns.MaxNarrowCount;
+        var columns = new Columns(edgeStart[accounts], topStart[accounts], shares.PostTime is null, $"the {shares.Modality.Name()} layer's edges", quantum, timeBase, narrowCounts);
+        if (Lap.Enabled) Lap.Mark($"rows: columns (edges' pairs at most {maxPairs:N0}, counts in {(narrowCounts ? 16 : 32)} bits, times {(quantum > 0 ? $"in 32 bits, {Data.Time.DescribeResolution(quantum)}" : "in 64 bits")})");
         Parallel.For(0, blocks.Count - 1, parallel, k =>
         {
             blockPartners[k].AsSpan().CopyTo(columns.B.AsSpan(edgeStart[blocks[k]]));
@@ -529,8 +531,21 @@ public static partial class CoShareBuilder
                 int e = e0 + sl;
                 if (slot.Pairs < _c.MinPairs) throw new InvalidOperationException($"row {a}: partner {slot.Partner} counted as an edge, gathered {slot.Pairs} pairs");
                 c.A[e] = a;
-                c.Pairs[e] = slot.Pairs;
-                c.Objects[e] = slot.Objects;
+                if (c.Pairs16 is { } pairs16)
+                {
+                    // every count is at most the pairs, at most MaxNarrowCount here
+                    pairs16[e] = (ushort)slot.Pairs;
+                    c.Objects16![e] = (ushort)slot.Objects;
+                    c.PostsA16![e] = (ushort)slot.PostsA;
+                    c.PostsB16![e] = (ushort)slot.PostsB;
+                }
+                else
+                {
+                    c.Pairs[e] = slot.Pairs;
+                    c.Objects[e] = slot.Objects;
+                    c.PostsA[e] = slot.PostsA;
+                    c.PostsB[e] = slot.PostsB;
+                }
                 c.Evidence[e] = slot.Evidence;
                 if (c.FirstUnits is { } firstUnits)
                 {
@@ -546,8 +561,6 @@ public static partial class CoShareBuilder
                     c.First[e] = slot.First;
                     c.Last[e] = slot.Last;
                 }
-                c.PostsA[e] = slot.PostsA;
-                c.PostsB[e] = slot.PostsB;
                 for (int q = 0, count = _topCount[sl]; q < count; q++, tp++)
                 {
                     var item = _top[sl * k + q];

@@ -825,6 +825,9 @@ public static partial class CoShareBuilder
         /// <summary>Of the row aggregation, where the layer's times allow (see <see cref="TimeColumn"/>): First, Last and
         /// SumDelta as 32-bit counts of <see cref="Quantum"/> (First and Last from <see cref="TimeBase"/>), the 64-bit columns null.</summary>
         public uint[]? FirstUnits, LastUnits, SumDeltaUnits;
+        /// <summary>Of the row aggregation, where no edge has more than 65,535 pairs: Pairs, Objects, PostsA and PostsB in
+        /// 16 bits (see <see cref="CountColumn"/>), the 32-bit columns null.</summary>
+        public ushort[]? Pairs16, Objects16, PostsA16, PostsB16;
         public long TimeBase, Quantum = 1;
         public StoredEvidence[] TopItems = null!;
         /// <summary>The items' Δ (µs), parallel to <see cref="TopItems"/>; null when the shares' posts give it (<see cref="ShareTable.PostTime"/>).</summary>
@@ -840,15 +843,34 @@ public static partial class CoShareBuilder
         /// <summary>Bytes the 32-bit times save an edge.</summary>
         public const int NarrowTimeSaving = 3 * 4;
 
+        /// <summary>Bytes the 16-bit counts save an edge.</summary>
+        public const int NarrowCountSaving = 4 * 2;
+
+        /// <summary>Most pairs an edge may have for 16-bit counts (objects and matched posts never exceed pairs).</summary>
+        public const int MaxNarrowCount = ushort.MaxValue;
+
         /// <param name="quantum">0: 64-bit times; else First, Last and SumDelta in 32-bit counts of it (First and Last from <paramref name="timeBase"/>)</param>
-        public Columns(int edges, long top, bool keepDelta, string what, long quantum = 0, long timeBase = 0)
+        /// <param name="narrowCounts">Pairs, Objects, PostsA and PostsB in 16 bits (no edge has more than <see cref="MaxNarrowCount"/> pairs)</param>
+        public Columns(int edges, long top, bool keepDelta, string what, long quantum = 0, long timeBase = 0, bool narrowCounts = false)
         {
-            Diagnostics.MemoryGuard.Reserve(what, (long)edges * (BytesPerEdge - (quantum > 0 ? NarrowTimeSaving : 0))
+            Diagnostics.MemoryGuard.Reserve(what, (long)edges * (BytesPerEdge - (quantum > 0 ? NarrowTimeSaving : 0) - (narrowCounts ? NarrowCountSaving : 0))
                 + top * (Unsafe.SizeOf<StoredEvidence>() + (keepDelta ? sizeof(long) : 0)));
             A = new int[edges];
             B = new int[edges];
-            Pairs = new int[edges];
-            Objects = new int[edges];
+            if (narrowCounts)
+            {
+                Pairs16 = new ushort[edges];
+                Objects16 = new ushort[edges];
+                PostsA16 = new ushort[edges];
+                PostsB16 = new ushort[edges];
+            }
+            else
+            {
+                Pairs = new int[edges];
+                Objects = new int[edges];
+                PostsA = new int[edges];
+                PostsB = new int[edges];
+            }
             Evidence = new double[edges];
             if (quantum > 0)
             {
@@ -864,8 +886,6 @@ public static partial class CoShareBuilder
                 First = new long[edges];
                 Last = new long[edges];
             }
-            PostsA = new int[edges];
-            PostsB = new int[edges];
             TopOffsets = new int[edges + 1];
             // on the pinned-object heap: a layer keeps its partitions' evidence arrays (see EvidenceItems) while their
             // other columns are freed around them, and in the large-object heap they held those regions half empty
@@ -1247,10 +1267,10 @@ public static partial class CoShareBuilder
             Shares = shares,
             AccountA = columns.A,
             AccountB = columns.B,
-            Pairs = columns.Pairs,
-            Objects = columns.Objects,
-            PostsA = columns.PostsA,
-            PostsB = columns.PostsB,
+            Pairs = columns.Pairs16 is { } pairs ? new CountColumn(pairs) : columns.Pairs,
+            Objects = columns.Objects16 is { } objects ? new CountColumn(objects) : columns.Objects,
+            PostsA = columns.PostsA16 is { } postsA ? new CountColumn(postsA) : columns.PostsA,
+            PostsB = columns.PostsB16 is { } postsB ? new CountColumn(postsB) : columns.PostsB,
             SumDeltaMicros = columns.SumDeltaUnits is { } sumDelta ? new TimeColumn(sumDelta, 0, columns.Quantum) : columns.SumDelta,
             Evidence = columns.Evidence,
             FirstTime = columns.FirstUnits is { } first ? new TimeColumn(first, columns.TimeBase, columns.Quantum) : columns.First,

@@ -98,13 +98,13 @@ public sealed class CoShareNetwork
     public required int[] AccountB { get; init; }
     /// <summary>Co-share pairs (the CooRTweet weight). 32-bit: 0.2 GB less for the 53M layer edges of 10M posts; a pair of
     /// accounts with more than 2³¹ − 1 co-share pairs in one layer is refused with a message naming them.</summary>
-    public required int[] Pairs { get; init; }
+    public required CountColumn Pairs { get; init; }
     /// <summary>Distinct objects co-shared (the CooRnet weight).</summary>
-    public required int[] Objects { get; init; }
+    public required CountColumn Objects { get; init; }
     /// <summary>A's distinct posts matched by B within the window: the directed QUT weight w(A→B).</summary>
-    public required int[] PostsA { get; init; }
+    public required CountColumn PostsA { get; init; }
     /// <summary>B's distinct posts matched by A: w(B→A).</summary>
-    public required int[] PostsB { get; init; }
+    public required CountColumn PostsB { get; init; }
     public required TimeColumn SumDeltaMicros { get; init; }
     /// <summary>Σ over co-shared objects of ln(N / n_o).</summary>
     public required double[] Evidence { get; init; }
@@ -147,7 +147,7 @@ public sealed class CoShareNetwork
         get
         {
             long s = 0;
-            foreach (long p in Pairs) s += p;
+            for (int e = 0, n = Pairs.Length; e < n; e++) s += Pairs[e];
             return s;
         }
     }
@@ -210,10 +210,10 @@ public sealed class CoShareNetwork
             Shares = Shares,
             AccountA = Pick(AccountA, idx),
             AccountB = Pick(AccountB, idx),
-            Pairs = Pick(Pairs, idx),
-            Objects = Pick(Objects, idx),
-            PostsA = Pick(PostsA, idx),
-            PostsB = Pick(PostsB, idx),
+            Pairs = Pick(Pairs.ToArray(), idx),
+            Objects = Pick(Objects.ToArray(), idx),
+            PostsA = Pick(PostsA.ToArray(), idx),
+            PostsB = Pick(PostsB.ToArray(), idx),
             SumDeltaMicros = Pick(SumDeltaMicros.ToArray(), idx),
             Evidence = Pick(Evidence, idx),
             FirstTime = Pick(FirstTime.ToArray(), idx),

@@ -139,8 +139,39 @@ public class CoShareBuilderTests
         Assert.Equal(narrow, rows.FirstTime.IsNarrow);
         Assert.Equal(narrow, rows.SumDeltaMicros.IsNarrow);
         Assert.False(records.FirstTime.IsNarrow);
+        // at most 65,535 pairs an edge: counts in 16 bits
+        Assert.True(rows.Pairs.IsNarrow && rows.PostsB.IsNarrow);
+        Assert.False(records.Pairs.IsNarrow);
         // the values are the 64-bit ones exactly, off-quantum times included where the quantum is 1 µs
         if (quantum == 1) Assert.Contains(rows.FirstTime.ToArray(), t => t % Time.MicrosPerMilli != 0);
+        AssertSameNetwork(records, rows);
+    }
+
+    [Fact]
+    public void Row_aggregation_keeps_counts_in_32_bits_where_an_edge_has_more_than_65535_pairs()
+    {
+        // accounts 0 and 1 post object 0 300 times each within one window: 90,000 pairs on their edge; accounts 2 and
+        // 3 share object 1 twice
+        var obj = new List<int>(); var acc = new List<int>(); var time = new List<long>(); var post = new List<int>(); var postAccount = new List<int>();
+        void Share(int o, int a, long seconds)
+        {
+            obj.Add(o); acc.Add(a); time.Add(seconds * Time.MicrosPerSecond); post.Add(postAccount.Count); postAccount.Add(a);
+        }
+        for (int k = 0; k < 300; k++)
+        {
+            Share(0, 0, k % 50);
+            Share(0, 1, k % 50);
+        }
+        Share(1, 2, 10); Share(1, 3, 20); Share(1, 2, 30); Share(1, 3, 40);
+        var shares = ShareTable.FromColumns(Modality.Repost, [.. obj], [.. acc], [.. time], [.. post], 2, 4, [.. postAccount], resolution: Time.MicrosPerSecond);
+        var options = new CoShareOptions { WindowMicros = 60 * Time.MicrosPerSecond, TopObjects = 1 };
+        var rows = CoShareBuilder.Build(shares, options with { Aggregation = CoShareAggregation.Rows });
+        var records = CoShareBuilder.Build(shares, options with { Aggregation = CoShareAggregation.PairRecords });
+        Assert.Equal(2, rows.EdgeCount);
+        Assert.Equal(90_000, rows.Pairs[0]);
+        Assert.Equal(300, rows.PostsA[0]);
+        Assert.False(rows.Pairs.IsNarrow);
+        Assert.True(rows.FirstTime.IsNarrow);
         AssertSameNetwork(records, rows);
     }
 
@@ -338,10 +369,10 @@ public class CoShareBuilderTests
     {
         Assert.Equal(expected.AccountA, actual.AccountA);
         Assert.Equal(expected.AccountB, actual.AccountB);
-        Assert.Equal(expected.Pairs, actual.Pairs);
-        Assert.Equal(expected.Objects, actual.Objects);
-        Assert.Equal(expected.PostsA, actual.PostsA);
-        Assert.Equal(expected.PostsB, actual.PostsB);
+        Assert.Equal(expected.Pairs.ToArray(), actual.Pairs.ToArray());
+        Assert.Equal(expected.Objects.ToArray(), actual.Objects.ToArray());
+        Assert.Equal(expected.PostsA.ToArray(), actual.PostsA.ToArray());
+        Assert.Equal(expected.PostsB.ToArray(), actual.PostsB.ToArray());
         Assert.Equal(expected.SumDeltaMicros.ToArray(), actual.SumDeltaMicros.ToArray());
         Assert.Equal(expected.FirstTime.ToArray(), actual.FirstTime.ToArray());
         Assert.Equal(expected.LastTime.ToArray(), actual.LastTime.ToArray());

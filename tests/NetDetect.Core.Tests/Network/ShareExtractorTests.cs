@@ -124,8 +124,8 @@ public class ShareExtractorTests
         Assert.Contains(a.AccountA.Concat(a.AccountB), x => sharedPosts[x] < 2);
         Assert.Equal(a.AccountA, b.AccountA);
         Assert.Equal(a.AccountB, b.AccountB);
-        Assert.Equal(a.Pairs, b.Pairs);
-        Assert.Equal(a.PostsA, b.PostsA);
+        Assert.Equal(a.Pairs.ToArray(), b.Pairs.ToArray());
+        Assert.Equal(a.PostsA.ToArray(), b.PostsA.ToArray());
         Assert.Equal(a.Evidence, b.Evidence);
         Assert.Equal(a.FirstTime.ToArray(), b.FirstTime.ToArray());
         Assert.Equal(a.TopItems.Select(t => (full.ObjectName(t.Object), t.PostA, t.PostB, t.DeltaMicros)), b.TopItems.Select(t => (shared.ObjectName(t.Object), t.PostA, t.PostB, t.DeltaMicros)));
