@@ -81,6 +81,7 @@ public static class Detector
             MinEdgePairs = options.MinEdgePairs,
             ReleasePostText = options.ReleasePostText,
             ReleaseShareColumns = true,
+            ReleaseLayerAccounts = true,
         };
         var network = CoordinationNetwork.Build(dataset, networkOptions, fused => featureBuilder.AddOtherGroups(fused, cancellationToken),
             featureBuilder.MarkSharedPosts, progress, cancellationToken);

@@ -94,8 +94,21 @@ public sealed class CoShareNetwork
     public required Modality Modality { get; init; }
     public required CoShareOptions Options { get; init; }
     public required ShareTable Shares { get; init; }
-    public required int[] AccountA { get; init; }
-    public required int[] AccountB { get; init; }
+    private int[]? _accountA, _accountB;
+    public required int[] AccountA { get => _accountA ?? throw AccountsReleased(); init => _accountA = value; }
+    public required int[] AccountB { get => _accountB ?? throw AccountsReleased(); init => _accountB = value; }
+
+    /// <summary>Drops <see cref="AccountA"/> and <see cref="AccountB"/> once a fused network holds its own copy of the
+    /// edges' accounts and the caller reads the layer's edges only through it (detection: 8 bytes a layer edge, 0.4 GB at
+    /// 10M posts, freed before the community graph and Leiden, where the run peaks). The other columns stay.</summary>
+    internal void ReleaseAccounts()
+    {
+        _accountA = null;
+        _accountB = null;
+    }
+
+    private static InvalidOperationException AccountsReleased() =>
+        new("this layer's account columns were released after fusion (DetectionNetworkOptions.ReleaseLayerAccounts): read its edges' accounts from the fused network");
     /// <summary>Co-share pairs (the CooRTweet weight). 32-bit: 0.2 GB less for the 53M layer edges of 10M posts; a pair of
     /// accounts with more than 2³¹ − 1 co-share pairs in one layer is refused with a message naming them.</summary>
     public required CountColumn Pairs { get; init; }
@@ -140,7 +153,7 @@ public sealed class CoShareNetwork
     /// <summary>Per post: it is on some co-share pair (only when <see cref="CoShareOptions.KeepMatches"/>; CooRTweet's refinement reads it).</summary>
     internal bool[]? PostInPair { get; init; }
 
-    public int EdgeCount => AccountA.Length;
+    public int EdgeCount => Evidence.Length;
 
     public long TotalPairs
     {

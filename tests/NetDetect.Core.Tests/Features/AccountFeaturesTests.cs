@@ -42,6 +42,30 @@ public class AccountFeaturesTests
     }
 
     [Fact]
+    public void Layer_account_columns_released_after_fusion_leave_the_same_network_and_matrix()
+    {
+        // detection drops each layer's account columns once fused: everything after reads them from the fused network
+        var dataset = NetDetect.Core.Tests.Detection.CoordinatedData.Build(seed: 29, organic: 200);
+        var full = CoordinationNetwork.Build(dataset, new DetectionNetworkOptions { Threads = 2 });
+        var released = CoordinationNetwork.Build(dataset, new DetectionNetworkOptions { Threads = 2, ReleaseLayerAccounts = true });
+        Assert.True(released.Network.Layers.Count(l => l.EdgeCount > 0) > 1);
+        Assert.Equal(full.Network.AccountA, released.Network.AccountA);
+        Assert.Equal(full.Network.AccountB, released.Network.AccountB);
+        Assert.Equal(full.EdgeEvidence, released.EdgeEvidence);
+        Assert.Equal(full.Community, released.Community);
+        for (int l = 0; l < released.Network.Layers.Count; l++)
+        {
+            var layer = released.Network.Layers[l];
+            Assert.Equal(full.Network.Layers[l].EdgeCount, layer.EdgeCount);
+            var error = Assert.Throws<InvalidOperationException>(() => layer.AccountA);
+            Assert.Contains("fused network", error.Message);
+            Assert.Throws<InvalidOperationException>(() => layer.AccountB);
+            Assert.Equal(full.Network.Layers[l].Pairs.ToArray(), layer.Pairs.ToArray());
+        }
+        Assert.Equal(AccountFeatures.Compute(dataset, full, threads: 2).Values, AccountFeatures.Compute(dataset, released, threads: 2).Values);
+    }
+
+    [Fact]
     public void Content_marks_taken_layer_by_layer_let_the_share_columns_go_with_the_same_matrix()
     {
         // detection marks each layer's shared posts as it is built and drops its share columns at once
