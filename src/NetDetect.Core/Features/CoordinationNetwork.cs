@@ -196,6 +196,9 @@ public sealed class CoordinationNetwork
         WaitFor(pending);
         var layers = built.ToList();
         Diagnostics.Lap.Mark("network: layers");
+        // the layers were the last to look post ids up by value (content ids): their tables go before fusion and
+        // communities, where the run peaks (a later lookup rebuilds them)
+        dataset.Posts.ReleaseLookupTables();
         if (options.ReleasePostText)
         {
             if (lastTextReader < 0) dataset.Posts.Text.Release();

@@ -170,6 +170,32 @@ public class StringInternerTests
         }
     }
 
+    [Fact]
+    public void A_released_table_is_built_again_by_the_next_lookup_or_add_with_the_same_ids()
+    {
+        // out of order, numbers and text: the last value ("7") is not the largest
+        var values = new[] { "900", "abc", "zzzzz", "30", "1000", "7" };
+        var interner = new StringInterner(4);
+        foreach (var v in values) interner.GetOrAdd(v);
+        interner.ReleaseTable();
+        Assert.True(interner.TableReleased);
+        // by id: no table needed
+        Assert.Equal("abc", interner[1]);
+        Assert.True(interner.TableReleased);
+        // "zzzzz" orders after the last value ("7"): taken for ordered ids it would be appended again as a new id
+        Assert.Equal(2, interner.GetOrAdd("zzzzz", out bool added));
+        Assert.False(added);
+        Assert.False(interner.TableReleased);
+        Assert.Equal(values.Length, interner.Count);
+        interner.ReleaseTable();
+        for (int id = 0; id < values.Length; id++) Assert.Equal(id, interner.IndexOf(values[id]));
+        Assert.Equal(-1, interner.IndexOf("31"));
+        interner.ReleaseTable();
+        Assert.Equal(values.Length, interner.GetOrAdd("zzz", out added));
+        Assert.True(added);
+        Assert.Equal(values.Length, interner.IndexOf("zzz"));
+    }
+
     /// <summary>Adds the values to an ordered-mode interner and a plain one, asserting each add gives both the same id and the same "added".</summary>
     private static (StringInterner Ordered, StringInterner Plain) AddToOrderedAndPlain(IEnumerable<string> values)
     {
