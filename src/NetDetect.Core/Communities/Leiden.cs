@@ -25,6 +25,13 @@ public sealed class Leiden
     /// <summary>Finds communities starting from singletons, or from <paramref name="initialMembership"/> if given.</summary>
     public CommunityResult Compute(ReadOnlySpan<int> initialMembership = default) =>
         MultilevelRunner.Run(_graph, _options, refine: true, initialMembership);
+
+    /// <summary>
+    /// Communities of the graph that <paramref name="layout"/> describes, given its compact form (the graph this run was
+    /// made with: <see cref="WeightedGraph.CompactInPlace"/>): the membership is over all of that graph's nodes, and is
+    /// the one <see cref="Compute"/> finds on it, without the compact copy of the adjacency that run makes.
+    /// </summary>
+    internal CommunityResult ComputeCompacted(IdleLayout layout) => MultilevelRunner.Run(_graph, _options, refine: true, default, layout);
 }
 
 /// <summary>
@@ -52,9 +59,14 @@ public sealed class Louvain
 /// <summary>Iteration loop, scaling of γ and final numbering shared by Louvain and Leiden.</summary>
 internal static class MultilevelRunner
 {
-    public static CommunityResult Run(WeightedGraph graph, CommunityOptions options, bool refine, ReadOnlySpan<int> initial)
+    /// <param name="compacted">When given, <paramref name="graph"/> is the compact form of a graph with this layout (its
+    /// idle nodes left out, as <see cref="IdleLayout.Compact"/> leaves them out of a modularity level): the run and its
+    /// membership are over the layout's nodes.</param>
+    public static CommunityResult Run(WeightedGraph graph, CommunityOptions options, bool refine, ReadOnlySpan<int> initial, IdleLayout? compacted = null)
     {
-        int n = graph.NodeCount;
+        if (compacted is not null && (options.Quality != QualityFunction.Modularity || options.VisitIdleNodes || !options.CompactIdleNodes || !initial.IsEmpty))
+            throw new ArgumentException("a compacted graph is searched for modularity, from singletons, with idle nodes left out", nameof(compacted));
+        int n = compacted?.VirtualCount ?? graph.NodeCount;
         var level = LevelGraph.From(graph, options.Quality);
         var membership = new int[n];
         if (initial.IsEmpty)
@@ -82,7 +94,7 @@ internal static class MultilevelRunner
         }
 
         // nodes without neighbours or weight never move (see CommunityEngine.MarkIdle): the engine runs on the others only
-        var layout = !options.VisitIdleNodes && options.CompactIdleNodes ? IdleLayout.Compact(ref level) : null;
+        var layout = compacted ?? (!options.VisitIdleNodes && options.CompactIdleNodes ? IdleLayout.Compact(ref level) : null);
         var engine = new CommunityEngine(level.NodeCount, refine, gamma, options.Randomness, options.Seed, layout) { VisitIdleNodes = options.VisitIdleNodes };
         int iterations = 0;
         int count = 0;
@@ -96,12 +108,19 @@ internal static class MultilevelRunner
         }
 
         var sizes = RelabelBySize(membership, count);
+        // on a compacted graph, over its nodes: an idle node, a community of its own with no weight, adds nothing
+        var graphMembership = membership;
+        if (compacted is not null)
+        {
+            graphMembership = new int[graph.NodeCount];
+            for (int c = 0; c < graphMembership.Length; c++) graphMembership[c] = membership[compacted.VirtualOf[c]];
+        }
         double quality = options.Quality == QualityFunction.Modularity
-            ? Modularity.Compute(graph, membership, options.Resolution)
-            : Modularity.ComputeCpm(graph, membership, options.Resolution);
+            ? Modularity.Compute(graph, graphMembership, options.Resolution)
+            : Modularity.ComputeCpm(graph, graphMembership, options.Resolution);
         double modularity = options.Quality == QualityFunction.Modularity && options.Resolution == 1.0
             ? quality
-            : Modularity.Compute(graph, membership);
+            : Modularity.Compute(graph, graphMembership);
         return new CommunityResult(membership, count, sizes, quality, modularity, iterations, options);
     }
 

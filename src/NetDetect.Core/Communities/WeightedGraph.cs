@@ -63,6 +63,61 @@ public sealed class WeightedGraph
         TotalWeight = total / 2;
     }
 
+    // A graph over the same arrays whose totals are known (no validating pass).
+    private WeightedGraph(int nodeCount, int[] offsets, int[] neighbors, double[] weights, int edgeCount, double totalWeight)
+    {
+        NodeCount = nodeCount;
+        Offsets = offsets;
+        Neighbors = neighbors;
+        Weights = weights;
+        EdgeCount = edgeCount;
+        TotalWeight = totalWeight;
+    }
+
+    /// <summary>
+    /// This graph's nodes that have neighbours, numbered 0..k−1 in order, as a graph over this graph's own arrays: the
+    /// neighbours are renumbered in place (no copy of the adjacency) and this graph is unusable until
+    /// <see cref="ExpandInPlace"/> gives the numbering back. Null (nothing changed) when every node has a neighbour.
+    /// The layout is the one <see cref="IdleLayout.Compact"/> makes of a loop-free graph's modularity level, so a
+    /// community search on the compact graph with it finds the partition of the search on this graph.
+    /// </summary>
+    internal (WeightedGraph Graph, IdleLayout Layout)? CompactInPlace(int threads = 1)
+    {
+        int n = NodeCount;
+        var off = Offsets;
+        int kept = 0;
+        for (int v = 0; v < n; v++) if (off[v + 1] > off[v]) kept++;
+        if (kept == n) return null;
+        var compactOf = new int[n];
+        var virtualOf = new int[kept];
+        var offsets = new int[kept + 1];
+        int m = 0;
+        for (int v = 0; v < n; v++)
+        {
+            if (off[v + 1] == off[v]) { compactOf[v] = -1; continue; }
+            compactOf[v] = m;
+            virtualOf[m] = v;
+            offsets[m] = off[v];
+            m++;
+        }
+        offsets[kept] = off[n];
+        Renumber(Neighbors, compactOf, threads);
+        return (new WeightedGraph(kept, offsets, Neighbors, Weights, EdgeCount, TotalWeight), new IdleLayout { VirtualCount = n, CompactOf = compactOf, VirtualOf = virtualOf });
+    }
+
+    /// <summary>Gives this graph (compacted by <see cref="CompactInPlace"/> with <paramref name="layout"/>) its own numbering back.</summary>
+    internal void ExpandInPlace(IdleLayout layout, int threads = 1) => Renumber(Neighbors, layout.VirtualOf, threads);
+
+    private static void Renumber(int[] neighbors, int[] map, int threads)
+    {
+        int parts = Math.Clamp(threads, 1, 2);
+        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, r =>
+        {
+            int lo = (int)((long)neighbors.Length * r / parts), hi = (int)((long)neighbors.Length * (r + 1) / parts);
+            for (int i = lo; i < hi; i++) neighbors[i] = map[neighbors[i]];
+        });
+    }
+
     /// <summary>Degree (number of adjacency entries) of node u.</summary>
     public int Degree(int u) => Offsets[u + 1] - Offsets[u];
 

@@ -38,10 +38,16 @@ internal static class LargeArrays
     /// builder calls it between the columns it joins from its partitions: on the 10M-post retweet layer (64M edges)
     /// the join took 12–14 s and left 18.5 GB resident without it, 4.5–6 s and 15.0 GB with it.
     /// </summary>
-    public static void Reclaim()
+    public static void Reclaim() => Reclaim(decommit: false);
+
+    /// <summary>As <see cref="Reclaim()"/>; with <paramref name="decommit"/> the collection also hands the free memory back
+    /// to the system (an aggressive, compacting collection), for a point past the run's peak after which far less is
+    /// allocated than was just freed: kept, that memory would stay in the resident set to the end.</summary>
+    public static void Reclaim(bool decommit)
     {
-        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: false);
-        Diagnostics.Lap.Mark("reclaim");
+        if (decommit) GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        else GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: false);
+        Diagnostics.Lap.Mark(decommit ? "reclaim, decommitting" : "reclaim");
     }
 
     /// <summary>A zeroed array of <paramref name="length"/> elements, on huge pages when it is large.</summary>

@@ -92,7 +92,7 @@ public static class Detector
         {
             network.ReleaseGraph();
             // its arrays are large objects, freed only by a full collection: one now, so features and scoring reuse the memory
-            LargeArrays.Reclaim();
+            LargeArrays.Reclaim(decommit: true);
         }
         progress?.Report(new StageProgress("features", 0, 1));
         featureBuilder.AddNetworkGroup(network, options.Threads > 0 ? options.Threads : Environment.ProcessorCount);

@@ -104,6 +104,46 @@ public class LeidenTests
     }
 
     [Fact]
+    public void A_graph_compacted_in_place_gives_the_partition_and_core_numbers_of_the_whole_graph_and_its_numbering_back()
+    {
+        // detection's search: the nodes with edges renumbered in the graph's own adjacency, no compact copy
+        var planted = TestGraphs.PlantedPartition(2_000, 12, 8, 0.3, seed: 11, weighted: true);
+        var rng = new Random(11);
+        int n = 20_000;
+        var place = Enumerable.Range(0, n).OrderBy(_ => rng.Next()).Take(2_000).ToArray();
+        var g = WeightedGraph.FromEdges(n, planted.A.Select(v => place[v]).ToArray(), planted.B.Select(v => place[v]).ToArray(), planted.W);
+        var neighbors = (int[])g.Neighbors.Clone();
+        var core = new KCoreDecomposition(g).Compute().CoreNumbers;
+        foreach (int seed in new[] { 1, 2 })
+            foreach (int iterations in new[] { 2, -1 })
+            {
+                var options = new CommunityOptions { Seed = seed, Iterations = iterations };
+                var whole = new Leiden(g, options).Compute();
+                var (compact, layout) = g.CompactInPlace(threads: 2)!.Value;
+                Assert.Equal(2_000, compact.NodeCount);
+                Assert.Equal(g.EdgeCount, compact.EdgeCount);
+                Assert.All(compact.Neighbors, v => Assert.InRange(v, 0, 1_999));
+                var found = new Leiden(compact, options).ComputeCompacted(layout);
+                var compactCore = new KCoreDecomposition(compact).Compute().CoreNumbers;
+                g.ExpandInPlace(layout, threads: 2);
+                Assert.Equal(neighbors, g.Neighbors);
+                Assert.Equal(whole.Membership, found.Membership);
+                Assert.Equal(whole.Sizes, found.Sizes);
+                Assert.Equal(whole.Count, found.Count);
+                Assert.Equal(whole.Quality, found.Quality);
+                Assert.Equal(whole.Modularity, found.Modularity);
+                Assert.Equal(whole.IterationsRun, found.IterationsRun);
+                for (int c = 0; c < compactCore.Length; c++) Assert.Equal(core[layout.VirtualOf[c]], compactCore[c]);
+            }
+        // only for what the compaction is the same as: modularity from singletons, idle nodes left out
+        var (cg, cl) = g.CompactInPlace()!.Value;
+        Assert.Throws<ArgumentException>(() => new Leiden(cg, new CommunityOptions { Quality = QualityFunction.Cpm, Resolution = 0.1 }).ComputeCompacted(cl));
+        g.ExpandInPlace(cl);
+        // a graph whose every node has an edge is left as it is
+        Assert.Null(WeightedGraph.FromEdges(3, [0, 1], [1, 2], [1.0, 1.0]).CompactInPlace());
+    }
+
+    [Fact]
     public void Invariants_HoldOverManyGeneratedGraphs()
     {
         for (int trial = 0; trial < 120; trial++)
