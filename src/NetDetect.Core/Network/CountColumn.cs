@@ -26,7 +26,11 @@ public sealed class CountColumn : IReadOnlyList<int>
     /// <summary>Whether the values are held in 16 bits.</summary>
     public bool IsNarrow => _narrow is not null;
 
-    public int this[int i] => _wide is not null ? _wide[i] : _narrow![i];
+    public int this[int i]
+    {
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        get => _wide is not null ? _wide[i] : _narrow![i];
+    }
 
     /// <summary>The values as 32-bit integers (a copy when narrow).</summary>
     public int[] ToArray()

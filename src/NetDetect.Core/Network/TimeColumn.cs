@@ -35,7 +35,11 @@ public sealed class TimeColumn
     /// <summary>Whether the values are held in 32 bits.</summary>
     public bool IsNarrow => _narrow is not null;
 
-    public long this[int i] => _wide is not null ? _wide[i] : _base + _narrow![i] * _quantum;
+    public long this[int i]
+    {
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        get => _wide is not null ? _wide[i] : _base + _narrow![i] * _quantum;
+    }
 
     /// <summary>The values as 64-bit microseconds (a copy when narrow).</summary>
     public long[] ToArray()
