@@ -170,7 +170,11 @@ public static class AccountFeatures
         public bool ReleaseReadColumns { get; init; }
 
         /// <summary>Network features: edges, communities, k-cores; the edge pass on two threads when <paramref name="threads"/> allows.</summary>
-        public void AddNetworkGroup(CoordinationNetwork network, int threads = 1) => Network(dataset, network, W, threads);
+        public void AddNetworkGroup(CoordinationNetwork network, int threads = 1)
+        {
+            Network(dataset, network, W, threads);
+            Diagnostics.Lap.Mark("features: network rows");
+        }
     }
 
     private sealed class Writer(float[] values, int columns)
@@ -233,8 +237,22 @@ public static class AccountFeatures
     {
         int n = dataset.Accounts.Count;
         var net = cn.Network;
-        var sums = new AccountSums[n];
-        for (int j = 0; j < dataset.Posts.Count; j++) sums[dataset.Posts.Account[j]].Posts++;
+        var accountA = net.AccountA;
+        var accountB = net.AccountB;
+        // The sums are kept for the accounts with edges only, numbered in account order (189K of 2.5M at 10M posts):
+        // the edge loop reaches B's sums at random, and over every account they took 0.26 GB, a cache miss an edge;
+        // compact, they stay in the last-level cache. Each sum still takes its terms in edge order.
+        var slotOf = new int[n];
+        foreach (int a in accountA) slotOf[a] = 1;
+        foreach (int b in accountB) slotOf[b] = 1;
+        int m = 0;
+        for (int a = 0; a < n; a++) slotOf[a] = slotOf[a] != 0 ? m++ : -1;
+        var sums = new AccountSums[m];
+        {
+            var postAccount = dataset.Posts.Account;
+            for (int j = 0; j < postAccount.Length; j++)
+                if (slotOf[postAccount[j]] is var slot and >= 0) sums[slot].Posts++;
+        }
         // The layers' columns as plain arrays, hoisted out of the edge loop (11M fused edges × 7 layers at 2M posts):
         // the arithmetic and its order are those of a walk through net.Layers, so the features are unchanged.
         int layerCount = net.Layers.Count;
@@ -252,22 +270,21 @@ public static class AccountFeatures
             layerPostsB[l] = layer.PostsB;
             layerSlot[l] = Array.IndexOf(PerModality, layer.Modality);
         }
-        // per account and layer (account-major): its edges there and its best matched share
-        var layerSums = new LayerSums[(long)n * layerCount];
+        // per account with edges and layer (account-major): its edges there and its best matched share
+        var layerSums = new LayerSums[(long)m * layerCount];
         var entryStart = net.EntryStart;
         var entryLayer = net.EntryLayer;
         var entryEdge = net.EntryEdge;
-        var accountA = net.AccountA;
-        var accountB = net.AccountB;
         var edgeEvidence = cn.EdgeEvidence;
-        // Accounts [lo, hi) only: each account still takes its edges in edge order, so two threads with halves of the
-        // accounts give every sum bit for bit what one thread gives. Edges are sorted by (A, B) with A < B, so a range's
-        // edges end where A reaches hi; the upper range scans them all, the lower stops early.
+        // Accounts (slots) [lo, hi) only: each account still takes its edges in edge order, so two threads with halves
+        // of the accounts give every sum bit for bit what one thread gives. Edges are sorted by (A, B) with A < B, and
+        // slots follow account order, so a range's edges end where A's slot reaches hi; the upper range scans them all,
+        // the lower stops early.
         void Edges(int lo, int hi)
         {
             for (int e = 0; e < accountA.Length; e++)
             {
-                int a = accountA[e], b = accountB[e];
+                int a = slotOf[accountA[e]], b = slotOf[accountB[e]];
                 if (a >= hi) break;
                 bool inA = a >= lo, inB = b >= lo && b < hi;
                 if (!inA && !inB) continue;
@@ -314,18 +331,20 @@ public static class AccountFeatures
                 internalEvidence[ca] += cn.EdgeEvidence[e];
             }
         }
-        if (threads >= 2 && n >= 2)
+        Diagnostics.Lap.Mark("features: network sums prepared");
+        if (threads >= 2 && m >= 2)
         {
             // the lower half of the accounts scans only the edges whose A is in it: give it more accounts; the
             // community pass, which touches none of their sums, goes to whichever thread is free first
-            int mid = (int)(n * 0.6);
-            Parallel.Invoke(new ParallelOptions { MaxDegreeOfParallelism = 2 }, () => Edges(0, mid), () => Edges(mid, n), Internal);
+            int mid = (int)(m * 0.6);
+            Parallel.Invoke(new ParallelOptions { MaxDegreeOfParallelism = 2 }, () => Edges(0, mid), () => Edges(mid, m), Internal);
         }
         else
         {
-            Edges(0, n);
+            Edges(0, m);
             Internal();
         }
+        Diagnostics.Lap.Mark("features: network edge sums");
         int cPartners = w.Column("net_partners"), cPairs = w.Column("net_pairs"), cEv = w.Column("net_evidence"),
             cMax = w.Column("net_max_edge_evidence"), cMod = w.Column("net_modalities"), cShare = w.Column("net_coordinated_share"),
             cDelta = w.Column("net_mean_delta_s"), cSize = w.Column("net_community_size"), cDens = w.Column("net_community_density"),
@@ -337,16 +356,19 @@ public static class AccountFeatures
         Parallel.For(0, (n + Block - 1) / Block, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) }, block =>
         {
             var perModality = new int[PerModality.Length];
+            var none = default(AccountSums);
             for (int a = block * Block, last = Math.Min(n, a + Block); a < last; a++)
             {
-                ref readonly var sa = ref sums[a];
+                int slot = slotOf[a];
+                // an account without edges has no sums (zero) and no layers
+                ref readonly var sa = ref slot >= 0 ? ref sums[slot] : ref none;
                 // the account's layers: how many it has edges in, its edges per modality, its best matched share
                 int modalities = 0;
                 float matched = 0;
                 Array.Clear(perModality);
-                for (int l = 0; l < layerCount; l++)
+                for (int l = 0; slot >= 0 && l < layerCount; l++)
                 {
-                    var ls = layerSums[(long)a * layerCount + l];
+                    var ls = layerSums[(long)slot * layerCount + l];
                     if (ls.Edges == 0) continue;
                     modalities++;
                     if (layerSlot[l] >= 0) perModality[layerSlot[l]] += ls.Edges;
