@@ -7,6 +7,7 @@ internal static class Lap
 
     /// <summary>Whether marks print (a caller can skip building a costly message).</summary>
     public static bool Enabled => On;
+
     private static long _last = System.Diagnostics.Stopwatch.GetTimestamp();
     private static TimeSpan _lastCpu = Environment.CpuUsage.TotalTime;
 

@@ -69,10 +69,10 @@ public static partial class CoShareBuilder
         // the sorted shares' columns side by side: a row reaches its shares at random positions, and each costs one
         // cache miss here instead of one per column
         var rowData = GC.AllocateUninitializedArray<RowShare>(n);
-        // and the share times' range and coarsest quantum (index into TimeColumn.Quanta), for 32-bit time columns
+        // and the share times' range and coarsest quantum (the dataset's own resolution rule), for 32-bit time columns
         var timeMin = new long[threads];
         var timeMax = new long[threads];
-        var quantumIndex = new int[threads];
+        var quantum = new long[threads];
         Parallel.For(0, threads, parallel, part =>
         {
             int lo = (int)((long)n * part / threads), hi = (int)((long)n * (part + 1) / threads);
@@ -80,7 +80,6 @@ public static partial class CoShareBuilder
             var time = sorted.Time;
             var post = sorted.Post;
             long min = long.MaxValue, max = long.MinValue;
-            int level = 0;
             for (int i = lo; i < hi; i++)
             {
                 int p = prev is null ? -1 : prev[i];
@@ -88,11 +87,11 @@ public static partial class CoShareBuilder
                 rowData[i] = new RowShare { Time = t, PrevTime = p < 0 ? long.MinValue : time[p], Object = obj[i], Account = acc[i], Post = post[i], Prev = p };
                 if (t < min) min = t;
                 if (t > max) max = t;
-                while (!TimeColumn.Divides(t, level)) level++;
             }
             timeMin[part] = min;
             timeMax[part] = max;
-            quantumIndex[part] = level;
+            // an empty part says nothing of the quantum
+            quantum[part] = hi > lo ? DatasetBuilder.ObservedResolution(time.AsSpan(lo, hi - lo)) : Time.MicrosPerMinute;
         });
         Lap.Mark("rows");
         var blocks = new List<int> { 0 };
@@ -128,10 +127,10 @@ public static partial class CoShareBuilder
         if ((long)edgeStart[accounts] * Columns.BytesPerEdge >= LargeArrays.ReclaimThreshold) LargeArrays.Reclaim();
         int maxPairs = 0;
         foreach (var worker in pool) maxPairs = Math.Max(maxPairs, worker.MaxEdgePairs);
-        var (quantum, timeBase) = NarrowTimes(timeMin.Min(), timeMax.Max(), TimeColumn.Quanta[quantumIndex.Max()], options.WindowMicros, maxPairs, n);
+        var (narrowQuantum, timeBase) = NarrowTimes(timeMin.Min(), timeMax.Max(), quantum.Min(), options.WindowMicros, maxPairs, n);
         bool narrowCounts = maxPairs <= Columns.MaxNarrowCount;
-        var columns = new Columns(edgeStart[accounts], topStart[accounts], shares.PostTime is null, $"the {shares.Modality.Name()} layer's edges", quantum, timeBase, narrowCounts);
-        if (Lap.Enabled) Lap.Mark($"rows: columns (edges' pairs at most {maxPairs:N0}, counts in {(narrowCounts ? 16 : 32)} bits, times {(quantum > 0 ? $"in 32 bits, {Data.Time.DescribeResolution(quantum)}" : "in 64 bits")})");
+        var columns = new Columns(edgeStart[accounts], topStart[accounts], shares.PostTime is null, $"the {shares.Modality.Name()} layer's edges", narrowQuantum, timeBase, narrowCounts);
+        if (Lap.Enabled) Lap.Mark($"rows: columns (edges' pairs at most {maxPairs:N0}, counts in {(narrowCounts ? 16 : 32)} bits, times {(narrowQuantum > 0 ? $"in 32 bits, {Data.Time.DescribeResolution(narrowQuantum)}" : "in 64 bits")})");
         Parallel.For(0, blocks.Count - 1, parallel, k =>
         {
             blockPartners[k].AsSpan().CopyTo(columns.B.AsSpan(edgeStart[blocks[k]]));

@@ -50,19 +50,8 @@ public sealed class TimeColumn
         return values;
     }
 
-    /// <summary>The quanta that <see cref="Narrow"/> can use.</summary>
-    internal static readonly long[] Quanta = [Data.Time.MicrosPerMinute, Data.Time.MicrosPerSecond, Data.Time.MicrosPerMilli, 1];
-
-    /// <summary>Whether <see cref="Quanta"/>[level] divides t (constant divisors; the last, 1 µs, divides every t).</summary>
-    internal static bool Divides(long t, int level) => level switch
-    {
-        0 => t % Data.Time.MicrosPerMinute == 0,
-        1 => t % Data.Time.MicrosPerSecond == 0,
-        2 => t % Data.Time.MicrosPerMilli == 0,
-        _ => true,
-    };
-
-    /// <summary>value / quantum for one of <see cref="Quanta"/> (a constant divisor each: no hardware division per value).</summary>
+    /// <summary>value / quantum for a quantum of <see cref="Data.DatasetBuilder.ObservedResolution"/> (1 min, 1 s, 1 ms, 1 µs: a
+    /// constant divisor each, no hardware division per value).</summary>
     internal static long Units(long value, long quantum) => quantum switch
     {
         Data.Time.MicrosPerMinute => value / Data.Time.MicrosPerMinute,
